@@ -1,0 +1,127 @@
+# Makefile - builds the hypervisor (build/hv.elf), its bootable ISO
+# (build/hv.iso) and our guest, and runs it all under QEMU.
+#
+#   make            hv.elf and a BIOS+UEFI hv.iso
+#   make run        boot the ISO in QEMU, console on this terminal
+#   make check      every test; ends with "N passed, N failed"
+#   make check TEST=name   one test (unit or QEMU) by name
+#   make iso HV_CMDLINE="..."   rebuild the ISO with other hypervisor options
+#   make debug      QEMU paused with a gdb stub; see docs/debugging.md
+#   make bench      benchmarks (see docs/performance.md)
+#   make deps       install the Debian packages all this needs
+#   make clean
+#
+# SELFTEST=1 builds a test image (build/selftest/) that accepts selftest=.
+
+SELFTEST ?= 0
+ifeq ($(SELFTEST),1)
+BUILD ?= build/selftest
+else
+BUILD ?= build
+endif
+
+CC := gcc
+LD := ld
+QEMU ?= qemu-system-i386
+QEMU_ARGS ?=
+QEMU_MEM ?= 256M
+HV_CMDLINE ?= loglevel=info console=serial,vga
+GUEST_MEM ?= 64M
+
+# ---- The hypervisor: freestanding 32-bit, no FPU/SSE code, warnings fatal.
+HV_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+	-ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	-fno-asynchronous-unwind-tables -mgeneral-regs-only -mno-red-zone \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP
+ifeq ($(SELFTEST),1)
+HV_CFLAGS += -DHV_SELFTEST
+endif
+HV_LDFLAGS := -m elf_i386 -T linker.ld -z noexecstack --no-warn-rwx-segments \
+	--fatal-warnings
+HV_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP
+# libgcc supplies the 64-bit division helpers (__udivdi3 and friends).
+LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+HV_SRCS := $(wildcard boot/*.S boot/*.c hv/*.c drivers/*.c switcher/*.S switcher/*.c)
+HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
+
+.PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
+	check-deps fuzz check-linux bench-linux
+all: $(BUILD)/hv.elf $(BUILD)/hv.iso
+
+$(BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# Two links: the first without the symbol table, the second with the table
+# generated from the first.  The table sits after the code (linker.ld), so
+# no code address moves; the check below proves it.
+$(BUILD)/hv.elf: $(HV_OBJS) linker.ld iso/gensyms.sh
+	@mkdir -p $(BUILD)
+	iso/gensyms.sh - $(BUILD)/hvsyms0.S
+	$(CC) $(HV_ASFLAGS) -c $(BUILD)/hvsyms0.S -o $(BUILD)/hvsyms0.o
+	$(LD) $(HV_LDFLAGS) -o $(BUILD)/hv.pass1.elf $(HV_OBJS) $(BUILD)/hvsyms0.o $(LIBGCC)
+	iso/gensyms.sh $(BUILD)/hv.pass1.elf $(BUILD)/hvsyms.S
+	$(CC) $(HV_ASFLAGS) -c $(BUILD)/hvsyms.S -o $(BUILD)/hvsyms.o
+	$(LD) $(HV_LDFLAGS) -o $@.tmp $(HV_OBJS) $(BUILD)/hvsyms.o $(LIBGCC)
+	@nm -n $(BUILD)/hv.pass1.elf | awk '$$2 ~ /^[tT]$$/ && $$3 != "__switcher_lma"' > $(BUILD)/syms1.txt
+	@nm -n $@.tmp | awk '$$2 ~ /^[tT]$$/ && $$3 != "__switcher_lma"' > $(BUILD)/syms2.txt
+	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \
+		{ echo "code moved between links; symbol table would lie" >&2; exit 1; }
+	@mv $@.tmp $@
+
+# ---- Our guest (paravirt-guest/), built by its own makefile fragment.
+-include paravirt-guest/guest.mk
+
+# ---- The ISO.  Modules are given as pairs: file, then module string.
+ISO_MODULES ?= $(DEFAULT_ISO_MODULES)
+$(BUILD)/hv.iso: $(BUILD)/hv.elf iso/mkiso.sh $(ISO_DEPS) | check-deps
+	iso/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(ISO_MODULES)
+
+iso: $(BUILD)/hv.elf $(ISO_DEPS) check-deps
+	iso/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv.elf "$(HV_CMDLINE)" $(ISO_MODULES)
+
+QEMU_BASE := -nographic -no-reboot -m $(QEMU_MEM) \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: check-deps iso
+	$(QEMU) $(QEMU_BASE) -cdrom $(BUILD)/hv.iso $(QEMU_ARGS) ; \
+	rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || { echo "QEMU exited with status $$rc"; exit $$rc; }
+
+debug: check-deps iso
+	@printf 'set architecture i386\nsymbol-file $(BUILD)/hv.elf\ntarget remote localhost:1234\nbreak hv_main\n' > $(BUILD)/gdbinit
+	@echo "QEMU is paused with its gdb stub on localhost:1234."
+	@echo "In another terminal:  gdb -x $(BUILD)/gdbinit   (then 'continue')"
+	$(QEMU) $(QEMU_BASE) -cdrom $(BUILD)/hv.iso -s -S $(QEMU_ARGS)
+
+# ---- Tests.
+check: check-deps
+	@tests/run-all.sh $(if $(TEST),--only $(TEST))
+
+bench: check-deps
+	@tests/bench.sh
+
+fuzz: check-deps
+	@tests/fuzz.sh
+
+# ---- Dependencies: Debian packages for building, the ISO and the tests.
+DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
+	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
+	mtools ovmf libcmocka-dev gdb
+
+deps:
+	@tests/deps.sh install $(DEPS_PKGS)
+
+check-deps:
+	@tests/deps.sh check $(DEPS_PKGS)
+
+clean:
+	rm -rf build
+
+-include $(HV_OBJS:.o=.d)

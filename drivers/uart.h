@@ -1,0 +1,44 @@
+/*
+ * uart.h - the UART's receive ring.  The ring itself is plain logic (no
+ * port I/O) so host unit tests can drive it.
+ */
+#ifndef DRIVERS_UART_H
+#define DRIVERS_UART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define UART_RX_RING 1024 /* a power of two */
+
+struct uart_rx_ring {
+	uint8_t buf[UART_RX_RING];
+	uint32_t head, tail; /* free-running; head - tail = bytes held */
+	uint32_t dropped;    /* bytes that arrived while the ring was full */
+};
+
+static inline uint32_t uart_rx_available(const struct uart_rx_ring *r)
+{
+	return r->head - r->tail;
+}
+
+static inline void uart_rx_push(struct uart_rx_ring *r, uint8_t c)
+{
+	if (uart_rx_available(r) == UART_RX_RING) {
+		r->dropped++;
+		return;
+	}
+	r->buf[r->head++ % UART_RX_RING] = c;
+}
+
+static inline int uart_rx_pop(struct uart_rx_ring *r)
+{
+	if (r->head == r->tail)
+		return -1;
+	return r->buf[r->tail++ % UART_RX_RING];
+}
+
+void uart_handle_irq(void);
+uint32_t uart_rx_dropped(void);
+uint32_t uart_rx_count(void);
+
+#endif

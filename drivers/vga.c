@@ -1,0 +1,67 @@
+/*
+ * vga.c - the VGA text screen: 80x25 cells of (character, attribute) at
+ * physical 0xB8000, present on BIOS machines.  We learn that it exists, and
+ * where, from the Multiboot2 framebuffer tag (type "EGA text"); UEFI
+ * machines report a pixel framebuffer instead and get serial only.
+ */
+#include "console.h"
+#include "../hv/lib.h"
+#include "../hv/x86.h"
+
+#define ATTR_LIGHT_GREY 0x07
+
+static volatile uint16_t *screen;
+static uint32_t cols, rows, col, row;
+
+void vga_init(uint32_t phys, uint32_t width, uint32_t height)
+{
+	if (!phys || width == 0 || height == 0 || width > 256 || height > 128)
+		return;
+	/* Identity-mapped: the physical address is usable as it is. */
+	screen = (volatile uint16_t *)(uintptr_t)phys;
+	cols = width;
+	rows = height;
+	for (uint32_t i = 0; i < cols * rows; i++)
+		screen[i] = (ATTR_LIGHT_GREY << 8) | ' ';
+	col = row = 0;
+}
+
+int vga_present(void)
+{
+	return screen != NULL;
+}
+
+static void scroll(void)
+{
+	for (uint32_t i = 0; i < cols * (rows - 1); i++)
+		screen[i] = screen[i + cols];
+	for (uint32_t i = cols * (rows - 1); i < cols * rows; i++)
+		screen[i] = (ATTR_LIGHT_GREY << 8) | ' ';
+	row = rows - 1;
+}
+
+void vga_putc(char c)
+{
+	if (!screen)
+		return;
+	if (c == '\n') {
+		col = 0;
+		row++;
+	} else if (c == '\r') {
+		col = 0;
+	} else if (c == '\t') {
+		col = (col + 8) & ~7u;
+	} else if (c == '\b') {
+		if (col)
+			col--;
+	} else {
+		screen[row * cols + col] = (ATTR_LIGHT_GREY << 8) | (uint8_t)c;
+		col++;
+	}
+	if (col >= cols) {
+		col = 0;
+		row++;
+	}
+	if (row >= rows)
+		scroll();
+}

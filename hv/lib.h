@@ -1,0 +1,66 @@
+/*
+ * lib.h - the little C library the freestanding hypervisor carries: string
+ * and memory routines, formatted printing, and the helpers every file uses.
+ * The same sources compile on the host for unit tests (HV_HOST_TEST), where
+ * the hv_ prefix keeps them from clashing with the C library's.
+ */
+#ifndef HV_LIB_H
+#define HV_LIB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define KiB(x) ((uint32_t)(x) << 10)
+#define MiB(x) ((uint32_t)(x) << 20)
+
+#define __noreturn __attribute__((noreturn))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __unused __attribute__((unused))
+#define __packed __attribute__((packed))
+
+/* string.c */
+void *hv_memset(void *dst, int c, size_t n);
+void *hv_memcpy(void *dst, const void *src, size_t n);
+void *hv_memmove(void *dst, const void *src, size_t n);
+int hv_memcmp(const void *a, const void *b, size_t n);
+size_t hv_strlen(const char *s);
+size_t hv_strnlen(const char *s, size_t max);
+int hv_strcmp(const char *a, const char *b);
+int hv_strncmp(const char *a, const char *b, size_t n);
+char *hv_strchr(const char *s, int c);
+size_t hv_strlcpy(char *dst, const char *src, size_t size);
+
+#ifndef HV_HOST_TEST
+/* In the hypervisor the plain names are ours; the compiler may also emit
+ * calls to memset/memcpy/memmove/memcmp for structure copies. */
+#define memset hv_memset
+#define memcpy hv_memcpy
+#define memmove hv_memmove
+#define memcmp hv_memcmp
+#define strlen hv_strlen
+#define strnlen hv_strnlen
+#define strcmp hv_strcmp
+#define strncmp hv_strncmp
+#define strchr hv_strchr
+#define strlcpy hv_strlcpy
+#endif
+
+/* format.c: a small vsnprintf.  Supports %d %i %u %x %X %o %c %s %p %%, the
+ * flags '-', '0', ' ', '+' and '#', a width and precision (also '*'), and
+ * the length modifiers hh, h, l, ll and z.  Returns the length the full
+ * output would have had, like C99 vsnprintf. */
+int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+/* parse.c: number parsing shared by the option and module parsers. */
+bool parse_u32(const char *s, size_t len, uint32_t *out);
+bool parse_size(const char *s, size_t len, uint64_t *out);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * main.c - [Boot 0] the hypervisor's life, in order.
+ *
+ * boot/multiboot2.S calls hv_main() with the Multiboot2 magic and the
+ * address of GRUB's boot information.  We bring up the serial console
+ * first (so anything after can be reported), read what GRUB told us, take
+ * over the CPU (control registers, paging, our own GDT/IDT/TSS through the
+ * Switcher), the interrupt controller and the timer, print the banner, and
+ * then run the guests the modules describe.
+ */
+#include "bootinfo.h"
+#include "cpu.h"
+#include "hv.h"
+#include "irq.h"
+#include "options.h"
+#include "paging.h"
+#include "pmem_hv.h"
+#include "power.h"
+#include "printk.h"
+#include "time.h"
+#include "version.h"
+#include "x86.h"
+#include "../boot/multiboot2.h"
+#include "../drivers/console.h"
+#include "../drivers/uart.h"
+#include "../switcher/switcher.h"
+
+void hv_main(uint32_t magic, uint32_t mbi_addr);
+
+struct boot_info boot_info;
+struct hv_options hv_options;
+static struct guest_config guest_configs[MAX_GUESTS];
+static int nr_guest_configs;
+
+extern char __image_start[], __image_end[];
+
+static void report_option(const char *msg)
+{
+	printk("hv: %s\n", msg);
+}
+
+static void report_module(const char *msg)
+{
+	printk("hv: config: %s\n", msg);
+}
+
+static void read_boot_info(uint32_t magic, uint32_t mbi_addr)
+{
+	char err[160];
+	uint32_t size;
+
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("not loaded by a Multiboot2 loader (magic %#x)", magic);
+	size = *(const uint32_t *)(uintptr_t)mbi_addr;
+	if (mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info,
+		      err, sizeof(err)) < 0)
+		panic("cannot use the boot information: %s", err);
+	boot_info_addr = mbi_addr;
+	boot_info_size = size;
+}
+
+static void apply_options(void)
+{
+	options_defaults(&hv_options);
+	options_parse(boot_info.cmdline, &hv_options, report_option);
+	if (boot_info.cmdline_truncated)
+		printk("hv: command line longer than %d bytes, truncated\n",
+		       BOOT_CMDLINE_MAX - 1);
+	hv_loglevel = hv_options.loglevel;
+	if (hv_options.com_port != 0x3F8 || hv_options.com_baud != 115200)
+		uart_init(hv_options.com_port, hv_options.com_baud);
+}
+
+static void start_vga(void)
+{
+	uint32_t which = hv_options.consoles;
+
+	/* Text mode exists only where GRUB reports an EGA text framebuffer
+	 * (BIOS machines); a UEFI pixel framebuffer has no text cells. */
+	if ((which & CONSOLE_VGA) && boot_info.has_fb &&
+	    boot_info.fb_type == MB2_FB_TYPE_EGA_TEXT &&
+	    boot_info.fb_addr < 0x100000)
+		vga_init((uint32_t)boot_info.fb_addr, boot_info.fb_width,
+			 boot_info.fb_height);
+	console_enable(which);
+}
+
+static const char *mem_type_name(uint32_t t)
+{
+	switch (t) {
+	case MEM_USABLE:
+		return "usable";
+	case MEM_ACPI:
+		return "ACPI data";
+	case MEM_NVS:
+		return "ACPI NVS";
+	case MEM_BAD:
+		return "bad";
+	default:
+		return "reserved";
+	}
+}
+
+static void print_banner(void)
+{
+	static const char *const src[] = {"none", "BIOS e820", "UEFI",
+					  "basic"};
+	uint64_t usable = 0;
+
+	printk("\n%s %s: a type-1 hypervisor for lguest guests\n", HV_NAME,
+	       HV_VERSION);
+	printk("hv: booted by %s via %s\n",
+	       boot_info.loader[0] ? boot_info.loader : "an unnamed loader",
+	       boot_info.efi ? "UEFI" : "BIOS");
+	printk("hv: cpu: %s family %u model %u stepping %u%s%s\n",
+	       boot_cpu.vendor, boot_cpu.family, boot_cpu.model,
+	       boot_cpu.stepping, boot_cpu.brand[0] ? " - " : "",
+	       boot_cpu.brand);
+	printk("hv: cpu features:");
+	for (int f = 0; f < CPU_NR_FEATURES; f++)
+		printk(" %s%s", cpu_has(f) ? "+" : "-", cpu_feature_name(f));
+	printk("\n");
+	printk("hv: tsc: %u.%03u MHz (%s)\n", tsc_khz() / 1000,
+	       tsc_khz() % 1000,
+	       cpu_has(CPU_TSC_INVARIANT) ? "invariant" : "not invariant");
+	printk("hv: memory map (%s, %u entries%s):\n",
+	       src[boot_info.mem_source], boot_info.nr_mem,
+	       boot_info.mem_truncated ? ", truncated" : "");
+	for (unsigned i = 0; i < boot_info.nr_mem; i++) {
+		const struct mem_region *r = &boot_info.mem[i];
+		if (r->type == MEM_USABLE)
+			usable += r->len;
+		pr_debug("hv:   0x%09llx-0x%09llx %s\n",
+			 (unsigned long long)r->base,
+			 (unsigned long long)(r->base + r->len - 1),
+			 mem_type_name(r->type));
+	}
+	if (boot_info.nr_efi_descriptors)
+		printk("hv:   (UEFI map: %u descriptors)\n",
+		       boot_info.nr_efi_descriptors);
+	printk("hv: memory: %llu MiB usable, %u MiB managed, %u MiB free "
+	       "(%u pages), largest free run %u MiB\n",
+	       (unsigned long long)(usable >> 20), pmem.total_pages >> 8,
+	       pmem.free_pages >> 8, pmem.free_pages,
+	       pmem_largest_run(&pmem) >> 8);
+	printk("hv: image %#x-%#x, switcher at %#x\n",
+	       (unsigned)(uintptr_t)__image_start,
+	       (unsigned)(uintptr_t)__image_end, SWITCHER_BASE);
+	printk("hv: modules: %u%s\n", boot_info.nr_mods,
+	       boot_info.mods_truncated ? " (more were given and ignored)"
+					: "");
+	for (unsigned i = 0; i < boot_info.nr_mods; i++) {
+		const struct boot_module *m = &boot_info.mods[i];
+		printk("hv:   module %u: %u bytes at %#x '%s'\n", i,
+		       m->end - m->start, m->start, m->string);
+	}
+	printk("hv: consoles: %s%s%s\n",
+	       console_enabled() & CONSOLE_SERIAL ? "serial " : "",
+	       (console_enabled() & CONSOLE_VGA) && vga_present() ? "vga "
+								   : "",
+	       boot_info.has_fb && boot_info.fb_type != MB2_FB_TYPE_EGA_TEXT
+		       ? "(pixel framebuffer present, not used)"
+		       : "");
+}
+
+void hv_main(uint32_t magic, uint32_t mbi_addr)
+{
+	uart_init(0x3F8, 115200);
+	read_boot_info(magic, mbi_addr);
+	apply_options();
+
+	cpu_identify();
+	cpu_init_control_regs();
+	hv_pmem_init(&boot_info, mbi_addr);
+	paging_init();
+	switcher_init();
+	irq_init();
+	time_init();
+	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
+	start_vga();
+	uart_enable_rx_irq();
+	irq_register((unsigned)uart_irq(), uart_handle_irq);
+
+	print_banner();
+
+	if (hv_options.selftest[0])
+		hv_exit_machine(selftest_run(hv_options.selftest));
+
+	nr_guest_configs =
+		guests_parse(&boot_info, guest_configs, report_module);
+	hv_run_guests(guest_configs, nr_guest_configs);
+}

@@ -1,0 +1,23 @@
+/*
+ * trap.c - [Trap 1] traps taken while the hypervisor itself runs.
+ *
+ * switcher.S sends every vector here when the interrupted code was ring 0.
+ * Hardware interrupts are expected (we take them when idle); anything else
+ * is a bug in the hypervisor and ends in panic_trap() with a register dump.
+ * Traps from guests never come here: they return from switcher_enter().
+ */
+#include "irq.h"
+#include "layout.h"
+#include "printk.h"
+#include "trapframe.h"
+
+void hv_trap(struct trapframe *tf);
+
+void hv_trap(struct trapframe *tf)
+{
+	if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + NR_HW_IRQS) {
+		irq_dispatch(tf->trapno - IRQ_BASE);
+		return;
+	}
+	panic_trap(tf);
+}

@@ -1,0 +1,188 @@
+/*
+ * switcher.S - [Switcher 1] the one place where stacks, segments and
+ * address spaces all change at once.  Everything here is linked to run at
+ * SWITCHER_BASE (0xFFC00000), which is mapped at the same address in the
+ * hypervisor's page directory and in every guest's shadow page directory,
+ * so these instructions keep running while CR3 changes under them.
+ *
+ * Two paths:
+ *   - every interrupt and exception, from any ring, enters through a stub
+ *     below, which builds a struct trapframe (hv/trapframe.h);
+ *   - switcher_enter() loads a guest's registers and address space and
+ *     "irets" into it, and is "returned from" when the guest next traps.
+ *
+ * Interrupts are off throughout: interrupt gates clear IF on entry, and
+ * the hypervisor keeps IF clear whenever it runs (except in idle).
+ */
+#include "switcher.h"
+#include "../hv/trapframe.h"
+
+	.section .switcher.text, "ax"
+	.code32
+
+/*
+ * [Switcher 2] The 256 entry stubs.  The CPU pushes an error code for
+ * some exceptions only; the stubs for the others push a 0 in its place so
+ * every frame has the same shape.  Then the vector, then one common path.
+ */
+.macro STUB vec
+stub_\vec:
+	.if !((\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30))
+	pushl $0
+	.endif
+	pushl $\vec
+	jmp common_entry
+.endm
+
+	.altmacro
+.macro STUBS from, to
+	STUB %from
+	.if \to-\from
+	STUBS %(\from+1), \to
+	.endif
+.endm
+	/* (Split in four: the assembler limits macro recursion depth.) */
+	STUBS 0, 63
+	STUBS 64, 127
+	STUBS 128, 191
+	STUBS 192, 255
+
+/*
+ * [Switcher 3] The common path.  Save everything, then ask where we came
+ * from: the CS the CPU pushed holds the ring of the interrupted code.
+ */
+common_entry:
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	pushal
+	testl $3, TF_CS(%esp)
+	jnz from_guest
+
+	/* Ring 0.  Either the hypervisor itself was interrupted (an IRQ while
+	 * idle, or a bug), or the last steps of entering a guest faulted:
+	 * reloading one of its segment registers, or the iret.  The second is
+	 * the guest's fault, not ours; treat it as an exit. */
+	cmpl $guest_return_start, TF_EIP(%esp)
+	jb 1f
+	cmpl $guest_return_iret, TF_EIP(%esp)
+	jbe bad_guest_state
+1:
+	movl $HV_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	pushl %esp		/* the struct trapframe * argument */
+	call hv_trap		/* hv/trap.c, identity-mapped */
+	addl $4, %esp
+	popal
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	addl $8, %esp		/* drop vector and error code */
+	iret
+
+/*
+ * [Switcher 4] A guest trapped.  The CPU switched to the Switcher stack
+ * page (TSS.esp0) and we saved the guest's registers there.  We are still
+ * in the guest's address space: load the hypervisor's segments and page
+ * directory, then resume the hypervisor where switcher_enter() left it.
+ */
+from_guest:
+	movl $HV_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	movl %eax, %cr3
+	xorl %eax, %eax		/* result: a normal exit, frame in place */
+	jmp back_to_host
+
+bad_guest_state:
+	movl $HV_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	movl %eax, %cr3
+	movl TF_TRAPNO(%esp), %eax
+	movl %eax, switcher_bad_vector	/* hypervisor data: mapped now */
+	movl $TRAP_BAD_GUEST_STATE, %eax
+
+back_to_host:
+	movl host_esp, %esp	/* the stack switcher_enter() was called on */
+	popl %ebp
+	popl %edi
+	popl %esi
+	popl %ebx
+	ret
+
+/*
+ * [Switcher 5] uint32_t switcher_enter(uint32_t guest_cr3)
+ *
+ * The caller has written the guest's registers into the frame at the top
+ * of the Switcher stack page and loaded the guest's GDT entries.  Save our
+ * callee-saved registers and stack pointer, switch to the guest's page
+ * tables, and pop the frame into the CPU.  The iret lands in ring 1 or 3;
+ * we come back through from_guest when the guest next traps.
+ */
+	.globl switcher_enter
+switcher_enter:
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	pushl %ebp
+	movl %esp, host_esp
+	movl 20(%esp), %eax
+	movl $(switcher_stack + 4096 - TF_SIZE), %esp
+	movl %eax, %cr3
+guest_return_start:
+	popal
+	popl %gs		/* any of these four may fault on a selector */
+	popl %fs		/* the guest broke; common_entry turns that */
+	popl %es		/* into TRAP_BAD_GUEST_STATE */
+	popl %ds
+	addl $8, %esp		/* skip vector and error code */
+guest_return_iret:
+	iret
+	.globl __switcher_text_end
+__switcher_text_end:
+
+	/* The table of stub addresses, used to build the IDT. */
+	.section .rodata
+	.align 4
+	.globl switcher_stub_table
+switcher_stub_table:
+.macro STUBADDR vec
+	.long stub_\vec
+.endm
+.macro STUBADDRS from, to
+	STUBADDR %from
+	.if \to-\from
+	STUBADDRS %(\from+1), \to
+	.endif
+.endm
+	STUBADDRS 0, 63
+	STUBADDRS 64, 127
+	STUBADDRS 128, 191
+	STUBADDRS 192, 255
+
+	/* The writable stack page: TSS.esp0 points at its top. */
+	.section .switcher.stack, "aw"
+	.align 4096
+	.globl switcher_stack
+switcher_stack:
+	.skip 4096
+
+	.data
+	.align 4
+host_esp:
+	.long 0
+	.globl switcher_bad_vector
+switcher_bad_vector:
+	.long 0

@@ -1,0 +1,85 @@
+/*
+ * switcher.h - the Switcher: the few pages mapped at SWITCHER_BASE in the
+ * hypervisor's address space and in every guest's, through which every
+ * trap enters the hypervisor and every guest is entered.
+ *
+ *   SWITCHER_BASE + 0x0000  code: 256 entry stubs, trap entry, guest entry
+ *   SWITCHER_BASE + n*4K    descriptor page: GDT, TSS, host CR3, IDT
+ *   next page               stack page: where the CPU saves a guest's
+ *                           registers when it traps (TSS.esp0 points here)
+ *
+ * In a guest's address space the code and descriptor pages are read-only
+ * and the stack page is the only writable one: it holds nothing but the
+ * guest's own registers while they are in flight.  The rest of the
+ * hypervisor is not mapped there at all.
+ */
+#ifndef SWITCHER_SWITCHER_H
+#define SWITCHER_SWITCHER_H
+
+#include "../hv/layout.h"
+
+/* Offsets inside the descriptor page; switcher.S uses the same numbers. */
+#define SWDESC_GDT 0x000
+#define SWDESC_TSS 0x100
+#define SWDESC_HOST_CR3 0x180
+#define SWDESC_IDT 0x800
+
+#ifndef __ASSEMBLER__
+#include "../hv/x86.h"
+#include "../hv/trapframe.h"
+
+struct switcher_desc {
+	struct desc gdt[GDT_ENTRIES];
+	struct tss tss;
+	uint8_t _pad0[SWDESC_HOST_CR3 - SWDESC_TSS - sizeof(struct tss)];
+	uint32_t host_cr3; /* the hypervisor's page directory, for exits */
+	uint8_t _pad1[SWDESC_IDT - SWDESC_HOST_CR3 - 4];
+	struct desc idt[256];
+	uint8_t _pad2[4096 - SWDESC_IDT - 256 * 8];
+} __attribute__((aligned(4096)));
+
+_Static_assert(__builtin_offsetof(struct switcher_desc, tss) == SWDESC_TSS,
+	       "switcher layout");
+_Static_assert(__builtin_offsetof(struct switcher_desc, host_cr3) ==
+		       SWDESC_HOST_CR3,
+	       "switcher layout");
+_Static_assert(__builtin_offsetof(struct switcher_desc, idt) == SWDESC_IDT,
+	       "switcher layout");
+_Static_assert(sizeof(struct switcher_desc) == 4096, "switcher layout");
+
+/* Linker-provided bounds (linker.ld). */
+extern char __switcher_start[], __switcher_end[], __switcher_text_end[];
+extern char __switcher_lma[];
+extern struct switcher_desc switcher_desc;
+extern char switcher_stack[4096];
+
+/* The entry stubs, one per vector, at their Switcher addresses. */
+extern const uint32_t switcher_stub_table[256];
+
+/*
+ * Enter a guest: load `guest_cr3` and "iret" using the trapframe at
+ * switcher_guest_frame().  Returns when the guest traps back: 0 with the
+ * guest's registers in that same frame, or TRAP_BAD_GUEST_STATE if the
+ * entry itself faulted (a bad guest selector), with the vector that
+ * faulted in switcher_bad_vector.
+ */
+uint32_t switcher_enter(uint32_t guest_cr3);
+extern uint32_t switcher_bad_vector;
+
+static inline struct trapframe *switcher_guest_frame(void)
+{
+	return (struct trapframe *)(switcher_stack + 4096 - TF_SIZE);
+}
+
+/* switcher.c */
+void switcher_init(void);
+/* The page table that maps the Switcher into a guest's address space
+ * (read-only code and descriptors, writable stack), as a PDE value. */
+uint32_t switcher_guest_pde(void);
+/* The physical address backing a Switcher virtual address. */
+uint32_t switcher_phys(const void *va);
+void idt_set_gate(unsigned vec, uint32_t handler, uint16_t sel, unsigned dpl,
+		  unsigned type);
+#endif
+
+#endif

@@ -1,0 +1,48 @@
+#!/bin/sh
+# deps.sh check|install PACKAGE... - make sure the Debian packages the
+# build and tests need are installed.
+#
+# "check" looks for the tools themselves and, if any is missing, behaves
+# like "install".  "install" runs apt-get as root, or prints the exact
+# command for someone who can.
+set -eu
+mode=$1
+shift
+
+missing() {
+	for c in gcc make ld qemu-system-i386 qemu-system-x86_64 grub-mkrescue \
+		xorriso mformat; do
+		command -v "$c" >/dev/null 2>&1 || { echo "$c"; return 0; }
+	done
+	for f in /usr/lib/grub/i386-pc/moddep.lst \
+		/usr/lib/grub/x86_64-efi/moddep.lst \
+		/usr/share/ovmf/OVMF.fd /usr/include/cmocka.h \
+		/usr/include/linux/virtio_pci.h; do
+		[ -e "$f" ] || { echo "$f"; return 0; }
+	done
+	lib=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)
+	case "$lib" in /*) [ -e "$lib" ] || { echo "32-bit libgcc"; return 0; } ;;
+		*) echo "32-bit libgcc"; return 0 ;; esac
+	return 0
+}
+
+if [ "$mode" = check ]; then
+	what=$(missing)
+	[ -z "$what" ] && exit 0
+	echo "deps: '$what' is missing; installing the build and test packages"
+fi
+
+line="apt-get install -y --no-install-recommends $*"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run as root:  apt-get update && $line" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends "$@" >/dev/null
+what=$(missing)
+if [ -n "$what" ]; then
+	echo "deps: '$what' still missing after installing packages" >&2
+	exit 1
+fi

@@ -1,0 +1,91 @@
+#!/bin/bash
+# run-test.sh FILE.test - boot one QEMU integration test and judge it.
+#
+# A test file is a bash fragment that sets:
+#   DESC           one line: what the test proves
+#   FIRMWARE       bios (qemu-system-i386, SeaBIOS) or uefi (x86_64 + OVMF)
+#   MEM            guest-machine memory for QEMU, e.g. 256M
+#   HV_CMDLINE     hypervisor options (exit=qemu is added if missing)
+#   SELFTEST       1 to use the self-test build (build/selftest/hv.elf)
+#   MODULES        array of pairs: file, module string
+#   TIMEOUT        seconds before the run is declared hung
+#   EXPECT_STATUS  the hypervisor's exit status (QEMU exits 2*status+1)
+#   EXPECT         array of extended regexps that must appear in the log
+#   REJECT         array of extended regexps that must not appear
+#   QEMU_EXTRA     array of extra QEMU arguments
+#   INPUT          text typed on the serial port once BOOTED_RE appears
+# and may define check() for extra assertions on "$LOG" (return non-zero
+# and print why to fail).  Prints one PASS/FAIL line; exit 0 on pass.
+set -u
+file=$1
+name=$(basename "$file" .test)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out="$top/build/tests"
+mkdir -p "$out"
+LOG="$out/$name.log"
+
+DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
+EXPECT_STATUS=0 INPUT="" BOOTED_RE=""
+MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
+unset -f check
+# shellcheck disable=SC1090
+source "$file"
+
+fail() {
+	echo "FAIL $name: $*"
+	echo "     log: $LOG"
+	exit 1
+}
+
+case " $HV_CMDLINE " in *" exit="*) ;; *) HV_CMDLINE="$HV_CMDLINE exit=qemu" ;; esac
+if [ "$SELFTEST" = 1 ]; then build="$top/build/selftest"; else build="$top/build"; fi
+make -s -C "$top" SELFTEST="$SELFTEST" "$build/hv.elf" guest-images >"$out/$name.build" 2>&1 ||
+	fail "build failed (see $out/$name.build)"
+iso="$out/$name.iso"
+"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
+	>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
+
+case "$FIRMWARE" in
+bios) qemu=(qemu-system-i386 -boot d) ;;
+uefi) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
+*) fail "unknown FIRMWARE '$FIRMWARE'" ;;
+esac
+qemu+=(-m "$MEM" -display none -monitor none -no-reboot -cdrom "$iso"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
+
+if [ -n "$INPUT" ]; then
+	# Type INPUT once the guest is ready: QEMU's serial port reads a
+	# fifo that we write into after BOOTED_RE shows up in the log.
+	fifo="$out/$name.in"
+	rm -f "$fifo" && mkfifo "$fifo"
+	timeout "$TIMEOUT" "${qemu[@]}" -serial stdio <"$fifo" >"$LOG" 2>&1 &
+	qpid=$!
+	exec 3>"$fifo"
+	for _ in $(seq 1 $((TIMEOUT * 10))); do
+		grep -qE "$BOOTED_RE" "$LOG" 2>/dev/null && break
+		kill -0 $qpid 2>/dev/null || break
+		sleep 0.1
+	done
+	printf '%s' "$INPUT" >&3
+	wait $qpid
+	rc=$?
+	exec 3>&-
+	rm -f "$fifo"
+else
+	timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1
+	rc=$?
+fi
+
+[ $rc -eq 124 ] && fail "timed out after ${TIMEOUT}s"
+want=$((EXPECT_STATUS * 2 + 1))
+[ $rc -eq $want ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
+for re in "${EXPECT[@]}"; do
+	grep -qE -- "$re" "$LOG" || fail "expected output missing: $re"
+done
+for re in "${REJECT[@]}"; do
+	if grep -qE -- "$re" "$LOG"; then fail "forbidden output present: $re"; fi
+done
+if declare -F check >/dev/null; then
+	why=$(check 2>&1) || fail "${why:-check() failed}"
+fi
+echo "PASS $name${DESC:+: $DESC}"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# run-all.sh [--only NAME] - every test: host unit tests (cmocka), then
+# QEMU integration tests.  Ends with the line "N passed, N failed" and a
+# non-zero exit status if anything failed.
+#
+# Unit tests are tests/unit/test_*.c.  Each names the project sources it
+# tests in a comment line "UNIT_SOURCES: hv/a.c hv/b.c"; it is compiled
+# for the host with -DHV_HOST_TEST and the sanitizers.  QEMU tests are
+# tests/qemu/*.test (see tests/qemu/run-test.sh).  NAME is a unit test's
+# file name without "test_" and ".c", or a QEMU test's without ".test".
+set -u
+cd "$(dirname "$0")/.."
+only=""
+[ "${1:-}" = "--only" ] && only=${2:-}
+pass=0 fail=0 ran=0
+mkdir -p build/unit build/tests
+
+CFLAGS_UNIT="-std=gnu11 -g -O1 -DHV_HOST_TEST -I. -Wall -Wextra -Werror \
+ -Wno-unused-parameter -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+for src in tests/unit/test_*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	name=${name#test_}
+	[ -n "$only" ] && [ "$only" != "$name" ] && continue
+	ran=$((ran + 1))
+	srcs=$(sed -n 's/.*UNIT_SOURCES:\(.*\)/\1/p' "$src" | head -1)
+	bin=build/unit/test_$name
+	# shellcheck disable=SC2086
+	if ! gcc $CFLAGS_UNIT -o "$bin" "$src" $srcs -lcmocka >"$bin.build" 2>&1; then
+		echo "FAIL unit/$name: does not compile (see $bin.build)"
+		sed 's/^/     /' "$bin.build" | head -20
+		fail=$((fail + 1))
+		continue
+	fi
+	"$bin" >"$bin.log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$bin.log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$bin.log" | tail -1)
+	p=${p:-0} f=${f:-0}
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed (a sanitizer report, say) before its summary
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -eq 0 ]; then
+		echo "PASS unit/$name ($p cases)"
+	else
+		echo "FAIL unit/$name: $f failed, $p passed (see $bin.log)"
+		grep -E '^\[  (FAILED|ERROR) |ERROR:|error:|runtime error' "$bin.log" | head -10 | sed 's/^/     /'
+	fi
+done
+
+tests=()
+for t in tests/qemu/*.test; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .test)
+	[ -n "$only" ] && [ "$only" != "$name" ] && continue
+	tests+=("$t")
+done
+if [ ${#tests[@]} -gt 0 ]; then
+	ran=$((ran + ${#tests[@]}))
+	# Build once up front so parallel tests do not race on the same files.
+	make -s build/hv.elf guest-images >/dev/null 2>build/tests/build.err ||
+		{ cat build/tests/build.err; }
+	make -s SELFTEST=1 build/selftest/hv.elf >/dev/null 2>>build/tests/build.err || true
+	# Two at a time: this machine has two cores and QEMU is single-threaded.
+	results=$(printf '%s\n' "${tests[@]}" | xargs -P 2 -I{} tests/qemu/run-test.sh {})
+	echo "$results"
+	pass=$((pass + $(grep -c '^PASS' <<<"$results")))
+	fail=$((fail + $(grep -c '^FAIL' <<<"$results")))
+fi
+
+if [ -n "$only" ] && [ $ran -eq 0 ]; then
+	echo "no test named '$only'"
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
