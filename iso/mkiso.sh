@@ -27,8 +27,12 @@ while [ $# -gt 0 ]; do
 	fi
 	dest="boot/mod$n-$(basename "$file")"
 	cp "$file" "$stage/$dest"
-	# GRUB's own quoting: single quotes keep the string verbatim.
-	modules="$modules	module2 /$dest '$(printf '%s' "$string" | sed "s/'/'\\\\''/g")'
+	# GRUB re-joins a module's arguments with single spaces (and puts
+	# double quotes around any argument that contains a space), so pass
+	# the words unquoted, backslash-escaping characters GRUB's parser
+	# would otherwise interpret.
+	words=$(printf '%s' "$string" | sed 's/[^A-Za-z0-9 =,./_:+@%-]/\\&/g')
+	modules="$modules	module2 /$dest $words
 "
 	n=$((n + 1))
 done

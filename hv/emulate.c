@@ -1,0 +1,95 @@
+/*
+ * emulate.c - [Ports 2] the instructions a guest kernel may run in ring 1
+ * that fault there: in, out and cli (ABI section 8.10).
+ *
+ * They raise #GP(0) because IOPL is 0.  We read the instruction bytes at
+ * the guest's EIP, and if they are one of the forms below, perform it and
+ * step over it.  Anything else is the guest's business: it gets its #GP.
+ */
+#include "guest.h"
+#include "ports.h"
+
+/* Pure: decode a port instruction.  Returns its length, or 0. */
+struct port_insn {
+	bool in;	/* in (true) or out */
+	unsigned size;	/* 1, 2 or 4 */
+	bool imm_port;	/* port from an immediate byte, else DX */
+	uint8_t port;	/* the immediate */
+	bool is_cli;
+};
+
+unsigned decode_port_insn(const uint8_t *b, unsigned avail,
+			  struct port_insn *pi);
+unsigned decode_port_insn(const uint8_t *b, unsigned avail,
+			  struct port_insn *pi)
+{
+	unsigned i = 0;
+	bool opsize16 = false;
+	uint8_t op;
+
+	*pi = (struct port_insn){0};
+	if (avail == 0)
+		return 0;
+	if (b[0] == 0xFA) {
+		pi->is_cli = true;
+		return 1;
+	}
+	if (b[0] == 0x66) {
+		opsize16 = true;
+		i = 1;
+	}
+	if (i >= avail)
+		return 0;
+	op = b[i++];
+	switch (op) {
+	case 0xE4: case 0xE5: case 0xE6: case 0xE7:
+		if (i >= avail)
+			return 0;
+		pi->imm_port = true;
+		pi->port = b[i++];
+		break;
+	case 0xEC: case 0xED: case 0xEE: case 0xEF:
+		break;
+	default:
+		return 0;
+	}
+	pi->in = (op & 0x02) == 0;	/* E4/E5/EC/ED read */
+	if (!(op & 0x01))
+		pi->size = 1;		/* even opcodes: 8-bit, prefix or not */
+	else
+		pi->size = opsize16 ? 2 : 4;
+	return i;
+}
+
+bool emulate_insn(struct guest *g)
+{
+	uint8_t bytes[7];
+	unsigned avail = 0, len;
+	struct port_insn pi;
+	struct trapframe *r = &g->regs;
+	uint16_t port;
+
+	/* Fetch what we can: the instruction may end just before an
+	 * unmapped page, so read byte by byte and stop at the first gap. */
+	while (avail < sizeof(bytes) &&
+	       copy_from_guest_virt(g, &bytes[avail], r->eip + avail, 1))
+		avail++;
+	len = decode_port_insn(bytes, avail, &pi);
+	if (!len)
+		return false;
+	if (!pi.is_cli) {
+		port = pi.imm_port ? pi.port : (uint16_t)(r->edx & 0xFFFF);
+		if (pi.in) {
+			uint32_t v = guest_port_in(g, port, pi.size);
+			uint32_t keep = pi.size == 4 ? 0
+				      : ~((1u << (pi.size * 8)) - 1);
+			r->eax = (r->eax & keep) | v;
+		} else {
+			guest_port_out(g, port, pi.size,
+				       pi.size == 4 ? r->eax
+						    : r->eax & ((1u << (pi.size * 8)) - 1));
+		}
+	}
+	r->eip += len;
+	return true;
+}

@@ -1,0 +1,59 @@
+/*
+ * ports.c - [Ports 1] what a guest's in and out instructions reach.
+ *
+ * Almost nothing: reads of unknown ports return all ones ("no device
+ * here") and writes vanish, which is what the Linux guest expects of a
+ * machine with no legacy hardware.  The exceptions are the PCI
+ * configuration ports 0xCF8-0xCFF (the address latch here; the devices
+ * behind it arrive with virtio-pci), port 0x64 (an i8042 status that says
+ * "nothing to read", so keyboard probing ends quickly) and our debug
+ * console on 0xE9.
+ */
+#include "ports.h"
+#include "guest.h"
+#include "../drivers/console.h"
+
+#define PCI_CONFIG_ADDRESS 0xCF8
+#define PCI_CONFIG_DATA 0xCFC
+#define I8042_STATUS 0x64
+
+static uint32_t ones(unsigned size)
+{
+	return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+/* The configuration address latch is per guest: each has its own bus. */
+static uint32_t pci_latch[MAX_GUESTS];
+
+uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
+{
+	g->stats.port_io++;
+	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {
+		unsigned shift = (port - PCI_CONFIG_ADDRESS) * 8;
+		return (pci_latch[g->id] >> shift) & ones(size);
+	}
+	if (port == I8042_STATUS && size == 1)
+		return 1;
+	return ones(size);
+}
+
+void guest_port_out(struct guest *g, uint16_t port, unsigned size,
+		    uint32_t val)
+{
+	g->stats.port_io++;
+	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {
+		/* Merge a byte, word or dword write into the latch. */
+		unsigned shift = (port - PCI_CONFIG_ADDRESS) * 8;
+		uint32_t mask = ones(size);
+
+		if (shift + size * 8 > 32)
+			mask &= (1u << (32 - shift)) - 1;
+		pci_latch[g->id] = (pci_latch[g->id] & ~(mask << shift)) |
+				   ((val & mask) << shift);
+		return;
+	}
+	if (port == PORT_DEBUG_CONSOLE) {
+		char c = (char)val;
+		console_write(&c, 1);
+	}
+}
