@@ -105,7 +105,7 @@ static bool load_images(struct guest *g)
 	}
 	if (rd) {
 		initrd_len = rd->end - rd->start;
-		if (loader_load_initrd(g->mem, g->mem_size, info.load_end,
+		if (loader_load_initrd(g->mem, g->mem_size, info.kernel_end,
 				       module_bytes(rd), initrd_len,
 				       &initrd_gpa, err, sizeof(err)) < 0) {
 			printk("hv: guest %s: initrd refused: %s\n", g->name,
@@ -123,7 +123,7 @@ static bool load_images(struct guest *g)
 		return false;
 	}
 	g->kernel_entry = info.entry;
-	g->kernel_end = info.load_end;
+	g->kernel_end = info.kernel_end;
 	pr_info("hv: guest %s: %s kernel, entry %#x, %u MiB RAM at %#x%s\n",
 		g->name, info.kind == LOADER_BZIMAGE ? "bzImage" : "ELF",
 		info.entry, g->mem_size >> 20, (unsigned)(uintptr_t)g->mem,
@@ -172,6 +172,7 @@ static bool guest_create(struct guest *g, const struct guest_config *cfg,
 	g->cfg = cfg;
 	hv_strlcpy(g->name, cfg->name, sizeof(g->name));
 	g->mem_size = cfg->mem_bytes;
+	g->mmio_end = g->mem_size;
 	g->mem = pages_alloc_contig(pages, 1);
 	if (!g->mem) {
 		printk("hv: guest %s: refused: needs %u MiB of contiguous "

@@ -55,6 +55,9 @@ struct guest {
 	uint8_t *mem;
 	uint32_t mem_size;
 	uint32_t kernel_entry, kernel_end;
+	/* The device window [mem_size, mmio_end): never mapped, so every
+	 * access traps and is emulated (empty until devices exist). */
+	uint32_t mmio_end;
 
 	struct trapframe regs;
 

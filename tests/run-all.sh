@@ -24,7 +24,7 @@ for src in tests/unit/test_*.c; do
 	name=${name#test_}
 	[ -n "$only" ] && [ "$only" != "$name" ] && continue
 	ran=$((ran + 1))
-	srcs=$(sed -n 's/.*UNIT_SOURCES:\(.*\)/\1/p' "$src" | head -1)
+	srcs=$(sed -n 's/.*UNIT_SOURCES:\(.*\)/\1/p' "$src" | head -1 | sed 's|\*/.*||')
 	bin=build/unit/test_$name
 	# shellcheck disable=SC2086
 	if ! gcc $CFLAGS_UNIT -o "$bin" "$src" $srcs -lcmocka >"$bin.build" 2>&1; then
