@@ -1,0 +1,110 @@
+#!/bin/bash
+# fuzz.sh [NAME...] - build and run the libFuzzer targets, each for a
+# bounded time.  Ends with "N passed, N failed" and a non-zero exit status
+# if any target crashed or did not build.
+#
+# Targets are tests/fuzz/fuzz_*.c.  Each names the project sources it needs
+# in a comment line "FUZZ_SOURCES: hv/a.c ...", and may give seed inputs
+# as hex strings in a line "FUZZ_SEEDS: 8b00 668902 ...".  NAME is a
+# target's file name without "fuzz_" and ".c".
+#
+# FUZZ_SECONDS (default 60) is the run time of each target.  The corpus is
+# kept in build/fuzz/NAME.corpus, so later runs start where earlier ones
+# stopped; a crashing input is saved as build/fuzz/NAME.crash-*.
+set -u
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+case "$seconds" in
+'' | *[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;;
+esac
+mkdir -p build/fuzz
+
+# clang's libFuzzer runtime is a separate Debian package named after the
+# clang version (libclang-rt-14-dev for clang 14).  Install it, or say how.
+need_libfuzzer() {
+	local ver pkg line
+	ver=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+	pkg="libclang-rt-${ver:-14}-dev"
+	command -v clang >/dev/null 2>&1 || pkg="clang $pkg"
+	line="apt-get install -y --no-install-recommends $pkg"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "fuzz: libFuzzer is missing; run as root:" \
+			"apt-get update && $line" >&2
+		return 1
+	fi
+	echo "fuzz: installing $pkg for libFuzzer"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+		DEBIAN_FRONTEND=noninteractive $line -q >/dev/null
+}
+
+# Can clang link a fuzzer at all?  Tried on an empty target, so a failure
+# here is the toolchain's and not a target's.
+probe=build/fuzz/probe
+echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
+{ return 0; }' >"$probe.c"
+if ! clang -fsanitize=fuzzer "$probe.c" -o "$probe" 2>/dev/null; then
+	need_libfuzzer || exit 1
+	if ! clang -fsanitize=fuzzer "$probe.c" -o "$probe"; then
+		echo "fuzz: clang still cannot link -fsanitize=fuzzer" >&2
+		exit 1
+	fi
+fi
+
+# UBSan findings abort, so they count as crashes like ASan's.
+CFLAGS_FUZZ="-g -O1 -fsanitize=fuzzer,address,undefined \
+ -fno-sanitize-recover=undefined -DHV_HOST_TEST -I. -Wall -Wextra -Werror \
+ -Wno-unused-parameter"
+
+pass=0 fail=0 ran=0
+for src in tests/fuzz/fuzz_*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	name=${name#fuzz_}
+	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then
+		continue
+	fi
+	ran=$((ran + 1))
+	srcs=$(sed -n 's/.*FUZZ_SOURCES:\(.*\)/\1/p' "$src" | head -1)
+	bin=build/fuzz/fuzz_$name
+	corpus=build/fuzz/$name.corpus
+	# shellcheck disable=SC2086
+	if ! clang $CFLAGS_FUZZ -o "$bin" "$src" $srcs >"$bin.build" 2>&1; then
+		echo "FAIL fuzz/$name: does not compile (see $bin.build)"
+		sed 's/^/     /' "$bin.build" | head -20
+		fail=$((fail + 1))
+		continue
+	fi
+
+	mkdir -p "$corpus"
+	for hex in $(sed -n 's/.*FUZZ_SEEDS:\(.*\)/\1/p' "$src"); do
+		# shellcheck disable=SC2059
+		printf "$(echo "$hex" | sed 's/../\\x&/g')" >"$corpus/seed-$hex"
+	done
+
+	# The fresh corpus directory comes first: libFuzzer writes new
+	# inputs to it.  -max_len 32 covers the 15-byte limit with room.
+	"$bin" -max_total_time="$seconds" -max_len=32 -print_final_stats=1 \
+		-artifact_prefix="build/fuzz/$name." "$corpus" >"$bin.log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$bin.log")
+	cov=$(grep -o 'cov: [0-9]*' "$bin.log" | tail -1)
+	corp=$(find "$corpus" -type f | wc -l)
+	if [ $rc -eq 0 ]; then
+		echo "PASS fuzz/$name (${runs:-?} runs in ${seconds} s," \
+			"${cov:-cov: ?}, corpus $corp)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL fuzz/$name: exit status $rc (see $bin.log)"
+		grep -E 'ERROR:|runtime error|SUMMARY|Test unit written' \
+			"$bin.log" | head -10 | sed 's/^/     /'
+		fail=$((fail + 1))
+	fi
+done
+
+if [ $# -gt 0 ] && [ $ran -eq 0 ]; then
+	echo "no fuzz target named '$*'"
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
