@@ -3,10 +3,9 @@
  *
  * Power-off writes SLP_TYPa | SLP_EN to the PM1a control block (and PM1b
  * if there is one).  SLP_TYPa for the S5 (soft-off) state lives in the
- * DSDT's \_S5 package; interpreting AML properly is a large job, so we look
- * for the well-known byte pattern of that package instead, as small kernels
- * commonly do.  Every table is checked (signature, length, checksum) before
- * use; a machine without usable ACPI just cannot power off and halts.
+ * DSDT's \_S5 package, which acpi_s5.c finds by its byte pattern.
+ * Every table is checked (signature, length, checksum) before use; a
+ * machine without usable ACPI just cannot power off and halts.
  */
 #include "acpi.h"
 #include "../hv/layout.h"
@@ -69,34 +68,6 @@ static const struct sdt_header *map_table(uint64_t phys, const char *sig)
 	if (!checksum_ok(h, h->length))
 		return NULL;
 	return h;
-}
-
-int acpi_find_s5(const uint8_t *aml, size_t len)
-{
-	for (size_t i = 0; i + 8 < len; i++) {
-		size_t p;
-
-		if (hv_memcmp(aml + i, "_S5_", 4) != 0)
-			continue;
-		/* NameOp (0x08), optionally preceded by a root prefix '\'. */
-		if (!(i >= 1 && aml[i - 1] == 0x08) &&
-		    !(i >= 2 && aml[i - 1] == '\\' && aml[i - 2] == 0x08))
-			continue;
-		p = i + 4;
-		if (aml[p] != 0x12) /* PackageOp */
-			continue;
-		p++;
-		p += ((aml[p] >> 6) & 3) + 1; /* PkgLength: 1-4 bytes */
-		p++;			      /* NumElements */
-		if (p >= len)
-			return -1;
-		if (aml[p] == 0x0A) /* BytePrefix */
-			return p + 1 < len ? aml[p + 1] : -1;
-		if (aml[p] == 0x00 || aml[p] == 0x01) /* ZeroOp / OneOp */
-			return aml[p];
-		return -1;
-	}
-	return -1;
 }
 
 void acpi_init(const uint8_t *rsdp, unsigned len)

@@ -26,21 +26,6 @@ static unsigned from_bcd(uint8_t v)
 	return (v & 0x0F) + (v >> 4) * 10;
 }
 
-uint32_t rtc_to_epoch(unsigned year, unsigned mon, unsigned day,
-		      unsigned hour, unsigned min, unsigned sec)
-{
-	/* Days from 1970-01-01 to year-mon-day (a well-known formula that
-	 * counts March as the first month so leap days come last). */
-	unsigned y = year - (mon <= 2);
-	unsigned era = y / 400;
-	unsigned yoe = y - era * 400;
-	unsigned doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	uint32_t days = era * 146097 + doe - 719468;
-
-	return days * 86400u + hour * 3600u + min * 60u + sec;
-}
-
 bool rtc_read_epoch(uint32_t *epoch)
 {
 	uint8_t r[6], prev[6], b;

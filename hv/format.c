@@ -46,6 +46,7 @@ static void put_number(struct outbuf *o, const struct spec *sp, uint64_t v,
 	char tmp[24];
 	int n = 0, zeros, pad;
 	const char *prefix = "";
+	bool v_nonzero = v != 0;
 
 	if (v == 0 && sp->prec == 0) {
 		/* "%.0d" of zero prints no digits at all. */
@@ -61,13 +62,14 @@ static void put_number(struct outbuf *o, const struct spec *sp, uint64_t v,
 		prefix = "+";
 	else if (sp->flags & F_SPACE)
 		prefix = " ";
-	if ((sp->flags & F_ALT) && n && !(n == 1 && tmp[0] == '0')) {
-		if (base == 16)
-			prefix = upper ? "0X" : "0x";
-		else if (base == 8 && tmp[n - 1] != '0')
-			prefix = "0";
-	}
+	if ((sp->flags & F_ALT) && base == 16 && v_nonzero)
+		prefix = upper ? "0X" : "0x";
 	zeros = sp->prec > n ? sp->prec - n : 0;
+	/* '#' with octal asks for a leading 0 digit, not a prefix: none is
+	 * added when the precision already supplies one (C99 7.19.6.1). */
+	if ((sp->flags & F_ALT) && base == 8 && zeros == 0 &&
+	    (n == 0 || tmp[n - 1] != '0'))
+		zeros = 1;
 	pad = sp->width - n - zeros - (int)hv_strlen(prefix);
 	if ((sp->flags & F_ZERO) && !(sp->flags & F_LEFT) && sp->prec < 0) {
 		zeros += pad > 0 ? pad : 0;
@@ -190,6 +192,8 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				u = (unsigned short)u;
 			else if (lng <= -2)
 				u = (unsigned char)u;
+			/* '+' and ' ' are about signs; unsigned has none. */
+			sp.flags &= ~(F_PLUS | F_SPACE);
 			put_number(&o, &sp, u,
 				   *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
 				   *fmt == 'X', false);
@@ -203,7 +207,11 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				   false, false);
 			break;
 		case 'c':
+			if (!(sp.flags & F_LEFT))
+				put_repeat(&o, ' ', sp.width - 1);
 			put(&o, (char)va_arg(ap, int));
+			if (sp.flags & F_LEFT)
+				put_repeat(&o, ' ', sp.width - 1);
 			break;
 		case 's':
 			put_string(&o, &sp, va_arg(ap, const char *));

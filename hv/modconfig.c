@@ -175,7 +175,7 @@ int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			/* After "--": the guest's command line, verbatim. */
 			if (*c.p) {
 				const char *rest = c.p;
-				while (*rest == ' ')
+				while (*rest == ' ' || *rest == '\t')
 					rest++;
 				if (hv_strlen(rest) >= GUEST_CMDLINE_MAX) {
 					reportf(report,

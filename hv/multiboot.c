@@ -97,7 +97,9 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 	}
 	bi->nr_mem = 0;
 	bi->mem_source = MEMMAP_BIOS;
-	for (uint32_t off = sizeof(*t); off + t->entry_size <= size;
+	/* "size - off", not "off + entry_size": a huge entry_size must not
+	 * wrap the sum and walk us back over the tag. */
+	for (uint32_t off = sizeof(*t); size - off >= t->entry_size;
 	     off += t->entry_size) {
 		struct mb2_mmap_entry e;
 		hv_memcpy(&e, p + off, sizeof(e));
@@ -117,7 +119,8 @@ static int parse_efi_mmap(const uint8_t *p, uint32_t size,
 		return -1;
 	}
 	bi->nr_efi_descriptors = 0;
-	for (uint32_t off = sizeof(*t); off + t->descr_size <= size;
+	/* Written as "size - off" for the reason given in parse_mmap(). */
+	for (uint32_t off = sizeof(*t); size - off >= t->descr_size;
 	     off += t->descr_size)
 		bi->nr_efi_descriptors++;
 	/* The BIOS-style map, when GRUB gives one, already covers the same
@@ -126,7 +129,7 @@ static int parse_efi_mmap(const uint8_t *p, uint32_t size,
 		return 0;
 	bi->nr_mem = 0;
 	bi->mem_source = MEMMAP_EFI;
-	for (uint32_t off = sizeof(*t); off + t->descr_size <= size;
+	for (uint32_t off = sizeof(*t); size - off >= t->descr_size;
 	     off += t->descr_size) {
 		struct efi_memory_descriptor d;
 		hv_memcpy(&d, p + off, sizeof(d));

@@ -83,6 +83,9 @@ static bool parse_console(const struct word *w, struct hv_options *o)
 	uint32_t set = 0;
 	const char *p = w->val, *end = w->val + w->vlen;
 
+	/* An empty item is a typo wherever it is, the end included. */
+	if (w->vlen && end[-1] == ',')
+		return false;
 	while (p < end) {
 		const char *comma = p;
 		while (comma < end && *comma != ',')

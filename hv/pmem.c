@@ -28,15 +28,26 @@ void pmem_init(struct pmem *pm, uint64_t limit_addr)
 	pm->next_hint = 0;
 }
 
+/* The end of [base, base+len) in bytes, clamped to the managed limit so
+ * that a region reaching past 2^64 cannot wrap around to a small number. */
+static uint64_t clamp_end(const struct pmem *pm, uint64_t base, uint64_t len)
+{
+	uint64_t limit = (uint64_t)pm->limit_pfn << 12;
+
+	if (len > limit - base)
+		return limit;
+	return base + len;
+}
+
 void pmem_add(struct pmem *pm, uint64_t base, uint64_t len)
 {
-	uint64_t first = (base + 0xFFF) >> 12;
-	uint64_t end = (base + len) >> 12; /* exclusive */
+	uint64_t first, end;
 
-	if (base + len < base) /* wraps: clamp to the 64-bit top */
-		end = UINT64_MAX >> 12;
-	if (end > pm->limit_pfn)
-		end = pm->limit_pfn;
+	/* Checked first: rounding a base near 2^64 up would wrap to 0. */
+	if (base >= (uint64_t)pm->limit_pfn << 12)
+		return;
+	first = (base + 0xFFF) >> 12;
+	end = clamp_end(pm, base, len) >> 12; /* exclusive */
 	for (uint64_t pfn = first; pfn < end; pfn++) {
 		if (!test_bit(pm, (uint32_t)pfn)) {
 			set_free(pm, (uint32_t)pfn);
@@ -48,14 +59,13 @@ void pmem_add(struct pmem *pm, uint64_t base, uint64_t len)
 
 uint32_t pmem_reserve(struct pmem *pm, uint64_t base, uint64_t len)
 {
-	uint64_t first = base >> 12;
-	uint64_t end = (base + len + 0xFFF) >> 12;
+	uint64_t first, end;
 	uint32_t n = 0;
 
-	if (len == 0)
+	if (len == 0 || base >= (uint64_t)pm->limit_pfn << 12)
 		return 0;
-	if (end > pm->limit_pfn)
-		end = pm->limit_pfn;
+	first = base >> 12;
+	end = (clamp_end(pm, base, len) + 0xFFF) >> 12;
 	for (uint64_t pfn = first; pfn < end; pfn++) {
 		if (test_bit(pm, (uint32_t)pfn)) {
 			set_used(pm, (uint32_t)pfn);

@@ -1,0 +1,45 @@
+/*
+ * acpi_s5.c - find the S5 sleep type in the DSDT's AML, apart from acpi.c
+ * so that the host unit tests can feed it hand-made byte sequences.
+ *
+ * Interpreting AML properly is a large job; instead we look for the
+ * well-known byte pattern of the \_S5 package, as small kernels commonly do:
+ *
+ *   NameOp ['\'] '_S5_' PackageOp PkgLength NumElements SLP_TYPa ...
+ *
+ * where SLP_TYPa is BytePrefix and a byte, ZeroOp or OneOp.
+ */
+#include "acpi.h"
+#include "../hv/lib.h"
+
+int acpi_find_s5(const uint8_t *aml, size_t len)
+{
+	/* Every read below is bounds-checked on its own: the package may be
+	 * the last thing in the table, so no fixed look-ahead is safe. */
+	for (size_t i = 0; i + 4 <= len; i++) {
+		size_t p;
+
+		if (hv_memcmp(aml + i, "_S5_", 4) != 0)
+			continue;
+		/* NameOp (0x08), optionally followed by a root prefix '\'. */
+		if (!(i >= 1 && aml[i - 1] == 0x08) &&
+		    !(i >= 2 && aml[i - 1] == '\\' && aml[i - 2] == 0x08))
+			continue;
+		p = i + 4;
+		if (p >= len || aml[p] != 0x12) /* PackageOp */
+			continue;
+		p++;
+		if (p >= len)
+			return -1;
+		p += ((aml[p] >> 6) & 3) + 1; /* PkgLength: 1-4 bytes */
+		p++;			      /* NumElements */
+		if (p >= len)
+			return -1;
+		if (aml[p] == 0x0A) /* BytePrefix */
+			return p + 1 < len ? aml[p + 1] : -1;
+		if (aml[p] == 0x00 || aml[p] == 0x01) /* ZeroOp / OneOp */
+			return aml[p];
+		return -1;
+	}
+	return -1;
+}

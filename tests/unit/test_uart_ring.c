@@ -1,0 +1,131 @@
+/*
+ * test_uart_ring.c - the UART receive ring (drivers/uart.h): bytes come
+ * out in the order they went in, across the wrap of the buffer and of the
+ * free-running 32-bit indices, and a full ring drops and counts new bytes
+ * rather than overwriting old ones.
+ *
+ * UNIT_SOURCES:
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "drivers/uart.h"
+
+static struct uart_rx_ring ring;
+
+static int reset(void **state)
+{
+	memset(&ring, 0, sizeof(ring));
+	return 0;
+}
+
+static void test_empty(void **state)
+{
+	assert_int_equal(uart_rx_available(&ring), 0);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+	assert_int_equal(ring.tail, 0); /* popping empty moves nothing */
+}
+
+static void test_fifo_order(void **state)
+{
+	const char *msg = "hello";
+
+	for (const char *p = msg; *p; p++)
+		uart_rx_push(&ring, (uint8_t)*p);
+	assert_int_equal(uart_rx_available(&ring), 5);
+	for (const char *p = msg; *p; p++)
+		assert_int_equal(uart_rx_pop(&ring), *p);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+	assert_int_equal(ring.dropped, 0);
+}
+
+static void test_high_bytes_are_not_negative(void **state)
+{
+	/* 0xFF must come back as 255, not as -1 ("empty"). */
+	uart_rx_push(&ring, 0xFF);
+	uart_rx_push(&ring, 0x80);
+	uart_rx_push(&ring, 0x00);
+	assert_int_equal(uart_rx_pop(&ring), 0xFF);
+	assert_int_equal(uart_rx_pop(&ring), 0x80);
+	assert_int_equal(uart_rx_pop(&ring), 0x00);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+}
+
+static void test_wrap_around(void **state)
+{
+	uint32_t next_in = 0, next_out = 0;
+
+	/* Keep the ring about two-thirds full while pushing many times its
+	 * size through it. */
+	for (int round = 0; round < 10 * UART_RX_RING; round++) {
+		uart_rx_push(&ring, (uint8_t)next_in++);
+		if (uart_rx_available(&ring) > UART_RX_RING * 2 / 3)
+			assert_int_equal(uart_rx_pop(&ring),
+					 (uint8_t)next_out++);
+	}
+	while (uart_rx_available(&ring))
+		assert_int_equal(uart_rx_pop(&ring), (uint8_t)next_out++);
+	assert_int_equal(next_in, next_out);
+	assert_int_equal(ring.dropped, 0);
+}
+
+static void test_full_ring_drops_and_counts(void **state)
+{
+	for (int i = 0; i < UART_RX_RING; i++)
+		uart_rx_push(&ring, (uint8_t)i);
+	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	assert_int_equal(ring.dropped, 0);
+	uart_rx_push(&ring, 0xAA);
+	uart_rx_push(&ring, 0xBB);
+	assert_int_equal(ring.dropped, 2);
+	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	/* The oldest byte survived; the new ones were the ones lost. */
+	assert_int_equal(uart_rx_pop(&ring), 0);
+	uart_rx_push(&ring, 0xCC); /* room for exactly one again */
+	assert_int_equal(ring.dropped, 2);
+	for (int i = 1; i < UART_RX_RING; i++)
+		assert_int_equal(uart_rx_pop(&ring), (uint8_t)i);
+	assert_int_equal(uart_rx_pop(&ring), 0xCC);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+}
+
+static void test_index_overflow(void **state)
+{
+	/* The indices are free-running: start them just below 2^32 so they
+	 * wrap mid-test.  UART_RX_RING divides 2^32, so the slot arithmetic
+	 * stays continuous across the wrap. */
+	ring.head = ring.tail = UINT32_MAX - 5;
+	for (int i = 0; i < 20; i++)
+		uart_rx_push(&ring, (uint8_t)(i + 1));
+	assert_int_equal(uart_rx_available(&ring), 20);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(uart_rx_pop(&ring), i + 1);
+	assert_int_equal(uart_rx_pop(&ring), -1);
+
+	/* And a full ring whose indices straddle the wrap still reports
+	 * full. */
+	ring.head = ring.tail = UINT32_MAX - 10;
+	for (int i = 0; i < UART_RX_RING + 3; i++)
+		uart_rx_push(&ring, 1);
+	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	assert_int_equal(ring.dropped, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_empty, reset),
+		cmocka_unit_test_setup(test_fifo_order, reset),
+		cmocka_unit_test_setup(test_high_bytes_are_not_negative, reset),
+		cmocka_unit_test_setup(test_wrap_around, reset),
+		cmocka_unit_test_setup(test_full_ring_drops_and_counts, reset),
+		cmocka_unit_test_setup(test_index_overflow, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
