@@ -1,3 +1,46 @@
-# Our guest is built from here once it exists.
+# guest.mk - builds our paravirtualized guest, pvguest.elf, from
+# paravirt-guest/.  Included by the top Makefile, which supplies BUILD and CC.
+#
+# The guest is a separate program from the hypervisor, with its own flags:
+# it is a 32-bit kernel that runs in ring 1 under the lguest ABI.  Like the
+# hypervisor it uses no FPU or SSE code of the compiler's making (its FPU
+# tests use the registers by hand, in asm, and must know nothing else
+# touches them).
+
+PV_GUEST := $(BUILD)/guest/pvguest.elf
+
+GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+	-ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	-fno-asynchronous-unwind-tables -fno-delete-null-pointer-checks \
+	-mgeneral-regs-only -mno-red-zone \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP
+GUEST_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP
+GUEST_LDFLAGS := -m elf_i386 -T paravirt-guest/guest.ld -z noexecstack \
+	--fatal-warnings
+# 64-bit division (printf, the benchmarks) comes from libgcc.
+GUEST_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+GUEST_SRCS := $(wildcard paravirt-guest/*.S paravirt-guest/*.c)
+GUEST_OBJS := $(patsubst paravirt-guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
+
+$(BUILD)/guest/%.c.o: paravirt-guest/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.S.o: paravirt-guest/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(PV_GUEST): $(GUEST_OBJS) paravirt-guest/guest.ld
+	$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(GUEST_LIBGCC)
+
 .PHONY: guest-images
-guest-images:
+guest-images: $(PV_GUEST)
+
+# The ISO boots our guest by default: a file, then its module string.
+DEFAULT_ISO_MODULES := $(PV_GUEST) 'kernel name=pv0 mem=32M'
+ISO_DEPS += $(PV_GUEST)
+
+-include $(GUEST_OBJS:.o=.d)
