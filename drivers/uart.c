@@ -33,6 +33,7 @@
 static uint16_t base = 0x3F8;
 static bool present;
 static struct uart_rx_ring rx;
+static void (*input_hook)(void);
 
 void uart_init(uint16_t port, uint32_t baud)
 {
@@ -87,6 +88,13 @@ void uart_handle_irq(void)
 	for (int i = 0; i < 256 && (inb(base + UART_LSR) & LSR_DATA_READY);
 	     i++)
 		uart_rx_push(&rx, inb(base + UART_DATA));
+	if (input_hook && uart_rx_available(&rx))
+		input_hook();
+}
+
+void uart_set_input_hook(void (*fn)(void))
+{
+	input_hook = fn;
 }
 
 int uart_getc(void)

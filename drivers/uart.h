@@ -38,6 +38,8 @@ static inline int uart_rx_pop(struct uart_rx_ring *r)
 }
 
 void uart_handle_irq(void);
+/* Called from the receive interrupt whenever bytes are waiting. */
+void uart_set_input_hook(void (*fn)(void));
 uint32_t uart_rx_dropped(void);
 uint32_t uart_rx_count(void);
 

@@ -149,6 +149,8 @@ static bool reset_state(struct guest *g)
 	g->halted = false;
 	g->ts = false;
 	hv_memset(g->idt, 0, sizeof(g->idt));
+	for (unsigned i = 0; i < g->ndevs; i++)
+		virtio_reset(&g->devs[i]);
 	guest_gdt_init(g);
 	fpu_guest_init(g);
 
@@ -172,7 +174,6 @@ static bool guest_create(struct guest *g, const struct guest_config *cfg,
 	g->cfg = cfg;
 	hv_strlcpy(g->name, cfg->name, sizeof(g->name));
 	g->mem_size = cfg->mem_bytes;
-	g->mmio_end = g->mem_size;
 	g->mem = pages_alloc_contig(pages, 1);
 	if (!g->mem) {
 		printk("hv: guest %s: refused: needs %u MiB of contiguous "
@@ -181,7 +182,8 @@ static bool guest_create(struct guest *g, const struct guest_config *cfg,
 		       pmem_largest_run(&pmem) >> 8);
 		return false;
 	}
-	if (!load_images(g) || !reset_state(g)) {
+	if (!devices_create(g) || !load_images(g) || !reset_state(g)) {
+		devices_destroy(g);
 		shadow_destroy(g);
 		pages_free(g->mem, pages);
 		g->mem = NULL;
@@ -192,6 +194,7 @@ static bool guest_create(struct guest *g, const struct guest_config *cfg,
 
 static void guest_destroy(struct guest *g)
 {
+	devices_destroy(g);
 	shadow_destroy(g);
 	fpu_guest_gone(g);
 	timer_cancel(&g->clock);
@@ -263,8 +266,13 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 			deliver_trap(g, T_PAGE_FAULT, true, r->err);
 			return;
 		case PF_MMIO:
-			guest_kill(g, "MMIO access at %#x: no devices yet",
-				   mmio_gpa);
+			if (mmio_emulate(g, mmio_gpa))
+				return;
+			/* No register there, or an instruction we do not
+			 * emulate: the guest's own fault (section 11.6). */
+			if (g->lguest_data)
+				lgd_write(g, LGD_CR2, cr2);
+			deliver_trap(g, T_PAGE_FAULT, true, r->err);
 			return;
 		}
 		return;

@@ -16,6 +16,7 @@
 #include "options.h"
 #include "time.h"
 #include "trapframe.h"
+#include "virtio.h"
 #include "x86.h"
 
 enum guest_state {
@@ -87,6 +88,12 @@ struct guest {
 	struct hv_timer clock;
 
 	struct shadow *shadow;
+
+	/* Devices (ABI section 11): the PCI bus and what is on it. */
+	struct pci_bus pci;
+	struct virtio_dev devs[2]; /* console, then the disk if any */
+	unsigned ndevs;
+
 	struct guest_stats stats;
 };
 
@@ -110,6 +117,9 @@ bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
 		   uint32_t len);
 bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v);
 bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v);
+/* A pointer to [gpa, gpa+len) in guest RAM for the moment, or NULL if
+ * any of it lies outside.  For bulk device I/O only. */
+void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len);
 /* Guest-virtual accesses, translated through the guest's page tables
  * (or linear mode); false if unmapped or outside RAM. */
 bool copy_from_guest_virt(struct guest *g, void *dst, uint32_t gva,

@@ -34,6 +34,11 @@ bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
 	return true;
 }
 
+void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len)
+{
+	return guest_range_ok(g, gpa, len) ? g->mem + gpa : NULL;
+}
+
 bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v)
 {
 	return copy_from_guest(g, v, gpa, 4);

@@ -22,16 +22,15 @@ static uint32_t ones(unsigned size)
 	return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
-/* The configuration address latch is per guest: each has its own bus. */
-static uint32_t pci_latch[MAX_GUESTS];
-
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 {
 	g->stats.port_io++;
 	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {
 		unsigned shift = (port - PCI_CONFIG_ADDRESS) * 8;
-		return (pci_latch[g->id] >> shift) & ones(size);
+		return (g->pci.latch >> shift) & ones(size);
 	}
+	if (port >= PCI_CONFIG_DATA && port < PCI_CONFIG_DATA + 4)
+		return pci_config_read(&g->pci, port, size);
 	if (port == I8042_STATUS && size == 1)
 		return 1;
 	return ones(size);
@@ -48,8 +47,12 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 
 		if (shift + size * 8 > 32)
 			mask &= (1u << (32 - shift)) - 1;
-		pci_latch[g->id] = (pci_latch[g->id] & ~(mask << shift)) |
-				   ((val & mask) << shift);
+		g->pci.latch = (g->pci.latch & ~(mask << shift)) |
+			       ((val & mask) << shift);
+		return;
+	}
+	if (port >= PCI_CONFIG_DATA && port < PCI_CONFIG_DATA + 4) {
+		pci_config_write(&g->pci, port, size, val);
 		return;
 	}
 	if (port == PORT_DEBUG_CONSOLE) {
