@@ -149,6 +149,7 @@ static bool reset_state(struct guest *g)
 	g->halted = false;
 	g->ts = false;
 	hv_memset(g->idt, 0, sizeof(g->idt));
+	g->idt_changed = true;
 	for (unsigned i = 0; i < g->ndevs; i++)
 		virtio_reset(&g->devs[i]);
 	guest_gdt_init(g);
@@ -300,6 +301,7 @@ static void enter_guest(struct guest *g)
 	uint32_t status, cr2;
 
 	guest_gdt_install(g);
+	guest_idt_install(g);
 	fpu_prepare_entry(g);
 	*f = g->regs;
 	/* Whatever the guest did to its flags: interrupts on (they are ours),

@@ -77,6 +77,7 @@ struct guest {
 
 	/* Traps and interrupts (section 8). */
 	struct guest_gate idt[256];
+	bool idt_changed; /* reload the direct gates on the next entry */
 	uint32_t irqs_pending; /* bit n: IRQ n raised, not yet delivered */
 	bool halted;
 
@@ -150,6 +151,7 @@ void guest_gdt_install(struct guest *g);
 /* interrupts.c */
 void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 			  uint32_t hi);
+void guest_idt_install(struct guest *g);
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
 void deliver_pending_irq(struct guest *g);
 int guest_deliverable_irq(struct guest *g);

@@ -69,6 +69,8 @@ static void set_stack(struct guest *g, uint32_t ss, uint32_t esp,
 		guest_kill(g, "SET_STACK with %u pages (at most 2)", pages);
 		return;
 	}
+	if (!g->ss1)
+		g->idt_changed = true; /* direct gates need a ring-1 stack */
 	g->ss1 = ss;
 	g->esp1 = esp;
 	g->stack_pages = pages;

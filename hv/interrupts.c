@@ -13,6 +13,7 @@
 #include "power.h"
 #include "printk.h"
 #include "shadow.h"
+#include "../switcher/switcher.h"
 
 /* ---- The guest's IDT (section 8.1). ---- */
 
@@ -47,6 +48,53 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 	gate->type = (uint8_t)type;
 	gate->dpl = (uint8_t)((hi & DESC_HI_DPL_MASK) >> DESC_HI_DPL_SHIFT);
 	gate->present = true;
+	g->idt_changed = true;
+}
+
+/* ---- Direct delivery (section 8.2) ---- */
+
+/* May the CPU deliver vector v straight to the guest's handler?  Never
+ * the ones we must see first: NMI, double fault, #NM (lazy FPU), #GP
+ * (port emulation), #PF (shadow paging), the hypercall vector, and no
+ * hardware interrupt vector. */
+static bool may_be_direct(unsigned v)
+{
+	if (v == LGUEST_SYSCALL_VEC)
+		return true;
+	return v < NR_EXCEPTIONS && v != T_NMI && v != T_NO_DEVICE &&
+	       v != T_DOUBLE_FAULT && v != T_GP && v != T_PAGE_FAULT &&
+	       v != 15 && v != HCALL_VECTOR;
+}
+
+static const struct guest *idt_owner;
+
+/*
+ * Before entering g: point the real IDT at the guest's own handler for
+ * every vector it registered as a trap gate, so "int $0x80" from its user
+ * space goes from ring 3 to ring 1 without visiting us.  The CPU then
+ * switches to the ring-1 stack in our TSS (SET_STACK's values).  A trap
+ * gate leaves IF alone, which matches the ABI: only interrupt gates clear
+ * the virtual IF.  Everything else keeps our stub, and is reflected.
+ */
+void guest_idt_install(struct guest *g)
+{
+	switcher_desc.tss.ss1 = (uint16_t)g->ss1;
+	switcher_desc.tss.esp1 = g->esp1;
+	if (idt_owner == g && !g->idt_changed)
+		return;
+	for (unsigned v = 0; v < 256; v++) {
+		const struct guest_gate *gate = &g->idt[v];
+
+		if (!may_be_direct(v))
+			continue;
+		if (gate->present && gate->type == GATE_TRAP && g->ss1)
+			idt_set_gate(v, gate->handler, GUEST_KERNEL_CS,
+				     gate->dpl, GATE_TRAP);
+		else
+			switcher_default_gate(v);
+	}
+	idt_owner = g;
+	g->idt_changed = false;
 }
 
 /* ---- Reflecting a trap or interrupt (section 8.3). ---- */

@@ -100,22 +100,25 @@ static void build_gdt_tss(void)
 	t->iomap_base = sizeof(*t);
 }
 
+/* Vector v as the hypervisor handles it: through its stub. */
+void switcher_default_gate(unsigned v)
+{
+	unsigned dpl = 0;
+
+	/* int3 and into from guest user space, and the guest's system-call
+	 * vector, must reach us instead of faulting; the hypercall vector is
+	 * for the guest kernel (ring 1) only (ABI 8.1, 4). */
+	if (v == T_BREAKPOINT || v == T_OVERFLOW || v == 0x80)
+		dpl = 3;
+	else if (v == HCALL_VECTOR)
+		dpl = 1;
+	idt_set_gate(v, switcher_stub_table[v], HV_CS, dpl, GATE_INTERRUPT);
+}
+
 static void build_idt(void)
 {
-	for (unsigned v = 0; v < 256; v++) {
-		unsigned dpl = 0;
-
-		/* int3 and into from guest user space, and the guest's
-		 * system-call vector, must reach us instead of faulting; the
-		 * hypercall vector is for the guest kernel (ring 1) only
-		 * (ABI 8.1, 4). */
-		if (v == T_BREAKPOINT || v == T_OVERFLOW || v == 0x80)
-			dpl = 3;
-		else if (v == HCALL_VECTOR)
-			dpl = 1;
-		idt_set_gate(v, switcher_stub_table[v], HV_CS, dpl,
-			     GATE_INTERRUPT);
-	}
+	for (unsigned v = 0; v < 256; v++)
+		switcher_default_gate(v);
 }
 
 void switcher_init(void)

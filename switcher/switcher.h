@@ -78,6 +78,7 @@ void switcher_init(void);
 uint32_t switcher_guest_pde(void);
 /* The physical address backing a Switcher virtual address. */
 uint32_t switcher_phys(const void *va);
+void switcher_default_gate(unsigned vec);
 void idt_set_gate(unsigned vec, uint32_t handler, uint16_t sel, unsigned dpl,
 		  unsigned type);
 #endif
