@@ -38,9 +38,18 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+# A mirror caught mid-sync fails one index file or another; the install
+# below still works from the rest, so that is a warning, not the end.
+if ! apt-get update -q >/tmp/hv-apt-update.log 2>&1; then
+	echo "deps: apt-get update reported problems (continuing):" >&2
+	grep -E '^(E|W):' /tmp/hv-apt-update.log | head -5 >&2
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends "$@" >/dev/null
+if ! apt-get install -y -q --no-install-recommends "$@" >/tmp/hv-apt-install.log 2>&1; then
+	tail -20 /tmp/hv-apt-install.log >&2
+	echo "deps: apt-get install failed" >&2
+	exit 1
+fi
 what=$(missing)
 if [ -n "$what" ]; then
 	echo "deps: '$what' still missing after installing packages" >&2
