@@ -15,6 +15,7 @@
 #include "layout.h"
 #include "loader.h"
 #include "pmem_hv.h"
+#include "ports.h"
 #include "power.h"
 #include "printk.h"
 #include "shadow.h"
@@ -46,6 +47,7 @@ static void print_regs(const struct guest *g)
 
 static void stop_common(struct guest *g, enum stop_reason why)
 {
+	debug_console_flush(g);
 	g->state = GUEST_STOPPED;
 	g->stop_reason = why;
 	g->halted = false;
@@ -62,6 +64,7 @@ void guest_kill(struct guest *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	debug_console_flush(g);
 	printk("hv: guest %s: killed: %s\n", g->name, reason);
 	print_regs(g);
 	stop_common(g, STOP_KILLED);
@@ -71,6 +74,7 @@ void guest_stop(struct guest *g, enum stop_reason why, const char *msg)
 {
 	if (!guest_alive(g))
 		return;
+	debug_console_flush(g);
 	printk("hv: guest %s: %s: %s\n", g->name,
 	       why == STOP_RESTART ? "restart requested" : "power off", msg);
 	stop_common(g, why);

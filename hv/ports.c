@@ -22,6 +22,30 @@ static uint32_t ones(unsigned size)
 	return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
+/*
+ * The debug console keeps a line per guest and prints it whole, so two
+ * guests printing at once interleave by lines, not by characters.
+ */
+#define DEBUG_LINE 160
+static struct {
+	char buf[DEBUG_LINE];
+	unsigned len;
+} debug_line[MAX_GUESTS];
+
+void debug_console_flush(struct guest *g)
+{
+	if (debug_line[g->id].len)
+		console_write(debug_line[g->id].buf, debug_line[g->id].len);
+	debug_line[g->id].len = 0;
+}
+
+static void debug_console_put(struct guest *g, char c)
+{
+	debug_line[g->id].buf[debug_line[g->id].len++] = c;
+	if (c == '\n' || debug_line[g->id].len == DEBUG_LINE)
+		debug_console_flush(g);
+}
+
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 {
 	g->stats.port_io++;
@@ -55,8 +79,6 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 		pci_config_write(&g->pci, port, size, val);
 		return;
 	}
-	if (port == PORT_DEBUG_CONSOLE) {
-		char c = (char)val;
-		console_write(&c, 1);
-	}
+	if (port == PORT_DEBUG_CONSOLE)
+		debug_console_put(g, (char)val);
 }

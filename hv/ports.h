@@ -13,6 +13,8 @@ struct guest;
  * the conventional "debug port" of Bochs and QEMU. */
 #define PORT_DEBUG_CONSOLE 0xE9
 
+/* Print what is left of the guest's current debug-console line. */
+void debug_console_flush(struct guest *g);
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size);
 void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 		    uint32_t val);
