@@ -163,11 +163,10 @@ void pci_config_write(struct pci_bus *bus, unsigned port, unsigned size,
 		return; /* nothing writable in the bridge */
 	off = reg + (port & 3);
 	if (off == PCI_BAR0 && size == 4) {
-		if (val == 0xFFFFFFFFu)
-			d->bar0_sizing = true;
-		else if ((val & ~0xFu) == d->bar0)
-			d->bar0_sizing = false;
-		else
+		/* Any other value ends a sizing probe, so a refused move
+		 * reads back the real address rather than the size mask. */
+		d->bar0_sizing = val == 0xFFFFFFFFu;
+		if (!d->bar0_sizing && (val & ~0xFu) != d->bar0)
 			/* Moving the registers could overlap RAM, another
 			 * device or the hypervisor: the BAR stays put, as
 			 * the guest will see when it reads it back. */

@@ -87,6 +87,13 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      desc.len);
 			return -1;
 		}
+		/* Guest RAM is below 4 GiB, so a chain that adds up to more
+		 * reuses memory; refusing it keeps the 32-bit totals true. */
+		if (desc.len > UINT32_MAX - (c->readable + c->writable)) {
+			virtio_broken(d, "queue %u: chain longer than 4 GiB",
+				      q);
+			return -1;
+		}
 		if (desc.flags & VRING_DESC_F_WRITE) {
 			seen_writable = true;
 			c->writable += desc.len;
