@@ -17,7 +17,19 @@
  *                    hypercall at most twice this);
  *   trap-int3        a breakpoint reflected to our handler;
  *   port-out         an "outb" the hypervisor emulates (port 0x80, ignored);
- *   irq-toggle       cli + sti, which never leave the guest.
+ *   irq-toggle       cli + sti, which never leave the guest;
+ *   shadow-fault     a read of a mapped kernel page the hypervisor has not
+ *                    shadowed yet (after FLUSH_TLB(1)): it fixes the fault
+ *                    silently, and we never see it (ABI 9.4);
+ *   pgdir-switch     NEW_PGTABLE to a directory whose shadow is cached;
+ *
+ * and from a user program (user/ubench.c):
+ *
+ *   syscall-getpid   "int $0x80" from ring 3 and back;
+ *   user-fault       a user page fault the hypervisor reflects to us and we
+ *                    fix with a demand-zero page and a SET_PTE;
+ *   proc-switch      one process yielding to another: a system call, a
+ *                    switch of kernel stacks, SET_STACK and NEW_PGTABLE.
  */
 #include <stdint.h>
 
@@ -26,6 +38,8 @@
 #include "hcall.h"
 #include "idt.h"
 #include "irq.h"
+#include "mm.h"
+#include "proc.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -104,6 +118,57 @@ static void bench_irq_toggle(uint32_t n)
 	report("irq-toggle", t, n);
 }
 
+/* Read one word of each of n mapped kernel pages just after a full flush. */
+static void bench_shadow_fault(uint32_t n, uint32_t rounds)
+{
+	uint32_t room = (boot_mm.lowmem_bytes - boot_mm.free_start) / PAGE_SIZE;
+	const uint8_t *base = __va(boot_mm.free_start);
+	uint64_t cycles = 0, t;
+
+	if (n > room)
+		n = room;
+	for (uint32_t r = 0; r < rounds; r++) {
+		flush_tlb(true);
+		t = rdtsc();
+		for (uint32_t i = 0; i < n; i++)
+			(void)*(volatile const uint8_t *)(base + i * PAGE_SIZE);
+		cycles += rdtsc() - t;
+	}
+	printf("guest: bench: shadow-fault %llu cycles per op (%u ops)\n",
+	       (unsigned long long)(cycles / (n * rounds)), n * rounds);
+}
+
+/* Two directories, both shadowed: switch from one to the other and back. */
+static void bench_pgdir_switch(uint32_t n)
+{
+	uint32_t *pgdir = vm_create();
+	uint64_t t;
+
+	load_pgdir(pgdir);
+	load_pgdir(swapper_pgdir);
+	t = rdtsc();
+	for (uint32_t i = 0; i < n; i++) {
+		load_pgdir(pgdir);
+		load_pgdir(swapper_pgdir);
+	}
+	report("pgdir-switch", t, 2 * n);
+	page_free(pgdir);
+}
+
+/* The user-mode numbers come from a program; we wait for it. */
+static void bench_user(int n)
+{
+	int status;
+
+	proc_init();
+	if (!proc_spawn("ubench", n)) {
+		printf("guest: bench: cannot start ubench\n");
+		return;
+	}
+	while (proc_wait(&status) > 0)
+		;
+}
+
 void bench_run(void)
 {
 	idt_init();
@@ -118,6 +183,9 @@ void bench_run(void)
 	bench_int3(50000);
 	bench_port(20000);
 	bench_irq_toggle(1000000);
+	bench_shadow_fault(2048, 4);
+	bench_pgdir_switch(20000);
+	bench_user(20000);
 	printf("guest: bench: done\n");
 	guest_poweroff("bench complete");
 }

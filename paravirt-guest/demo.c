@@ -12,7 +12,8 @@
  *   5. the timer, idling with HALT between ticks;
  *   6. the FPU and the TS flag;
  *   7. a long burst of calls through the ring;
- *   8. power off.
+ *   8. (procdemo.c) user processes: fork, exec, the scheduler, faults;
+ *   9. power off.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,8 +40,9 @@ static int failures;
 
 /*
  * A stack for the hypervisor to switch to when we are entered from user
- * mode (SET_STACK, ABI 5).  v0 has no user mode, so it stays unused, but
- * Linux sets it on every context switch through the ring, and so do we.
+ * mode (SET_STACK, ABI 5).  There is no user mode yet at this step, so it
+ * stays unused; once processes run, proc.c names each one's own kernel
+ * stack on every switch, through the ring, as Linux does.
  */
 static uint8_t ring1_stack[2 * 4096] __attribute__((aligned(4096)));
 
@@ -220,6 +222,7 @@ void demo_run(void)
 	count_ticks();
 	failures += fpu_demo();
 	async_burst();
+	failures += procdemo_all();
 
 	if (failures) {
 		printf("guest: demo: %d step(s) failed\n", failures);

@@ -9,6 +9,8 @@
  */
 #include "asm.h"
 
+#define GUEST_DS 0x69 /* x86.h: our ring-1 data segment */
+
 	.text
 
 /*
@@ -53,18 +55,37 @@ trap_stub_syscall:
 	TRAP_STUB 0x80
 
 /*
- * Save the general registers, hand C a pointer to the whole frame (struct
+ * Save the registers, hand C a pointer to the whole frame (struct
  * trapframe in trap.h), and put the registers back, including whatever
- * the handler changed.  The segment registers need no saving: this guest
- * never changes DS, ES or SS, and the hypervisor does not touch them.
+ * the handler changed.
+ *
+ * DS and ES are saved too.  A trap from user mode arrives with the user's
+ * DS and ES still loaded (the hypervisor switches only CS, SS and ESP, as
+ * the CPU would), and a user program may have loaded anything into them.
+ * So we load our own before running C, and put the user's back on the way
+ * out.  SS is always ours: the hypervisor switched it (ABI 8.3).
  */
 trap_common:
+	pushl %ds
+	pushl %es
 	pushal
+	movl $GUEST_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
 	cld				/* C expects it; the trap may not */
 	pushl %esp
 	call trap_dispatch
 	addl $4, %esp
+
+/*
+ * A new process starts here (proc.c builds a stack that "returns" to
+ * this label): what is on the stack is a trapframe that enters user mode.
+ */
+	.globl trap_return
+trap_return:
 	popal
+	popl %es
+	popl %ds
 	addl $8, %esp			/* drop vector and error code */
 
 /*
@@ -81,8 +102,8 @@ trap_common:
  * delivered by *reusing* this frame instead: the handler runs and its own
  * return does this "iret" for us.
  *
- * The SS override is for the day this path returns to user mode, when DS
- * may hold a user selector; SS is always our own.
+ * The SS override is because DS now holds whatever the interrupted code
+ * had, perhaps a user program's selector; SS is always our own.
  */
 	pushl 8(%esp)
 	popl %ss:lguest_data		/* irq_enabled is at offset 0 */

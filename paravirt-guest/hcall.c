@@ -12,6 +12,7 @@
  */
 #include "hcall.h"
 #include "irq.h"
+#include "mmu.h"
 
 /* The next slot we will fill.  The hypervisor keeps its own cursor. */
 static unsigned int next_call;
@@ -71,13 +72,13 @@ bool hcall_ring_idle(void)
 
 /*
  * Ask to be switched off (ABI 12).  The hypervisor reads the reason from
- * our memory by guest-physical address; we run with virtual addresses equal
- * to physical ones (linear mode, ABI 2.6), so the pointer is the address.
+ * our memory by guest-physical address, not through our page tables, so
+ * we pass __pa() of it: every kernel address is in the direct map.
  * SHUTDOWN never returns; if it somehow did, we must not carry on.
  */
 void guest_poweroff(const char *why)
 {
-	hcall(LHCALL_SHUTDOWN, (uint32_t)why, LGUEST_SHUTDOWN_POWEROFF, 0);
+	hcall(LHCALL_SHUTDOWN, __pa(why), LGUEST_SHUTDOWN_POWEROFF, 0);
 	for (;;)
 		hcall(LHCALL_HALT, 0, 0, 0);
 }

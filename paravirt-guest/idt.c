@@ -23,9 +23,13 @@ void idt_set_gate(unsigned int vector, uint32_t handler, unsigned int dpl,
 	      gate_hi(handler, dpl, type));
 }
 
+/* The system call's gate type: main.c's "sysgate=" option. */
+unsigned int syscall_gate_type = GATE_INTERRUPT;
+
 /*
- * Register the gates and return how many.  All are interrupt gates (type
- * 0xE) so that the hypervisor turns our interrupts off as it delivers.
+ * Register the gates and return how many.  All but the system call's are
+ * interrupt gates (type 0xE) so that the hypervisor turns our interrupts
+ * off as it delivers.
  * Vectors 3 (int3) and 4 (into) get DPL 3, as does the system call, so
  * that user programs may raise them with "int" once we have any.  We skip
  * what the hypervisor would ignore or Linux leaves out: 2 (NMI), 8 (double
@@ -48,6 +52,13 @@ unsigned int idt_init(void)
 		idt_set_gate(v, trap_stubs[v], 0, GATE_INTERRUPT);
 		n++;
 	}
-	idt_set_gate(SYSCALL_VECTOR, trap_stub_syscall[0], 3, GATE_INTERRUPT);
+	/*
+	 * A trap gate (sysgate=trap) leaves interrupts on in the handler,
+	 * which is what Linux does for system calls, and is what lets a
+	 * hypervisor deliver it directly, without a trip through itself
+	 * (ABI 8.2).  Ours reflects every vector today either way.
+	 */
+	idt_set_gate(SYSCALL_VECTOR, trap_stub_syscall[0], 3,
+		     syscall_gate_type);
 	return n + 1;
 }

@@ -10,4 +10,6 @@ void idt_set_gate(unsigned int vector, uint32_t handler, unsigned int dpl,
 		  unsigned int type);
 unsigned int idt_init(void);
 
+extern unsigned int syscall_gate_type;
+
 #endif /* PVGUEST_IDT_H */

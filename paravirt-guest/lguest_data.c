@@ -22,10 +22,9 @@ struct lguest_data lguest_data = {
 	/* Where not to inject an interrupt (ABI 8.5): see entry.S. */
 	.noirq_iret = (uint32_t)lguest_noirq_iret,
 	/*
-	 * Linux puts its kernel at 0xC0000000 and so says 0xC0000000 here.
-	 * We live at 4 MiB and never build page tables in v0, so the value
-	 * only matters as a promise the hypervisor checks: it must lie below
-	 * the hypervisor's own hole at the top of memory.
+	 * Where the kernel half of every address space starts (mmu.h).
+	 * Mappings above it are the same in all our page directories, which
+	 * lets the hypervisor keep them when we switch (ABI 9.3, 9.5).
 	 */
 	.kernel_address = 0xc0000000,
 	/* The system-call vector: the only value the hypervisor accepts. */

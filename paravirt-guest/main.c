@@ -5,43 +5,31 @@
  * text after "--" on the GRUB module line):
  *
  *   demo          (the default) walk through every part of the ABI we use,
- *                 printing a line for each, then power off;
+ *                 printing a line for each, then run user processes
+ *                 (procdemo.c), then power off;
+ *   procs         only the user-process part of the demo;
  *   bench         time the hypervisor's basic operations (tests/bench.sh);
- *   test=NAME     do one thing the hypervisor must refuse (adversary.c).
+ *   test=NAME     one test case: something the hypervisor must refuse
+ *                 (adversary.c, adversary_mm.c) or a process scenario
+ *                 (procdemo.c);
+ *   sysgate=trap  register the system-call gate (0x80) as a trap gate
+ *                 instead of an interrupt gate (ABI 8.2), to measure both.
  *
  * Every line we print starts with "guest: " so tests can tell our output
  * from the hypervisor's.
  */
-#include <asm/bootparam.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "console.h"
 #include "guest.h"
 #include "hcall.h"
+#include "idt.h"
 #include "lguest.h"
+#include "mm.h"
+#include "x86.h"
 
-#define CMDLINE_MAX 2048 /* what Linux copies, so what the ABI promises */
-
-static char cmdline[CMDLINE_MAX];
-
-void guest_main(struct boot_params *bp);
-
-/*
- * Take a copy of the command line, which the hypervisor put in our memory
- * and pointed to from the zero page (ABI 2.4).  We must not print yet: see
- * guest_main().
- */
-static void copy_cmdline(const struct boot_params *bp)
-{
-	const char *src = (const char *)bp->hdr.cmd_line_ptr;
-	int i = 0;
-
-	if (src)
-		for (; i < CMDLINE_MAX - 1 && src[i]; i++)
-			cmdline[i] = src[i];
-	cmdline[i] = '\0';
-}
+void guest_main(void);
 
 /* Does the word at w (ending at a space or NUL) start with prefix? */
 static const char *word_after(const char *w, const char *prefix)
@@ -60,47 +48,58 @@ static bool word_is(const char *w, const char *word)
 }
 
 /*
- * Register lguest_data with the hypervisor: the first hypercall of every
- * guest (ABI 3).  From here on the hypervisor can deliver interrupts to
- * us, and it has filled in reserve_mem, tsc_khz and the time.
+ * Say hello.  early.c registered lguest_data with the hypervisor, the
+ * first hypercall of every guest (ABI 3), so it has filled in
+ * reserve_mem, tsc_khz and the time, and it can deliver interrupts to us.
  */
 void guest_connect(void)
 {
-	hcall(LHCALL_LGUEST_INIT, (uint32_t)&lguest_data, 0, 0);
-	printf("guest: pvguest v0 running, command line '%s'\n", cmdline);
+	printf("guest: pvguest v1 running, command line '%s'\n", boot_cmdline);
 	printf("guest: lguest_data at %p: reserve_mem 0x%x, tsc_khz %u\n",
 	       (void *)&lguest_data, lguest_data.reserve_mem,
 	       lguest_data.tsc_khz);
 	printf("guest: wall clock %d.%09d s since 1970\n",
 	       (int)lguest_data.time_sec, (int)lguest_data.time_nsec);
+	printf("guest: paging: kernel at %p, %u MiB of RAM mapped at %p, "
+	       "fixmap at %p, identity map dropped\n", (void *)guest_main,
+	       boot_mm.lowmem_bytes >> 20, (void *)PAGE_OFFSET,
+	       (void *)boot_mm.fixmap_va);
 }
 
-void guest_main(struct boot_params *bp)
+void guest_main(void)
 {
-	const char *test = NULL;
-	bool bench = false;
+	const char *test = NULL, *w;
+	enum { DEMO, PROCS, BENCH } mode = DEMO;
 
-	copy_cmdline(bp);
-	for (const char *w = cmdline; *w; w++) {
-		if (w != cmdline && w[-1] != ' ')
+	mm_init();
+	for (w = boot_cmdline; *w; w++) {
+		if (w != boot_cmdline && w[-1] != ' ')
 			continue;
 		if (word_is(w, "bench"))
-			bench = true;
+			mode = BENCH;
 		else if (word_is(w, "demo"))
-			bench = false;
+			mode = DEMO;
+		else if (word_is(w, "procs"))
+			mode = PROCS;
+		else if (word_is(w, "sysgate=trap"))
+			syscall_gate_type = GATE_TRAP;
+		else if (word_is(w, "sysgate=intr"))
+			syscall_gate_type = GATE_INTERRUPT;
 		else if (word_after(w, "test="))
 			test = word_after(w, "test=");
 	}
 
 	/*
-	 * The adversarial tests decide for themselves when (and whether) to
-	 * make LHCALL_LGUEST_INIT, since some of them are about doing
-	 * something else first.  Everyone else connects here.
+	 * The adversarial tests decide for themselves what to print first,
+	 * since some of them are about breaking a rule before doing anything
+	 * else.  (The two that must run before LGUEST_INIT are in early.c.)
 	 */
 	if (test)
 		adversary_run(test);
 	guest_connect();
-	if (bench)
+	if (mode == BENCH)
 		bench_run();
+	if (mode == PROCS)
+		procdemo_run();
 	demo_run();
 }

@@ -16,6 +16,7 @@
 
 #include "hcall.h"
 #include "irq.h"
+#include "proc.h"
 #include "timer.h"
 #include "trap.h"
 
@@ -41,10 +42,14 @@ uint64_t wallclock_ns(void)
 	return (uint64_t)(uint32_t)sec * 1000000000ull + (uint32_t)nsec;
 }
 
-/* IRQ 0: count it and, if we are still ticking, ask for the next one. */
+/*
+ * IRQ 0: count it and, if we are still ticking, ask for the next one.
+ * Every tick also ends the running process's time slice (proc.c).
+ */
 static void timer_interrupt(struct trapframe *tf)
 {
 	ticks++;
+	sched_tick();
 	if (period)
 		hcall(LHCALL_SET_CLOCKEVENT, period, 0, 0);
 }

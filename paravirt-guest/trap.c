@@ -3,8 +3,10 @@
  *
  * entry.S calls trap_dispatch() for everything the hypervisor delivers.
  * Interrupts (vectors 0x20-0x2f) go to the handler registered for their
- * IRQ; traps go to the handler for their vector, then to the fixup table,
- * and if nobody wants them the guest reports the trap and powers off.
+ * IRQ; traps go to the handler for their vector; a trap from user mode
+ * that nobody wants kills the process; a trap in the kernel goes to the
+ * fixup table, and if that has nothing either, the guest reports the trap
+ * and powers off.
  *
  * Handlers run with virtual interrupts off: every gate we register is an
  * interrupt gate, and the hypervisor clears irq_enabled when it delivers
@@ -14,6 +16,7 @@
 
 #include "console.h"
 #include "hcall.h"
+#include "proc.h"
 #include "trap.h"
 
 static trap_handler_t handlers[NR_VECTORS];
@@ -76,21 +79,22 @@ void trap_dispatch(struct trapframe *tf)
 		fn = handlers[tf->vector];
 	if (fn) {
 		fn(tf);
-		return;
-	}
-	/* An interrupt nobody asked for: harmless, but worth saying. */
-	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NR_IRQS) {
+	} else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NR_IRQS) {
+		/* An interrupt nobody asked for: harmless, but worth saying. */
 		printf("guest: spurious IRQ %u\n", tf->vector - IRQ_BASE);
-		return;
-	}
-	f = find_fixup(tf->eip);
-	if (f) {
+	} else if (from_user(tf)) {
+		/* A user program's fault is the program's problem. */
+		user_trap(tf);
+	} else if ((f = find_fixup(tf->eip))) {
 		fixup_vector = (int)tf->vector;
 		tf->eip = f->resume;
-		return;
+	} else {
+		printf("guest: unexpected trap %u (%s) at eip %p, error %x, "
+		       "eflags %x\n", tf->vector, trap_name(tf->vector),
+		       (void *)tf->eip, tf->error, tf->eflags);
+		guest_poweroff("crash: unexpected trap");
 	}
-	printf("guest: unexpected trap %u (%s) at eip %p, error %x, "
-	       "eflags %x\n", tf->vector, trap_name(tf->vector),
-	       (void *)tf->eip, tf->error, tf->eflags);
-	guest_poweroff("crash: unexpected trap");
+	/* The way back to user mode is where a process gets preempted. */
+	if (from_user(tf))
+		return_to_user(tf);
 }

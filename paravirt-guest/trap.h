@@ -10,23 +10,37 @@
 #define IRQ_BASE 0x20	   /* IRQ n arrives as vector 0x20 + n (ABI 8.6) */
 #define NR_IRQS 16	   /* the 4.9 guest's LGUEST_IRQS (ABI 6) */
 #define SYSCALL_VECTOR 0x80
+#define VECTOR_PF 14
 
 /*
  * The stack as entry.S leaves it for trap_dispatch(), lowest address
- * first.  The last three words were pushed by the hypervisor exactly as
+ * first.  From eip on, the words were pushed by the hypervisor exactly as
  * the CPU would have pushed them (ABI 8.3); "error" is the CPU's error
  * code for vectors that have one and a 0 pushed by our stub otherwise.
  * A handler may change any field; entry.S restores them all on the way
  * out, so changing eip is how a handler skips an instruction.
+ *
+ * esp and ss are there only if the trap came from user mode (the RPL of
+ * cs is 3): the hypervisor switched to our kernel stack and saved the
+ * user's first.  From kernel mode, those two words are not ours to read.
  */
 struct trapframe {
 	/* pushal */
 	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+	/* entry.S */
+	uint32_t es, ds;
 	/* our stub */
 	uint32_t vector, error;
 	/* the hypervisor */
 	uint32_t eip, cs, eflags;
+	/* ... and, from user mode only */
+	uint32_t esp, ss;
 };
+
+static inline int from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3;
+}
 
 typedef void (*trap_handler_t)(struct trapframe *tf);
 

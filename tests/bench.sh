@@ -6,7 +6,9 @@
 #
 #   guest: bench: NAME CYCLES cycles per op (N ops)
 #
-# and prints them as a table.  Cycles are the guest's own rdtsc; under TCG
+# and prints them as a table: the kernel's own measurements (bench.c) and
+# then those of its user program (user/ubench.c: system call, user page
+# fault, process switch).  Cycles are the guest's own rdtsc; under TCG
 # they follow the host's clock, so compare numbers from one run with each
 # other rather than across machines.  BENCH_QEMU_ARGS adds QEMU options
 # (e.g. "-icount shift=0" for instruction counts instead of time).

@@ -1,0 +1,120 @@
+/*
+ * exec.c - [Pvguest 13] loading one of the built-in user programs.
+ *
+ * There is no file system, so the programs are in the kernel image: the
+ * .c files of user/, each linked by itself at USER_BASE (user/user.ld),
+ * flattened to its bytes with objcopy, and pulled in by progs.S.  Each
+ * starts with a small header that user.ld writes: a magic number, the
+ * entry point and the end of its BSS.  Loading is copying the bytes into fresh pages at
+ * USER_BASE; the BSS is the zeroes those pages already hold.
+ */
+#include <stddef.h>
+
+#include "mm.h"
+#include "proc.h"
+#include "x86.h"
+
+#define PROG_MAGIC 0x31475650 /* "PVG1" */
+
+struct prog_header {
+	uint32_t magic, entry, end;
+};
+
+struct prog {
+	const char *name;
+	const uint8_t *start, *end;
+};
+
+/* user/progs.def lists the programs; progs.S supplies the bytes. */
+#define PROG(n) extern const uint8_t prog_##n##_start[], prog_##n##_end[];
+#include "user/progs.def"
+#undef PROG
+
+static const struct prog progs[] = {
+#define PROG(n) { #n, prog_##n##_start, prog_##n##_end },
+#include "user/progs.def"
+#undef PROG
+};
+
+static bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static const struct prog *prog_find(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		if (same(progs[i].name, name))
+			return &progs[i];
+	return NULL;
+}
+
+bool prog_exists(const char *name)
+{
+	return prog_find(name) != NULL;
+}
+
+/*
+ * The first user stack page holds main's argument, under a zero return
+ * address; user/crt0.S calls main(arg) from there.
+ */
+static bool setup_stack(struct proc *p, int arg, uint32_t *esp)
+{
+	uint32_t *top = vm_map_new(p->pgdir, USER_TOP - PAGE_SIZE);
+
+	if (!top)
+		return false;
+	top[PAGE_SIZE / 4 - 1] = 0;
+	top[PAGE_SIZE / 4 - 2] = (uint32_t)arg;
+	*esp = USER_TOP - 8;
+	return true;
+}
+
+/*
+ * Replace p's user address space with program "name" and fill in *tf to
+ * enter it.  The old user half goes first, with FLUSH_TLB(0) after it as
+ * Linux's flush_tlb_user would send; SET_PTE/SET_PGD already told the
+ * hypervisor about each entry, so this is belt and braces.
+ */
+bool exec_load(struct proc *p, const char *name, int arg,
+	       struct trapframe *tf)
+{
+	const struct prog *prog = prog_find(name);
+	const struct prog_header *h;
+	uint32_t size, va;
+
+	if (!prog)
+		return false;
+	h = (const struct prog_header *)prog->start;
+	size = prog->end - prog->start;
+	if (h->magic != PROG_MAGIC || h->end < USER_BASE + size)
+		return false;
+	vm_free_user(p->pgdir);
+	if (p == current)
+		flush_tlb(false);
+
+	for (va = USER_BASE & PTE_FRAME; va < h->end; va += PAGE_SIZE) {
+		uint8_t *page = vm_map_new(p->pgdir, va);
+		uint32_t from = va < USER_BASE ? USER_BASE : va;
+
+		if (!page)
+			return false;
+		/* Copy the part of this page that is in the file. */
+		for (; from < va + PAGE_SIZE && from < USER_BASE + size; from++)
+			page[from - va] = prog->start[from - USER_BASE];
+	}
+	p->heap_start = p->brk = page_round_up(h->end);
+
+	memset(tf, 0, sizeof(*tf));
+	if (!setup_stack(p, arg, &tf->esp))
+		return false;
+	tf->eip = h->entry;
+	tf->cs = USER_CS;
+	tf->ss = tf->ds = tf->es = USER_DS;
+	tf->eflags = EFLAGS_IF | 0x2; /* bit 1 is always set */
+	return true;
+}

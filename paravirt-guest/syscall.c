@@ -1,0 +1,142 @@
+/*
+ * syscall.c - [Pvguest 14] system calls: "int $0x80" from ring 3.
+ *
+ * The gate for vector 0x80 has DPL 3, so a user program may raise it; the
+ * hypervisor catches it, switches to the kernel stack we gave with
+ * SET_STACK, pushes the user's SS, ESP, EFLAGS, CS and EIP there as the
+ * CPU would, and jumps to our handler (ABI 8.2, 8.3).  The number is in
+ * EAX, the arguments in EBX, ECX and EDX (sysnum.h); we put the result in
+ * the saved EAX, which entry.S restores on the way back.
+ *
+ * Pointers from a user program are checked before we touch them: it must
+ * not get us to read or write kernel memory for it.  A pointer into its
+ * own half that is not mapped faults in the kernel, and page_fault()
+ * treats that as the process's fault.
+ */
+#include "console.h"
+#include "mm.h"
+#include "proc.h"
+#include "sysnum.h"
+#include "timer.h"
+
+#define WRITE_MAX 4096
+#define NAME_MAX 32
+
+uint32_t peeks;
+
+static int sys_write(uint32_t buf, uint32_t len)
+{
+	if (len > WRITE_MAX || !user_range_ok(buf, len))
+		return -1;
+	for (uint32_t i = 0; i < len; i++)
+		console_putc(((const char *)buf)[i]);
+	return (int)len;
+}
+
+/* Copy a NUL-terminated string from user memory. */
+static bool copy_string(char *dst, uint32_t src, uint32_t max)
+{
+	for (uint32_t i = 0; i < max; i++) {
+		if (!user_range_ok(src + i, 1))
+			return false;
+		dst[i] = ((const char *)src)[i];
+		if (!dst[i])
+			return true;
+	}
+	return false;
+}
+
+static int sys_exec(struct trapframe *tf, uint32_t name, int arg)
+{
+	char prog[NAME_MAX];
+
+	if (!copy_string(prog, name, sizeof(prog)))
+		return -1;
+	return proc_exec(prog, arg, tf);
+}
+
+static int sys_wait(uint32_t status_ptr)
+{
+	int status = 0, pid = proc_wait(&status);
+
+	if (pid > 0 && status_ptr) {
+		if (!user_range_ok(status_ptr, 4))
+			return -1;
+		*(int *)status_ptr = status;
+	}
+	return pid;
+}
+
+/* Grow the heap.  No page is made here: each is made when first used. */
+static int sys_sbrk(int bytes)
+{
+	uint32_t old = current->brk;
+
+	if (bytes < 0 || (uint32_t)bytes > USER_TOP - USER_STACK_MAX - old)
+		return -1;
+	current->brk += bytes;
+	return (int)old;
+}
+
+/*
+ * Read a word of the kernel's fixmap (mm.h) for a user program, which
+ * cannot read it itself: the test that a kernel mapping changed once is
+ * seen from every address space.  Only mapped fixmap words, nothing else.
+ */
+static int sys_peek(uint32_t addr)
+{
+	uint32_t pte;
+
+	if (addr < boot_mm.fixmap_va || addr - boot_mm.fixmap_va >= PGDIR_SIZE ||
+	    (addr & 3))
+		return -1;
+	pte = boot_mm.fixmap_table[PTX(addr)];
+	if (!(pte & PTE_P))
+		return -1;
+	peeks++;
+	return *(volatile int *)addr;
+}
+
+void syscall_handler(struct trapframe *tf)
+{
+	uint32_t a1 = tf->ebx, a2 = tf->ecx, a3 = tf->edx;
+	int ret = -1;
+
+	if (!from_user(tf)) {
+		tf->eax = (uint32_t)-1;
+		return;
+	}
+	switch (tf->eax) {
+	case SYS_write:
+		ret = sys_write(a2, a3);
+		break;
+	case SYS_getpid:
+		ret = current->pid;
+		break;
+	case SYS_fork:
+		ret = proc_fork(tf);
+		break;
+	case SYS_exec:
+		ret = sys_exec(tf, a1, (int)a2);
+		break;
+	case SYS_exit:
+		proc_exit((int)a1);
+	case SYS_wait:
+		ret = sys_wait(a1);
+		break;
+	case SYS_sbrk:
+		ret = sys_sbrk((int)a1);
+		break;
+	case SYS_yield:
+		schedule();
+		ret = 0;
+		break;
+	case SYS_uptime:
+		ret = (int)timer_ticks();
+		break;
+	case SYS_peek:
+		ret = sys_peek(a1);
+		break;
+	}
+	tf->eax = (uint32_t)ret;
+}

@@ -1,0 +1,19 @@
+/* forkloop.c - fork and exit, again and again: nothing may leak. */
+#include "ulib.h"
+
+int main(int n)
+{
+	for (int i = 0; i < n; i++) {
+		int status = -1, pid = fork();
+
+		if (pid == 0)
+			exit(i & 0x7f);
+		if (pid < 0 || wait(&status) != pid || status != (i & 0x7f)) {
+			printf("guest: forkloop: FAIL at cycle %d (pid %d, "
+			       "status %d)\n", i, pid, status);
+			return 1;
+		}
+	}
+	printf("guest: forkloop: %d fork+exit cycles done\n", n);
+	return 0;
+}

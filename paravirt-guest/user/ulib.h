@@ -1,0 +1,47 @@
+/*
+ * ulib.h - the user programs' whole C library: system calls, printf, and
+ * the time-stamp counter.
+ *
+ * Programs are built with -mgeneral-regs-only: the kernel does not yet
+ * save a process's FPU registers when it switches to another.
+ */
+#ifndef PVGUEST_ULIB_H
+#define PVGUEST_ULIB_H
+
+#include <stdint.h>
+
+#include "sysnum.h"
+
+static inline int syscall3(int nr, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	int ret;
+
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a1), "c"(a2), "d"(a3)
+		     : "memory");
+	return ret;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+int write(const void *buf, uint32_t len);
+int getpid(void);
+int fork(void);
+int exec(const char *prog, int arg);
+__attribute__((noreturn)) void exit(int status);
+int wait(int *status);
+void *sbrk(int bytes);
+void yield(void);
+uint32_t uptime(void);
+int peek(uint32_t addr);
+
+__attribute__((format(printf, 1, 2))) void printf(const char *fmt, ...);
+
+#endif /* PVGUEST_ULIB_H */
