@@ -125,3 +125,10 @@ clean:
 	rm -rf build
 
 -include $(HV_OBJS:.o=.d)
+
+# ---- Linux guests: the user brings the kernel (docs/linux-guest.md).
+check-linux:
+	@tests/linux/check-linux.sh
+
+bench-linux:
+	@tests/linux/bench-linux.sh
