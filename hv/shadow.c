@@ -378,6 +378,7 @@ static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
 		      uint32_t pte)
 {
 	uint32_t *slot = pte_slot(d->pgdir, va, false);
+	uint32_t pde;
 
 	if (!slot)
 		return; /* not shadowed yet: the next fault will read it */
@@ -390,7 +391,14 @@ static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
 	switch (guest_pte_check(pte, g->mem_size >> PAGE_SHIFT,
 				g->mmio_end >> PAGE_SHIFT)) {
 	case PTE_OK:
-		*slot = shadow_pte_for(LINEAR_PDE, pte,
+		/* The directory entry above it limits it too (RW, US), as it
+		 * does on the fault path; if that entry is unusable, leave
+		 * the slot empty and let a fault sort it out. */
+		if (!guest_read32(g, d->tag + PDX(va) * 4, &pde) ||
+		    !(pde & PTE_P) ||
+		    !guest_pde_ok(pde, g->mem_size >> PAGE_SHIFT))
+			return;
+		*slot = shadow_pte_for(pde, pte,
 				       (uint32_t)(uintptr_t)g->mem +
 					       (pte & PTE_FRAME));
 		return;
