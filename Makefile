@@ -26,7 +26,15 @@ QEMU ?= qemu-system-i386
 QEMU_ARGS ?=
 QEMU_MEM ?= 256M
 HV_CMDLINE ?= loglevel=info console=serial,vga
-GUEST_MEM ?= 64M
+# Your own guest instead of ours: make iso GUEST_KERNEL=bzImage
+# GUEST_INITRD=initrd.gz [GUEST_DISK=disk.img] [GUEST_CMDLINE="..."]
+# [GUEST_MEM=128M] [GUEST_NAME=linux] (docs/linux-guest.md).
+GUEST_KERNEL ?=
+GUEST_INITRD ?=
+GUEST_DISK ?=
+GUEST_CMDLINE ?= console=hvc0
+GUEST_MEM ?= 128M
+GUEST_NAME ?= linux
 
 # ---- The hypervisor: freestanding 32-bit, no FPU/SSE code, warnings fatal.
 HV_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
@@ -80,7 +88,13 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld iso/gensyms.sh
 -include paravirt-guest/guest.mk
 
 # ---- The ISO.  Modules are given as pairs: file, then module string.
+ifneq ($(GUEST_KERNEL),)
+ISO_MODULES ?= $(GUEST_KERNEL) 'kernel name=$(GUEST_NAME) mem=$(GUEST_MEM) -- $(GUEST_CMDLINE)' \
+	$(if $(GUEST_INITRD),$(GUEST_INITRD) 'initrd') \
+	$(if $(GUEST_DISK),$(GUEST_DISK) 'disk')
+else
 ISO_MODULES ?= $(DEFAULT_ISO_MODULES)
+endif
 $(BUILD)/hv.iso: $(BUILD)/hv.elf iso/mkiso.sh $(ISO_DEPS) | check-deps
 	iso/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(ISO_MODULES)
 

@@ -21,11 +21,23 @@ void virtio_console_input(struct virtio_dev *d);
 
 static struct blkdev disks[MAX_GUESTS];
 static struct guest *input_owner;
+static bool hook_set;
 
+/* Typed input goes to the first guest that is still running: when the
+ * one that had it stops, the next one takes over the keyboard. */
 static void console_input_ready(void)
 {
-	if (input_owner && guest_alive(input_owner))
-		virtio_console_input(&input_owner->devs[0]);
+	if (!input_owner || !guest_alive(input_owner)) {
+		struct guest *next = guest_first_alive();
+
+		if (!next)
+			return; /* nobody to read it: it waits in the UART */
+		if (input_owner)
+			printk("hv: console input now goes to guest %s\n",
+			       next->name);
+		input_owner = next;
+	}
+	virtio_console_input(&input_owner->devs[0]);
 }
 
 static void add_device(struct guest *g, const struct virtio_ops *ops,
@@ -76,9 +88,11 @@ bool devices_create(struct guest *g)
 	}
 	g->mmio_end = PAGE_ROUND_UP(g->devs[g->ndevs - 1].bar0 +
 				    VIRTIO_BAR_SIZE);
-	if (!input_owner) {
+	if (!input_owner)
 		input_owner = g;
+	if (!hook_set) {
 		uart_set_input_hook(console_input_ready);
+		hook_set = true;
 	}
 	return true;
 }

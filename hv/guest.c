@@ -350,6 +350,14 @@ static void run_slice(struct guest *g)
 	timer_cancel(&slice_timer);
 }
 
+struct guest *guest_first_alive(void)
+{
+	for (int i = 0; i < nr_guests; i++)
+		if (guest_alive(&guests[i]))
+			return &guests[i];
+	return NULL;
+}
+
 static bool runnable(struct guest *g)
 {
 	return guest_alive(g) && (!g->halted || guest_deliverable_irq(g) >= 0);

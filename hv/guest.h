@@ -107,6 +107,8 @@ static inline bool guest_alive(const struct guest *g)
 {
 	return g->state == GUEST_RUNNING;
 }
+/* The first guest still running, or NULL. */
+struct guest *guest_first_alive(void);
 /* Wake the scheduler's attention: an interrupt was raised for g. */
 void guest_raise_irq(struct guest *g, unsigned irq);
 

@@ -84,5 +84,26 @@ else
 	echo "FAIL linux/qemu-exit-status: $QRC (expected 1: every guest powered off)"
 	fail=$((fail + 1))
 fi
+
+# A guest that panics (here: no init to run) is reported with its own
+# panic message, next to a second guest that keeps running and is shut
+# down normally: the hypervisor stays up for it.
+iso2="$out/check-linux-panic.iso"
+"$top/iso/mkiso.sh" "$iso2" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+	"$LINUX_BZIMAGE" "kernel name=broken mem=$mem -- console=hvc0 rdinit=/no/such/init init=/no/such/init" \
+	"$LINUX_INITRD" "initrd" \
+	"$LINUX_BZIMAGE" "kernel name=linux mem=$mem -- console=hvc0" \
+	"$LINUX_INITRD" "initrd" || exit 1
+qemu_start "$out/check-linux-panic.log" qemu-system-i386 -boot d -m 512M \
+	-display none -monitor none -no-reboot -cdrom "$iso2" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+step panic-reported 'hv: guest broken: power off: .+' 300
+if step other-guest-runs-on "$PROMPT" 300; then
+	send 'echo STILL-UP-$((6*7))'
+	step other-guest-answers 'STILL-UP-42' 30
+	send 'poweroff -f'
+	step other-guest-powers-off 'hv: guest linux: power off' 60
+fi
+qemu_wait 60
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

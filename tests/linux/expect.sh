@@ -12,6 +12,7 @@ qemu_start() {
 	# Read-write open: never blocks, and keeps the fifo open for QEMU.
 	exec 7<>"$QFIFO"
 	: >"$QLOG"
+	QMARK=0
 	"$@" -serial stdio <&7 >"$QLOG" 2>&1 &
 	QPID=$!
 	QSTART=$(date +%s.%N)
