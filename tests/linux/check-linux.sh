@@ -25,6 +25,13 @@ for f in "$LINUX_BZIMAGE" "$LINUX_INITRD"; do
 	[ -r "$f" ] || { echo "check-linux: cannot read $f"; exit 1; }
 done
 mem=${LINUX_MEM:-128M}
+case "$mem" in
+*M) mib=${mem%M} ;;
+*G) mib=$((${mem%G} * 1024)) ;;
+*) echo "check-linux: LINUX_MEM must end in M or G (got '$mem')"; exit 1 ;;
+esac
+# Room for two such guests (the panic check runs two) and the hypervisor.
+machine_mem="$((2 * mib + 128))M"
 mkdir -p "$out"
 make -s -C "$top" build/hv.elf || exit 1
 disk="$out/check-disk.img"
@@ -46,7 +53,7 @@ step() { # step NAME REGEX SECONDS
 	return 1
 }
 
-qemu_start "$out/check-linux.log" qemu-system-i386 -boot d -m 512M \
+qemu_start "$out/check-linux.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -no-reboot -cdrom "$iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 PROMPT='[#$] '
@@ -94,7 +101,7 @@ iso2="$out/check-linux-panic.iso"
 	"$LINUX_INITRD" "initrd" \
 	"$LINUX_BZIMAGE" "kernel name=linux mem=$mem -- console=hvc0" \
 	"$LINUX_INITRD" "initrd" || exit 1
-qemu_start "$out/check-linux-panic.log" qemu-system-i386 -boot d -m 512M \
+qemu_start "$out/check-linux-panic.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -no-reboot -cdrom "$iso2" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 step panic-reported 'hv: guest broken: power off: .+' 300
