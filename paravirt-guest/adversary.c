@@ -271,6 +271,7 @@ void adversary_run(const char *name)
 		}
 	}
 	adversary_mm_run(name);
+	adversary_blk_run(name);
 	procdemo_test(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);

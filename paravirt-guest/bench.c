@@ -29,7 +29,10 @@
  *   user-fault       a user page fault the hypervisor reflects to us and we
  *                    fix with a demand-zero page and a SET_PTE;
  *   proc-switch      one process yielding to another: a system call, a
- *                    switch of kernel stacks, SET_STACK and NEW_PGTABLE.
+ *                    switch of kernel stacks, SET_STACK and NEW_PGTABLE;
+ *
+ * and, last, the devices (bench_dev.c): the disk's and the console's
+ * throughput.
  */
 #include <stdint.h>
 
@@ -186,6 +189,7 @@ void bench_run(void)
 	bench_shadow_fault(2048, 4);
 	bench_pgdir_switch(20000);
 	bench_user(20000);
+	bench_devices();
 	printf("guest: bench: done\n");
 	guest_poweroff("bench complete");
 }

@@ -14,6 +14,10 @@ __attribute__((noreturn)) void demo_run(void);
 __attribute__((noreturn)) void procdemo_run(void);
 int procdemo_all(void);
 __attribute__((noreturn)) void bench_run(void);
+void bench_devices(void);
+__attribute__((noreturn)) void init_run(const char *prog);
+__attribute__((noreturn)) void blktest_run(void);
+void adversary_blk_run(const char *name);
 __attribute__((noreturn)) void adversary_run(const char *name);
 /* These two return only if they have no test of that name. */
 void adversary_mm_run(const char *name);

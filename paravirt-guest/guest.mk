@@ -9,7 +9,10 @@
 #
 # Its user programs (paravirt-guest/user/) are built first: each is linked
 # alone at 0x08048000, flattened to bare bytes, and included in the kernel
-# image by progs.S.
+# image by progs.S.  They also go, with the files of paravirt-guest/disk/,
+# onto a disk image with our file system (pvfs_format.h), made by a host
+# tool, mkpvfs (paravirt-guest/tools/): disk.img (4 MiB), the default
+# disk, and disk-big.img (96 MiB, sparse), for the test of a big disk.
 
 PV_GUEST := $(BUILD)/guest/pvguest.elf
 USER_DIR := $(BUILD)/guest/user
@@ -71,14 +74,36 @@ $(USER_DIR)/%.bin: $(USER_DIR)/%.elf
 
 .PRECIOUS: $(USER_DIR)/%.elf $(USER_DIR)/%.c.o
 
+# The disk images.  mkpvfs runs here, on the build machine, so it is
+# compiled for it, without the guest's flags.
+MKPVFS := $(BUILD)/guest/mkpvfs
+DISK_IMG := $(BUILD)/guest/disk.img
+DISK_BIG_IMG := $(BUILD)/guest/disk-big.img
+DISK_FILES := $(wildcard paravirt-guest/disk/*)
+DISK_CONTENTS := $(foreach n,$(USER_NAMES),$(n)=$(USER_DIR)/$(n).bin) \
+	$(foreach f,$(DISK_FILES),$(notdir $(f))=$(f))
+HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wshadow
+
+$(MKPVFS): paravirt-guest/tools/mkpvfs.c paravirt-guest/pvfs_format.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $<
+
+$(DISK_IMG): $(MKPVFS) $(USER_BINS) $(DISK_FILES)
+	$(MKPVFS) -s 4M -l pvguest $@ $(DISK_CONTENTS)
+
+$(DISK_BIG_IMG): $(MKPVFS) $(USER_BINS) $(DISK_FILES)
+	$(MKPVFS) -s 96M -l pvguest-big $@ $(DISK_CONTENTS)
+
 $(PV_GUEST): $(GUEST_OBJS) paravirt-guest/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(GUEST_LIBGCC)
 
 .PHONY: guest-images
-guest-images: $(PV_GUEST)
+guest-images: $(PV_GUEST) $(DISK_IMG) $(DISK_BIG_IMG)
 
-# The ISO boots our guest by default: a file, then its module string.
-DEFAULT_ISO_MODULES := $(PV_GUEST) 'kernel name=pv0 mem=32M'
-ISO_DEPS += $(PV_GUEST)
+# The ISO boots our guest by default, into its shell, with the disk: a
+# file, then its module string, for each module.
+DEFAULT_ISO_MODULES := $(PV_GUEST) 'kernel name=pv0 mem=32M -- shell' \
+	$(DISK_IMG) 'disk'
+ISO_DEPS += $(PV_GUEST) $(DISK_IMG)
 
 -include $(GUEST_OBJS:.o=.d) $(USER_DIR)/*.d

@@ -10,6 +10,7 @@
  * call itself (ABI 4.1); LHCALL_FLUSH_ASYNC is the call that does nothing
  * else, for when we just want the queue emptied.
  */
+#include "console.h"
 #include "hcall.h"
 #include "irq.h"
 #include "mmu.h"
@@ -76,9 +77,25 @@ bool hcall_ring_idle(void)
  * we pass __pa() of it: every kernel address is in the direct map.
  * SHUTDOWN never returns; if it somehow did, we must not carry on.
  */
-void guest_poweroff(const char *why)
+static __attribute__((noreturn)) void shutdown(const char *why,
+						 uint32_t how)
 {
-	hcall(LHCALL_SHUTDOWN, __pa(why), LGUEST_SHUTDOWN_POWEROFF, 0);
+	console_flush(); /* the last words, even without a newline */
+	hcall(LHCALL_SHUTDOWN, __pa(why), how, 0);
 	for (;;)
 		hcall(LHCALL_HALT, 0, 0, 0);
+}
+
+void guest_poweroff(const char *why)
+{
+	shutdown(why, LGUEST_SHUTDOWN_POWEROFF);
+}
+
+/*
+ * Start again: the hypervisor reloads our image into zeroed RAM and
+ * resets our devices, but the disk keeps what we wrote to it (ABI 12).
+ */
+void guest_restart(const char *why)
+{
+	shutdown(why, LGUEST_SHUTDOWN_RESTART);
 }

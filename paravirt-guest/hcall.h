@@ -30,5 +30,6 @@ static inline void hcall(uint32_t call, uint32_t arg1, uint32_t arg2,
 bool hcall_async(uint32_t call, uint32_t arg1, uint32_t arg2, uint32_t arg3);
 bool hcall_ring_idle(void);
 __attribute__((noreturn)) void guest_poweroff(const char *why);
+__attribute__((noreturn)) void guest_restart(const char *why);
 
 #endif /* PVGUEST_HCALL_H */

@@ -13,7 +13,14 @@
  *                 (adversary.c, adversary_mm.c) or a process scenario
  *                 (procdemo.c);
  *   sysgate=trap  register the system-call gate (0x80) as a trap gate
- *                 instead of an interrupt gate (ABI 8.2), to measure both.
+ *                 instead of an interrupt gate (ABI 8.2), to measure both;
+ *   shell         the interactive shell on the console (user/shell.c):
+ *                 run=shell;
+ *   run=PROG      start one program (from the disk, or built in) and
+ *                 power off when it is done (init.c);
+ *   blktest       the block driver and device, checked (blktest.c);
+ *   console=early keep printing through the early console (earlycon.c)
+ *                 instead of starting the virtio console driver.
  *
  * Every line we print starts with "guest: " so tests can tell our output
  * from the hypervisor's.
@@ -22,6 +29,7 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "devices.h"
 #include "guest.h"
 #include "hcall.h"
 #include "idt.h"
@@ -68,8 +76,9 @@ void guest_connect(void)
 
 void guest_main(void)
 {
-	const char *test = NULL, *w;
-	enum { DEMO, PROCS, BENCH } mode = DEMO;
+	const char *test = NULL, *prog = NULL, *w;
+	enum { DEMO, PROCS, BENCH, RUN, BLKTEST } mode = DEMO;
+	bool early_console = false;
 
 	mm_init();
 	for (w = boot_cmdline; *w; w++) {
@@ -87,13 +96,29 @@ void guest_main(void)
 			syscall_gate_type = GATE_INTERRUPT;
 		else if (word_after(w, "test="))
 			test = word_after(w, "test=");
+		else if (word_is(w, "shell"))
+			prog = "shell";
+		else if (word_after(w, "run="))
+			prog = word_after(w, "run=");
+		else if (word_is(w, "blktest"))
+			mode = BLKTEST;
+		else if (word_is(w, "console=early"))
+			early_console = true;
 	}
+	if (prog)
+		mode = RUN;
 
 	/*
-	 * The adversarial tests decide for themselves what to print first,
-	 * since some of them are about breaking a rule before doing anything
-	 * else.  (The two that must run before LGUEST_INIT are in early.c.)
+	 * The devices come before everything else, so that whatever happens
+	 * next, even a test that gets us killed, is printed where it can be
+	 * seen.  Then the adversarial tests decide for themselves what to
+	 * print first, since some of them are about breaking a rule before
+	 * doing anything more.  (The two that must run before LGUEST_INIT
+	 * are in early.c.)
 	 */
+	devices_init(early_console);
+
+
 	if (test)
 		adversary_run(test);
 	guest_connect();
@@ -101,5 +126,9 @@ void guest_main(void)
 		bench_run();
 	if (mode == PROCS)
 		procdemo_run();
+	if (mode == RUN)
+		init_run(prog);
+	if (mode == BLKTEST)
+		blktest_run();
 	demo_run();
 }

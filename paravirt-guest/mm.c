@@ -161,3 +161,38 @@ void mm_init(void)
 	fresh = page_round_up(boot_mm.free_start);
 	fresh_end = boot_mm.lowmem_bytes & PTE_FRAME;
 }
+
+/*
+ * Map device registers, as Linux's ioremap does: an ordinary kernel PTE,
+ * with caching disabled (PCD), accessed and dirty already set.  The
+ * frame is in the hypervisor's device window above our RAM, which it
+ * never backs with memory: every access faults, and it emulates the
+ * instruction as a register read or write (ABI 11.6).  Mappings take
+ * fixmap slots from the top down (procdemo uses slot 0), are never
+ * undone, and a page asked for twice is mapped once: all our devices'
+ * registers share one page.
+ */
+#define IOMAP_MAX 8
+
+void *ioremap(uint32_t phys, uint32_t len)
+{
+	static uint32_t mapped[IOMAP_MAX];
+	static unsigned int used;
+	uint32_t page = phys & PTE_FRAME;
+	unsigned int slot;
+
+	if ((phys & ~PTE_FRAME) + len > PAGE_SIZE)
+		return NULL; /* one page is all a virtio BAR0 here needs */
+	for (slot = 0; slot < used; slot++)
+		if (mapped[slot] == page)
+			break;
+	if (slot == used) {
+		if (used == IOMAP_MAX)
+			return NULL;
+		mapped[used++] = page;
+		fixmap_set(PTRS_PER_TABLE - 1 - slot,
+			   page | PTE_PCD | PTE_KERNEL);
+	}
+	return (void *)(FIXMAP(PTRS_PER_TABLE - 1 - slot) +
+			(phys & ~PTE_FRAME));
+}

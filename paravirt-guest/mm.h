@@ -35,6 +35,9 @@ void load_pgdir(uint32_t *pgdir);
 #define FIXMAP(n) (boot_mm.fixmap_va + (n) * PAGE_SIZE)
 void fixmap_set(unsigned int slot, uint32_t pte);
 
+/* Device registers: a kernel mapping of physical "phys" (mm.c). */
+void *ioremap(uint32_t phys, uint32_t len);
+
 /* Byte helpers the compiler may also call on its own. */
 void *memset(void *dst, int c, uint32_t n);
 void *memcpy(void *dst, const void *src, uint32_t n);

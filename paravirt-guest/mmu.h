@@ -48,6 +48,7 @@
 #define PTE_P 0x001	/* present */
 #define PTE_RW 0x002	/* writable */
 #define PTE_US 0x004	/* user may access */
+#define PTE_PCD 0x010	/* cache disabled: device registers */
 #define PTE_A 0x020	/* accessed: set by the CPU, here the hypervisor */
 #define PTE_D 0x040	/* dirty */
 #define PTE_PS 0x080	/* in a PDE: a 4 MiB page (not allowed here) */

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 
 #include "console.h"
+#include "devices.h"
 #include "hcall.h"
 #include "idt.h"
 #include "irq.h"
@@ -106,6 +107,28 @@ void schedule(void)
 	if (next != current)
 		switch_to(next);
 	irq_restore(flags);
+}
+
+/*
+ * Nothing to do until an interrupt brings news (a typed key, a finished
+ * disk request).  Called with interrupts off, just after the caller found
+ * nothing to do; returns with them on, and the caller looks again.  If
+ * another process can run, it runs meanwhile.  Otherwise we give the CPU
+ * back with HALT, with interrupts still off, so that news arriving since
+ * the caller looked is not missed: the hypervisor then returns from HALT
+ * at once (timer_wait_tick() explains the race).
+ */
+void proc_idle(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		if (&procs[i] != current && procs[i].state == RUNNABLE) {
+			irq_enable();
+			schedule();
+			return;
+		}
+	}
+	hcall(LHCALL_HALT, 0, 0, 0);
+	irq_enable();
 }
 
 /* From the timer interrupt: this process's 10 ms are up. */
@@ -332,6 +355,7 @@ void proc_init(void)
 	hcall(LHCALL_LOAD_GDT_ENTRY, USER_CS >> 3, 0x0000ffff, 0x00cffa00);
 	hcall(LHCALL_LOAD_GDT_ENTRY, USER_DS >> 3, 0x0000ffff, 0x00cff200);
 	idt_init();
+	devices_enable_irqs();
 	trap_set_handler(VECTOR_PF, page_fault);
 	trap_set_handler(SYSCALL_VECTOR, syscall_handler);
 

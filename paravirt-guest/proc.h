@@ -47,6 +47,7 @@ __attribute__((noreturn)) void proc_exit(int status);
 int proc_wait(int *status);
 void schedule(void);
 void sched_tick(void);
+void proc_idle(void);
 __attribute__((noreturn, format(printf, 1, 2))) void
 proc_kill(const char *fmt, ...);
 

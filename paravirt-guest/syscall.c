@@ -14,13 +14,18 @@
  * treats that as the process's fault.
  */
 #include "console.h"
+#include "hcall.h"
+#include "irq.h"
 #include "mm.h"
 #include "proc.h"
+#include "pvfs.h"
 #include "sysnum.h"
 #include "timer.h"
+#include "tty.h"
 
 #define WRITE_MAX 4096
-#define NAME_MAX 32
+#define READ_MAX 128
+#define NAME_MAX 40
 
 uint32_t peeks;
 
@@ -28,8 +33,8 @@ static int sys_write(uint32_t buf, uint32_t len)
 {
 	if (len > WRITE_MAX || !user_range_ok(buf, len))
 		return -1;
-	for (uint32_t i = 0; i < len; i++)
-		console_putc(((const char *)buf)[i]);
+	console_write((const char *)buf, len);
+	console_flush(); /* a prompt must show now, not at the next newline */
 	return (int)len;
 }
 
@@ -97,6 +102,108 @@ static int sys_peek(uint32_t addr)
 	return *(volatile int *)addr;
 }
 
+/* A typed line from the console (tty.c), copied out to the program. */
+static int sys_read(uint32_t buf, uint32_t len)
+{
+	char line[READ_MAX];
+	int n;
+
+	if (!user_range_ok(buf, len))
+		return -1;
+	n = tty_read(line, len < sizeof(line) ? len : sizeof(line));
+	memcpy((void *)buf, line, (uint32_t)n);
+	return n;
+}
+
+static void fill_info(struct file_info *info, const struct pvfs_dirent *e)
+{
+	memset(info, 0, sizeof(*info));
+	memcpy(info->name, e->name, sizeof(info->name) - 1);
+	info->size = e->length;
+	info->writes = e->writes;
+}
+
+/* Directory slot i: 1 and its file, 0 for a free slot, -1 past the end. */
+static int sys_fslot(uint32_t i, uint32_t info)
+{
+	const struct pvfs_dirent *e = pvfs_slot(i);
+
+	if (!e || !user_range_ok(info, sizeof(struct file_info)))
+		return -1;
+	if (!(e->flags & PVFS_USED))
+		return 0;
+	fill_info((struct file_info *)info, e);
+	return 1;
+}
+
+static int sys_fstat(uint32_t name, uint32_t info)
+{
+	const struct pvfs_dirent *e;
+	char file[NAME_MAX];
+
+	if (!copy_string(file, name, sizeof(file)) ||
+	    !user_range_ok(info, sizeof(struct file_info)) ||
+	    !(e = pvfs_lookup(file)))
+		return -1;
+	fill_info((struct file_info *)info, e);
+	return 0;
+}
+
+static int sys_fread(uint32_t name, uint32_t buf, uint32_t len)
+{
+	const struct pvfs_dirent *e;
+	char file[NAME_MAX];
+
+	if (!copy_string(file, name, sizeof(file)) ||
+	    !user_range_ok(buf, len) || !(e = pvfs_lookup(file)))
+		return -1;
+	return pvfs_read(e, 0, (void *)buf, len);
+}
+
+static int sys_fwrite(uint32_t name, uint32_t buf, uint32_t len)
+{
+	char file[NAME_MAX];
+
+	if (!copy_string(file, name, sizeof(file)) ||
+	    !user_range_ok(buf, len))
+		return -1;
+	return pvfs_write(file, (const void *)buf, len);
+}
+
+static int sys_fremove(uint32_t name)
+{
+	char file[NAME_MAX];
+
+	if (!copy_string(file, name, sizeof(file)))
+		return -1;
+	return pvfs_remove(file);
+}
+
+/* Sleep for some timer ticks, letting others run or the CPU idle. */
+static int sys_sleep(uint32_t n)
+{
+	uint32_t flags = irq_save(), start = timer_ticks();
+
+	for (;;) {
+		irq_disable();
+		if (timer_ticks() - start >= n)
+			break;
+		proc_idle();
+	}
+	irq_restore(flags);
+	return 0;
+}
+
+/* Power off, or restart: the hypervisor keeps the disk, zeroes our RAM. */
+static int sys_shutdown(uint32_t how)
+{
+	if (how == SHUTDOWN_POWEROFF)
+		guest_poweroff("poweroff requested by a user program");
+	if (how == SHUTDOWN_REBOOT)
+		guest_restart("reboot requested by a user program");
+	return -1;
+}
+
 void syscall_handler(struct trapframe *tf)
 {
 	uint32_t a1 = tf->ebx, a2 = tf->ecx, a3 = tf->edx;
@@ -136,6 +243,30 @@ void syscall_handler(struct trapframe *tf)
 		break;
 	case SYS_peek:
 		ret = sys_peek(a1);
+		break;
+	case SYS_read:
+		ret = sys_read(a2, a3);
+		break;
+	case SYS_fslot:
+		ret = sys_fslot(a1, a2);
+		break;
+	case SYS_fstat:
+		ret = sys_fstat(a1, a2);
+		break;
+	case SYS_fread:
+		ret = sys_fread(a1, a2, a3);
+		break;
+	case SYS_fwrite:
+		ret = sys_fwrite(a1, a2, a3);
+		break;
+	case SYS_fremove:
+		ret = sys_fremove(a1);
+		break;
+	case SYS_shutdown:
+		ret = sys_shutdown(a1);
+		break;
+	case SYS_sleep:
+		ret = sys_sleep(a1);
 		break;
 	}
 	tf->eax = (uint32_t)ret;

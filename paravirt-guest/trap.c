@@ -16,6 +16,7 @@
 
 #include "console.h"
 #include "hcall.h"
+#include "irq.h"
 #include "proc.h"
 #include "trap.h"
 
@@ -60,6 +61,20 @@ void trap_set_handler(unsigned int vector, trap_handler_t fn)
 {
 	if (vector < NR_VECTORS)
 		handlers[vector] = fn;
+}
+
+/*
+ * A device's interrupt: the handler first, then stop blocking the line
+ * (ABI 6, blocked_interrupts), so nothing arrives with nobody to take it.
+ */
+void irq_set_handler(unsigned int irq, trap_handler_t fn)
+{
+	uint32_t flags = irq_save();
+
+	trap_set_handler(IRQ_BASE + irq, fn);
+	WRITE_ONCE(lguest_data.blocked_interrupts,
+		   lguest_data.blocked_interrupts & ~(1u << irq));
+	irq_restore(flags);
 }
 
 static const struct fixup *find_fixup(uint32_t eip)

@@ -45,6 +45,7 @@ static inline int from_user(const struct trapframe *tf)
 typedef void (*trap_handler_t)(struct trapframe *tf);
 
 void trap_set_handler(unsigned int vector, trap_handler_t fn);
+void irq_set_handler(unsigned int irq, trap_handler_t fn);
 const char *trap_name(unsigned int vector);
 
 /*

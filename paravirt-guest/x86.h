@@ -56,6 +56,44 @@ static inline void outb(uint16_t port, uint8_t value)
 	asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
 }
 
+/*
+ * The other port accesses, for PCI configuration (pci.c).  Each of them
+ * traps too, and the hypervisor answers for the device (ABI 8.10, 11.1).
+ */
+static inline void outw(uint16_t port, uint16_t value)
+{
+	asm volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t value)
+{
+	asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 /* The time-stamp counter: allowed at ring 1 (the hypervisor keeps TSD 0). */
 static inline uint64_t rdtsc(void)
 {

@@ -8,7 +8,13 @@
 #
 # and prints them as a table: the kernel's own measurements (bench.c) and
 # then those of its user program (user/ubench.c: system call, user page
-# fault, process switch).  Cycles are the guest's own rdtsc; under TCG
+# fault, process switch).  Then the devices (bench_dev.c), from lines
+#
+#   guest: bench: NAME SIZE MiB|KiB in CYCLES cycles
+#
+# as a second table of throughput: cycles per 4 KiB always, and MB/s
+# when the guest knows its TSC rate (tsc_khz is 0 under QEMU's default
+# CPU, which has no invariant TSC to report).  Cycles are the guest's own rdtsc; under TCG
 # they follow the host's clock, so compare numbers from one run with each
 # other rather than across machines.  BENCH_QEMU_ARGS adds QEMU options
 # (e.g. "-icount shift=0" for instruction counts instead of time).
@@ -24,6 +30,7 @@ if ! make -s build/hv.elf guest-images >"$out/build.log" 2>&1; then
 fi
 if ! iso/mkiso.sh "$out/bench.iso" build/hv.elf "loglevel=info exit=qemu" \
 	build/guest/pvguest.elf "kernel name=pv0 mem=32M -- bench" \
+	build/guest/disk.img "disk" \
 	>>"$out/build.log" 2>&1; then
 	echo "bench: ISO build failed (see $out/build.log)" >&2
 	exit 1
@@ -50,5 +57,16 @@ pattern='.*guest: bench: \([a-z0-9-]*\) \([0-9]*\) cycles per op (\([0-9]*\) ops
 sed -n "s/$pattern/\1 \2 \3/p" "$log" | awk -v khz="${khz:-0}" '{
 		us = khz > 0 ? sprintf("%.3f", $2 / khz * 1000) : "-"
 		printf "%-18s %12d %10d %10s\n", $1, $2, $3, us
+	}'
+
+echo
+echo "device throughput"
+printf '%-18s %10s %14s %12s %10s\n' transfer bytes cycles cycles/4KiB MB/s
+pattern='.*guest: bench: \([a-z0-9-]*\) \([0-9]*\) \([KM]\)iB in \([0-9]*\) cycles.*'
+sed -n "s/$pattern/\1 \2 \3 \4/p" "$log" | awk -v khz="${khz:-0}" '{
+		bytes = $2 * ($3 == "M" ? 1048576 : 1024)
+		mbs = khz > 0 ? sprintf("%.1f", bytes / ($4 / (khz * 1000)) / 1e6) : "-"
+		printf "%-18s %10d %14d %12d %10s\n", $1, bytes, $4,
+			$4 / (bytes / 4096), mbs
 	}'
 exit 0

@@ -61,6 +61,83 @@ int peek(uint32_t addr)
 	return syscall3(SYS_peek, addr, 0, 0);
 }
 
+int read(void *buf, uint32_t len)
+{
+	return syscall3(SYS_read, 0, (uint32_t)buf, len);
+}
+
+int fslot(unsigned int index, struct file_info *info)
+{
+	return syscall3(SYS_fslot, index, (uint32_t)info, 0);
+}
+
+int fstat(const char *name, struct file_info *info)
+{
+	return syscall3(SYS_fstat, (uint32_t)name, (uint32_t)info, 0);
+}
+
+int fread(const char *name, void *buf, uint32_t len)
+{
+	return syscall3(SYS_fread, (uint32_t)name, (uint32_t)buf, len);
+}
+
+int fwrite(const char *name, const void *buf, uint32_t len)
+{
+	return syscall3(SYS_fwrite, (uint32_t)name, (uint32_t)buf, len);
+}
+
+int fremove(const char *name)
+{
+	return syscall3(SYS_fremove, (uint32_t)name, 0, 0);
+}
+
+int shutdown(int how)
+{
+	return syscall3(SYS_shutdown, (uint32_t)how, 0, 0);
+}
+
+void sleep(uint32_t ticks)
+{
+	syscall3(SYS_sleep, ticks, 0, 0);
+}
+
+uint32_t strlen(const char *s)
+{
+	uint32_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+void *memset(void *dst, int c, uint32_t n)
+{
+	uint8_t *d = dst;
+
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dst;
+}
+
+void *memcpy(void *dst, const void *src, uint32_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
 struct buf {
 	char text[160];
 	uint32_t len;

@@ -1,6 +1,6 @@
 /*
- * ulib.h - the user programs' whole C library: system calls, printf, and
- * the time-stamp counter.
+ * ulib.h - the user programs' whole C library: system calls, printf, a few
+ * string functions, and the time-stamp counter.
  *
  * Programs are built with -mgeneral-regs-only: the kernel does not yet
  * save a process's FPU registers when it switches to another.
@@ -41,6 +41,20 @@ void *sbrk(int bytes);
 void yield(void);
 uint32_t uptime(void);
 int peek(uint32_t addr);
+int read(void *buf, uint32_t len);
+int fslot(unsigned int index, struct file_info *info);
+int fstat(const char *name, struct file_info *info);
+int fread(const char *name, void *buf, uint32_t len);
+int fwrite(const char *name, const void *buf, uint32_t len);
+int fremove(const char *name);
+int shutdown(int how);
+void sleep(uint32_t ticks);
+
+/* Strings and memory: the compiler may call the last two by itself. */
+uint32_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+void *memset(void *dst, int c, uint32_t n);
+void *memcpy(void *dst, const void *src, uint32_t n);
 
 __attribute__((format(printf, 1, 2))) void printf(const char *fmt, ...);
 

@@ -1,0 +1,244 @@
+/*
+ * shell.c - pvsh, a very small shell for the console.
+ *
+ * It reads a line (the kernel's terminal echoes and edits it, tty.c),
+ * splits it into words, and runs the command.  Most commands are built
+ * in, because there is no way to pass a program more than one number:
+ *
+ *   help               what follows
+ *   ls                 the files on the disk, with sizes
+ *   cat FILE           print a file
+ *   echo TEXT...       print the words; "echo TEXT... > FILE" writes them
+ *                      (and a newline) to FILE instead
+ *   write FILE TEXT... the same as echo TEXT... > FILE
+ *   rm FILE            remove a file
+ *   run PROG [N]       run a program from the disk with argument N (fork,
+ *                      exec, wait) and show its exit status; "PROG [N]"
+ *                      alone does the same when no command has that name
+ *   uptime             timer ticks since the scheduler started
+ *   sleep N            wait N ticks (of 10 ms)
+ *   poweroff, reboot   what they say; reboot keeps the disk
+ *   exit               leave the shell (the kernel then powers off)
+ *
+ * Ctrl-D on an empty line is the same as exit.
+ */
+#include "ulib.h"
+
+#define LINE 128
+#define MAX_WORDS 16
+#define PROMPT "pvsh$ "
+
+static char *words[MAX_WORDS];
+static int nwords;
+static char *file_buf;
+static uint32_t file_cap;
+
+/* Cut the line into words at spaces and tabs, in place. */
+static void split(char *line)
+{
+	nwords = 0;
+	while (*line && nwords < MAX_WORDS) {
+		while (*line == ' ' || *line == '\t')
+			*line++ = '\0';
+		if (!*line)
+			break;
+		words[nwords++] = line;
+		while (*line && *line != ' ' && *line != '\t')
+			line++;
+	}
+}
+
+static int number(const char *s)
+{
+	int n = 0;
+
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	return n;
+}
+
+static void cmd_help(void)
+{
+	static const char *const lines[] = {
+		"commands:",
+		"  ls                  list the files on the disk",
+		"  cat FILE            print a file",
+		"  echo TEXT [> FILE]  print TEXT, or write it to FILE",
+		"  write FILE TEXT     write TEXT to FILE",
+		"  rm FILE             remove a file",
+		"  run PROG [N]        run a program with argument N",
+		"  PROG [N]            the same, if PROG is not a command",
+		"  uptime              ticks since boot",
+		"  sleep N             wait N ticks of 10 ms",
+		"  poweroff, reboot    stop, or start again (the disk stays)",
+		"  exit                leave the shell",
+	};
+
+	/* One line a call: printf's buffer holds 160 characters. */
+	for (unsigned int i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		printf("%s\n", lines[i]);
+}
+
+static void cmd_ls(void)
+{
+	struct file_info info;
+	uint32_t files = 0, bytes = 0;
+	int r;
+
+	for (unsigned int i = 0; (r = fslot(i, &info)) >= 0; i++) {
+		uint32_t len = strlen(info.name);
+
+		if (r == 0)
+			continue;
+		printf("%s", info.name);
+		while (len++ < 16)
+			printf(" ");
+		printf(" %u bytes%s\n", info.size,
+		       info.writes ? " (written here)" : "");
+		files++;
+		bytes += info.size;
+	}
+	printf("%u files, %u bytes\n", files, bytes);
+}
+
+/* A heap buffer for whole files, grown as needed (sbrk never shrinks). */
+static char *room_for(uint32_t len)
+{
+	if (len > file_cap) {
+		char *more = sbrk((int)(len - file_cap));
+
+		if (more == (char *)-1)
+			return 0;
+		if (!file_buf)
+			file_buf = more;
+		file_cap = len;
+	}
+	return file_buf;
+}
+
+static void cmd_cat(const char *name)
+{
+	struct file_info info;
+	char *buf;
+	int n;
+
+	if (fstat(name, &info) < 0) {
+		printf("cat: %s: no such file\n", name);
+		return;
+	}
+	buf = room_for(info.size);
+	if (!buf || (n = fread(name, buf, info.size)) < 0) {
+		printf("cat: %s: cannot read it\n", name);
+		return;
+	}
+	for (int done = 0; done < n; done += 4096)
+		write(buf + done, n - done < 4096 ? n - done : 4096);
+}
+
+/* Words from..to-1 joined by spaces, and a newline, to FILE or the screen. */
+static void put_words(int from, int to, const char *file)
+{
+	char text[LINE + 1];
+	uint32_t len = 0;
+
+	for (int i = from; i < to; i++) {
+		for (const char *s = words[i]; *s && len < LINE - 1; s++)
+			text[len++] = *s;
+		if (i + 1 < to && len < LINE - 1)
+			text[len++] = ' ';
+	}
+	text[len++] = '\n';
+	if (!file)
+		write(text, len);
+	else if (fwrite(file, text, len) < 0)
+		printf("cannot write %s\n", file);
+}
+
+static void cmd_echo(void)
+{
+	for (int i = 1; i < nwords; i++) {
+		if (words[i][0] == '>' && words[i][1] == '\0') {
+			if (i + 1 >= nwords)
+				printf("echo: > needs a file name\n");
+			else
+				put_words(1, i, words[i + 1]);
+			return;
+		}
+	}
+	put_words(1, nwords, 0);
+}
+
+static void cmd_run(const char *prog, const char *arg)
+{
+	int pid = fork(), status = 0;
+
+	if (pid == 0) {
+		exec(prog, arg ? number(arg) : 0);
+		printf("%s: no such program\n", prog);
+		exit(127);
+	}
+	if (pid < 0 || wait(&status) != pid) {
+		printf("run: cannot start %s\n", prog);
+		return;
+	}
+	if (status != 0)
+		printf("[%s exited with status %d]\n", prog, status);
+}
+
+/* One command line; 0 to go on, 1 to leave the shell. */
+static int command(void)
+{
+	const char *c = words[0];
+
+	if (!strcmp(c, "help"))
+		cmd_help();
+	else if (!strcmp(c, "ls"))
+		cmd_ls();
+	else if (!strcmp(c, "cat") && nwords == 2)
+		cmd_cat(words[1]);
+	else if (!strcmp(c, "echo"))
+		cmd_echo();
+	else if (!strcmp(c, "write") && nwords >= 2)
+		put_words(2, nwords, words[1]);
+	else if (!strcmp(c, "rm") && nwords == 2) {
+		if (fremove(words[1]) < 0)
+			printf("rm: %s: no such file\n", words[1]);
+	} else if (!strcmp(c, "run") && nwords >= 2)
+		cmd_run(words[1], nwords > 2 ? words[2] : 0);
+	else if (!strcmp(c, "uptime"))
+		printf("%u ticks of 10 ms\n", uptime());
+	else if (!strcmp(c, "sleep") && nwords == 2)
+		sleep((uint32_t)number(words[1]));
+	else if (!strcmp(c, "poweroff"))
+		shutdown(SHUTDOWN_POWEROFF);
+	else if (!strcmp(c, "reboot"))
+		shutdown(SHUTDOWN_REBOOT);
+	else if (!strcmp(c, "exit"))
+		return 1;
+	else
+		cmd_run(c, nwords > 1 ? words[1] : 0);
+	return 0;
+}
+
+int main(int arg)
+{
+	char line[LINE + 1];
+
+	printf("pvsh: type 'help' for the commands\n");
+	for (;;) {
+		int n;
+
+		write(PROMPT, sizeof(PROMPT) - 1);
+		n = read(line, LINE);
+		if (n <= 0)
+			break;	/* end of input */
+		line[n] = '\0';
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		split(line);
+		if (nwords && command())
+			break;
+	}
+	printf("pvsh: bye\n");
+	return 0;
+}
