@@ -1,0 +1,94 @@
+#!/bin/bash
+# bench-linux.sh - the same Linux kernel, booted natively in QEMU and on
+# the hypervisor in the same QEMU, in the same run: boot to user space, a
+# shell compute loop, 300 fork+exec of /bin/true, and reading 16 MiB from
+# /dev/vda.  Times come from the guest's own /proc/uptime, so firmware and
+# GRUB are not counted on either side.  Medians of RUNS runs, and ratios.
+#
+#   make bench-linux LINUX_BZIMAGE=path LINUX_INITRD=path [RUNS=3]
+#
+# The kernel needs CONFIG_LGUEST_GUEST=y (for the hypervisor) and the 8250
+# serial console (for the native boot, console=ttyS0); docs/linux-guest.md.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out="$top/build/linux"
+. "$top/tests/linux/expect.sh"
+
+if [ -z "${LINUX_BZIMAGE:-}" ] || [ -z "${LINUX_INITRD:-}" ]; then
+	echo "bench-linux: SKIPPED: give LINUX_BZIMAGE= and LINUX_INITRD= (see docs/linux-guest.md)"
+	exit 0
+fi
+runs=${RUNS:-3}
+mkdir -p "$out"
+make -s -C "$top" build/hv.elf || exit 1
+disk="$out/bench-disk.img"
+[ -f "$disk" ] || head -c 16777216 /dev/urandom >"$disk"
+iso="$out/bench-linux.iso"
+"$top/iso/mkiso.sh" "$iso" "$top/build/hv.elf" "loglevel=warn exit=qemu" \
+	"$LINUX_BZIMAGE" "kernel name=linux mem=128M -- console=hvc0 quiet" \
+	"$LINUX_INITRD" "initrd" "$disk" "disk" || exit 1
+
+PROMPT='[#$] '
+# The workload, typed at the shell.  Each prints NAME start end, both
+# read from /proc/uptime (centiseconds of guest time).
+WORK='u() { cut -d" " -f1 /proc/uptime; }
+echo BOOT 0 $(u)
+a=$(u); i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo COMPUTE $a $(u)
+a=$(u); i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; echo FORKEXEC $a $(u)
+a=$(u); dd if=/dev/vda of=/dev/null bs=65536 2>/dev/null; echo DD $a $(u)
+echo BENCH-DONE'
+
+one_run() { # one_run native|hv LOG -> prints "boot compute forkexec dd"
+	local how=$1 log=$2
+	if [ "$how" = native ]; then
+		qemu_start "$log" qemu-system-i386 -m 256M -display none \
+			-monitor none -no-reboot -kernel "$LINUX_BZIMAGE" \
+			-initrd "$LINUX_INITRD" -append "console=ttyS0 quiet" \
+			-drive "file=$disk,if=virtio,format=raw,readonly=on"
+	else
+		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
+			-monitor none -no-reboot -cdrom "$iso" \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	fi
+	if ! expect_text "$PROMPT" 300; then
+		echo "bench-linux: $how: no shell prompt (see $log)" >&2
+		qemu_wait 1
+		return 1
+	fi
+	while IFS= read -r line; do
+		send "$line"
+		sleep 0.2
+	done <<<"$WORK"
+	expect_text 'BENCH-DONE' 600 || { echo "bench-linux: $how: workload did not finish (see $log)" >&2; }
+	send 'poweroff -f'
+	qemu_wait 60
+	tr -d '\r' <"$log" | awk '
+		$1 == "BOOT" && NF == 3 { boot = $3 }
+		$1 == "COMPUTE" && NF == 3 { c = $3 - $2 }
+		$1 == "FORKEXEC" && NF == 3 { f = $3 - $2 }
+		$1 == "DD" && NF == 3 { d = $3 - $2 }
+		END { printf "%s %s %s %s\n", boot, c, f, d }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: >"$out/bench-native.txt"
+: >"$out/bench-hv.txt"
+for ((r = 1; r <= runs; r++)); do
+	echo "run $r of $runs: native"
+	one_run native "$out/bench-native-$r.log" >>"$out/bench-native.txt" || exit 1
+	echo "run $r of $runs: hypervisor"
+	one_run hv "$out/bench-hv-$r.log" >>"$out/bench-hv.txt" || exit 1
+done
+
+echo
+echo "Linux guest, native QEMU vs on the hypervisor (seconds of guest time, median of $runs)"
+printf '%-28s %10s %10s %8s\n' workload native hv ratio
+col=1
+for name in "boot to user space" "compute loop (20000)" "300 fork+exec" "dd 16 MiB from vda"; do
+	n=$(awk -v c=$col '{ print $c }' "$out/bench-native.txt" | median)
+	h=$(awk -v c=$col '{ print $c }' "$out/bench-hv.txt" | median)
+	awk -v name="$name" -v n="$n" -v h="$h" 'BEGIN {
+		printf "%-28s %10.2f %10.2f %7.2fx\n", name, n, h, (n > 0 ? h / n : 0) }'
+	col=$((col + 1))
+done
