@@ -60,10 +60,17 @@ for t in tests/qemu/*.test; do
 done
 if [ ${#tests[@]} -gt 0 ]; then
 	ran=$((ran + ${#tests[@]}))
-	# Build once up front so parallel tests do not race on the same files.
-	make -s build/hv.elf guest-images >/dev/null 2>build/tests/build.err ||
-		{ cat build/tests/build.err; }
-	make -s SELFTEST=1 build/selftest/hv.elf >/dev/null 2>>build/tests/build.err || true
+	# Build everything once, here, one make at a time; the tests then run
+	# two at a time and must not build anything themselves (two makes in
+	# one build tree would race).
+	if ! { make -s build/hv.elf guest-images &&
+		make -s SELFTEST=1 build/selftest/hv.elf; } >build/tests/build.log 2>&1; then
+		cat build/tests/build.log
+		echo "the build failed; no QEMU test can run"
+		echo "$pass passed, $((fail + ${#tests[@]})) failed"
+		exit 1
+	fi
+	export HV_PREBUILT=1
 	# Two at a time: this machine has two cores and QEMU is single-threaded.
 	results=$(printf '%s\n' "${tests[@]}" | xargs -P 2 -I{} tests/qemu/run-test.sh {})
 	echo "$results"
