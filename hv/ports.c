@@ -39,7 +39,7 @@ void debug_console_flush(struct guest *g)
 	debug_line[g->id].len = 0;
 }
 
-static void debug_console_put(struct guest *g, char c)
+void debug_console_put(struct guest *g, char c)
 {
 	debug_line[g->id].buf[debug_line[g->id].len++] = c;
 	if (c == '\n' || debug_line[g->id].len == DEBUG_LINE)

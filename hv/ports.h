@@ -13,6 +13,9 @@ struct guest;
  * the conventional "debug port" of Bochs and QEMU. */
 #define PORT_DEBUG_CONSOLE 0xE9
 
+/* One byte of a guest's line-buffered early output (port 0xE9, and the
+ * virtio console's emerg_wr register). */
+void debug_console_put(struct guest *g, char c);
 /* Print what is left of the guest's current debug-console line. */
 void debug_console_flush(struct guest *g);
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size);

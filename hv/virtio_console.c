@@ -12,6 +12,7 @@
  */
 #include "virtio.h"
 #include "guest.h"
+#include "ports.h"
 #include "printk.h"
 #include "../drivers/console.h"
 #include "../drivers/uart.h"
@@ -39,12 +40,11 @@ static uint32_t console_config(struct virtio_dev *d, uint8_t *buf)
 static bool console_config_write(struct virtio_dev *d, uint32_t off,
 				 unsigned size, uint32_t val)
 {
-	char c = (char)val;
-
-	(void)d;
 	if (off != CFG_EMERG_WR || size != 4)
 		return false;
-	console_write(&c, 1); /* the low byte, whatever the rest holds */
+	/* The low byte, whatever the rest holds; a line at a time, so early
+	 * messages of two guests do not interleave by characters. */
+	debug_console_put(d->g, (char)val);
 	return true;
 }
 
@@ -54,6 +54,7 @@ static void transmit(struct virtio_dev *d)
 	struct vq_chain *c = &chain;
 	bool any = false;
 
+	debug_console_flush(d->g); /* early output first, in order */
 	while (vq_pop(d, TXQ, c) > 0) {
 		char buf[128];
 

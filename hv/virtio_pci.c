@@ -69,6 +69,9 @@ void virtio_reset(struct virtio_dev *d)
 	d->queue_select = 0;
 	d->isr = 0;
 	d->broken = false;
+	/* An interrupt raised before the reset is no longer owed. */
+	if (d->g)
+		d->g->irqs_pending &= ~(1u << d->irq);
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 		d->vq[q] = (struct virtqueue){0};
 		d->vq[q].size = VIRTQUEUE_MAX_SIZE;
