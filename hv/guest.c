@@ -152,6 +152,7 @@ static bool reset_state(struct guest *g)
 	g->irqs_pending = 0;
 	g->halted = false;
 	g->ts = false;
+	pit2_reset(&g->pit2);
 	hv_memset(g->idt, 0, sizeof(g->idt));
 	g->idt_changed = true;
 	for (unsigned i = 0; i < g->ndevs; i++)

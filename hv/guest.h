@@ -14,6 +14,7 @@
 #include "lguest_abi.h"
 #include "lib.h"
 #include "options.h"
+#include "pit_emul.h"
 #include "time.h"
 #include "trapframe.h"
 #include "virtio.h"
@@ -89,6 +90,9 @@ struct guest {
 	struct hv_timer clock;
 
 	struct shadow *shadow;
+
+	/* The legacy timer channel Linux measures its TSC with. */
+	struct pit_channel2 pit2;
 
 	/* Devices (ABI section 11): the PCI bus and what is on it. */
 	struct pci_bus pci;

@@ -4,18 +4,22 @@
  * Almost nothing: reads of unknown ports return all ones ("no device
  * here") and writes vanish, which is what the Linux guest expects of a
  * machine with no legacy hardware.  The exceptions are the PCI
- * configuration ports 0xCF8-0xCFF (the address latch here; the devices
- * behind it arrive with virtio-pci), port 0x64 (an i8042 status that says
- * "nothing to read", so keyboard probing ends quickly) and our debug
- * console on 0xE9.
+ * configuration ports 0xCF8-0xCFF (pci.c), port 0x64 (an i8042 status that
+ * says "nothing to read", so keyboard probing ends quickly), the 8254's
+ * channel 2 and its gate on 0x42, 0x43 and 0x61 (pit_emul.c explains why)
+ * and our debug console on 0xE9.
  */
 #include "ports.h"
 #include "guest.h"
+#include "time.h"
 #include "../drivers/console.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8
 #define PCI_CONFIG_DATA 0xCFC
 #define I8042_STATUS 0x64
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PORT_B 0x61
 
 static uint32_t ones(unsigned size)
 {
@@ -57,6 +61,10 @@ uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 		return pci_config_read(&g->pci, port, size);
 	if (port == I8042_STATUS && size == 1)
 		return 1;
+	if (port == PIT_CH2 && size == 1)
+		return pit2_read_count(&g->pit2, time_now_ns());
+	if (port == PORT_B && size == 1)
+		return pit2_read_port61(&g->pit2, time_now_ns());
 	return ones(size);
 }
 
@@ -81,4 +89,10 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 	}
 	if (port == PORT_DEBUG_CONSOLE)
 		debug_console_put(g, (char)val);
+	else if (port == PIT_CMD && size == 1)
+		pit2_write_command(&g->pit2, (uint8_t)val, time_now_ns());
+	else if (port == PIT_CH2 && size == 1)
+		pit2_write_count(&g->pit2, (uint8_t)val, time_now_ns());
+	else if (port == PORT_B && size == 1)
+		pit2_write_port61(&g->pit2, (uint8_t)val, time_now_ns());
 }

@@ -9,7 +9,7 @@
  * as the guest's accessors do; the latch is never poked directly.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/pci.c hv/ports.c hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/pci.c hv/ports.c hv/pit_emul.c hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
