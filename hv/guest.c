@@ -403,6 +403,11 @@ static void print_stats(const struct guest *g)
 	       (unsigned long long)s->irqs_delivered,
 	       (unsigned long long)s->halts, (unsigned long long)s->port_io,
 	       (unsigned long long)s->page_faults);
+	printk("hv: guest %s: hypercalls by number:", g->name);
+	for (unsigned i = 0; i < ARRAY_SIZE(s->by_hypercall); i++)
+		if (s->by_hypercall[i])
+			printk(" %u:%u", i, s->by_hypercall[i]);
+	printk("\n");
 }
 
 __noreturn void hv_run_guests(struct guest_config *cfg, int n)

@@ -106,6 +106,8 @@ static void shutdown(struct guest *g, uint32_t gpa, uint32_t how)
 static void dispatch(struct guest *g, uint32_t nr, uint32_t a1, uint32_t a2,
 		     uint32_t a3)
 {
+	if (nr < ARRAY_SIZE(g->stats.by_hypercall))
+		g->stats.by_hypercall[nr]++;
 	if (!g->lguest_data && nr != LHCALL_LGUEST_INIT) {
 		guest_kill(g, "hypercall %u before LGUEST_INIT", nr);
 		return;
