@@ -10,6 +10,7 @@
  */
 #include "console.h"
 #include "uart.h"
+#include "../hv/printk.h"
 #include "../hv/x86.h"
 
 /* 16550 register offsets from the base port. */
@@ -82,6 +83,21 @@ void uart_enable_rx_irq(void)
 		outb(base + UART_IER, IER_RX_AVAILABLE);
 }
 
+/* Say so when typed input had to be thrown away (the ring was full: no
+ * guest was reading), each time the count has doubled, so a flood of input
+ * is not a flood of messages too. */
+static void report_drops(void)
+{
+	static uint32_t reported;
+
+	if (rx.dropped > reported && rx.dropped >= 2 * reported) {
+		pr_warn("hv: console: input buffer full, %u typed bytes "
+			"dropped so far\n",
+			rx.dropped);
+		reported = rx.dropped;
+	}
+}
+
 /* Called from the IRQ handler: move every waiting byte into the ring. */
 void uart_handle_irq(void)
 {
@@ -90,6 +106,7 @@ void uart_handle_irq(void)
 		uart_rx_push(&rx, inb(base + UART_DATA));
 	if (input_hook && uart_rx_available(&rx))
 		input_hook();
+	report_drops();
 }
 
 void uart_set_input_hook(void (*fn)(void))

@@ -64,16 +64,12 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 bool emulate_insn(struct guest *g)
 {
 	uint8_t bytes[7];
-	unsigned avail = 0, len;
+	unsigned avail, len;
 	struct port_insn pi;
 	struct trapframe *r = &g->regs;
 	uint16_t port;
 
-	/* Fetch what we can: the instruction may end just before an
-	 * unmapped page, so read byte by byte and stop at the first gap. */
-	while (avail < sizeof(bytes) &&
-	       copy_from_guest_virt(g, &bytes[avail], r->eip + avail, 1))
-		avail++;
+	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
 	len = decode_port_insn(bytes, avail, &pi);
 	if (!len)
 		return false;

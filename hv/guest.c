@@ -19,6 +19,7 @@
 #include "power.h"
 #include "printk.h"
 #include "shadow.h"
+#include "../drivers/uart.h"
 #include "../switcher/switcher.h"
 
 #define TIMESLICE_NS 10000000u /* between guests, when several are ready */
@@ -453,6 +454,10 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 			killed = true;
 		guest_destroy(&guests[i]);
 	}
+	if (uart_rx_dropped())
+		printk("hv: console: %u typed bytes were dropped (no guest "
+		       "read them in time)\n",
+		       uart_rx_dropped());
 	printk("hv: idle: %llu sleeps, %llu ms\n",
 	       (unsigned long long)idle_sleeps,
 	       (unsigned long long)(idle_ns / 1000000));

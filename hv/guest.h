@@ -135,6 +135,8 @@ bool copy_from_guest_virt(struct guest *g, void *dst, uint32_t gva,
 			  uint32_t len);
 bool copy_to_guest_virt(struct guest *g, uint32_t gva, const void *src,
 			uint32_t len);
+unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,
+			  unsigned max);
 
 /* lguest_data fields, by offset (section 6). */
 static inline bool lgd_read(struct guest *g, uint32_t off, uint32_t *v)

@@ -88,3 +88,18 @@ bool copy_to_guest_virt(struct guest *g, uint32_t gva, const void *src,
 	}
 	return true;
 }
+
+/* Fetch up to `max` instruction bytes at gva: all of them if the mapping
+ * allows, else those up to the end of the first page (an instruction may
+ * end right before an unmapped page).  Returns how many were fetched. */
+unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,
+			  unsigned max)
+{
+	unsigned in_page = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+
+	if (copy_from_guest_virt(g, buf, gva, max))
+		return max;
+	if (in_page < max && copy_from_guest_virt(g, buf, gva, in_page))
+		return in_page;
+	return 0;
+}

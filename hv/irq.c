@@ -1,5 +1,5 @@
 /*
- * irq.c - routing the machine's interrupt lines to the drivers that own
+ * irq.c - [Boot 8] routing the machine's interrupt lines to the drivers that own
  * them.  The hypervisor takes hardware interrupts in two situations: while
  * a guest runs (the interrupt exits the guest) and while it is idle in
  * "sti; hlt".  Either way the handler runs with interrupts off and to

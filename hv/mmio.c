@@ -43,17 +43,14 @@ bool mmio_emulate(struct guest *g, uint32_t gpa)
 	struct virtio_dev *d = devices_find_bar(g, gpa);
 	struct trapframe *r = &g->regs;
 	uint8_t bytes[DECODE_MAX_LEN];
-	unsigned avail = 0;
+	unsigned avail;
 	struct mmio_insn in;
 	uint32_t regs[8], off;
 	int err;
 
 	if (!d)
 		return false;
-	/* Fetch up to 15 bytes, stopping where the code's mapping ends. */
-	while (avail < sizeof(bytes) &&
-	       copy_from_guest_virt(g, &bytes[avail], r->eip + avail, 1))
-		avail++;
+	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
 	err = decode_mmio_insn(bytes, avail, &in);
 	if (err < 0) {
 		pr_debug("hv: guest %s: MMIO at %#x by eip %#x: %s\n", g->name,
