@@ -10,7 +10,7 @@ struct cpu_info boot_cpu;
 
 static const char *const feature_names[CPU_NR_FEATURES] = {
 	"fpu",	"pse", "tsc",  "msr",	"apic",	 "sep",	  "pge",
-	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc",
+	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc", "efer",
 };
 
 const char *cpu_feature_name(enum cpu_feature f)
@@ -72,6 +72,11 @@ void cpu_identify(void)
 			      &w[leaf * 4 + 3]);
 		ci->brand[48] = 0;
 	}
+	if (maxext >= 0x80000001u && maxext < 0x8000FFFFu) {
+		cpuid(0x80000001u, 0, &a, &b, &c, &d);
+		/* SYSCALL (bit 11) or long mode (bit 29): EFER is there. */
+		ci->feature[CPU_EFER] = d & ((1u << 11) | (1u << 29));
+	}
 	if (maxext >= 0x80000007u && maxext < 0x8000FFFFu) {
 		cpuid(0x80000007u, 0, &a, &b, &c, &d);
 		ci->feature[CPU_TSC_INVARIANT] = d & (1u << 8);
@@ -103,4 +108,11 @@ void cpu_init_control_regs(void)
 	/* A guest "sysenter" would otherwise enter ring 0 (ABI 1.3). */
 	if (cpu_has(CPU_SEP) && cpu_has(CPU_MSR))
 		wrmsr(MSR_IA32_SYSENTER_CS, 0);
+	/* Likewise "syscall": on AMD processors it works in 32-bit mode when
+	 * EFER.SCE is set, and jumps to ring 0 at an address from the STAR
+	 * MSR, which a firmware may have left set.  Turn it off. */
+	if (cpu_has(CPU_EFER) && cpu_has(CPU_MSR))
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);
+	/* No breakpoint the firmware left armed may fire in a guest. */
+	__asm__ volatile("movl %0, %%dr7" : : "r"(0u));
 }

@@ -20,6 +20,7 @@ enum cpu_feature {
 	CPU_SSE2,
 	CPU_XSAVE,
 	CPU_TSC_INVARIANT,
+	CPU_EFER, /* the EFER MSR exists (SYSCALL or long mode) */
 	CPU_NR_FEATURES
 };
 

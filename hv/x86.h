@@ -142,6 +142,8 @@ struct tss {
 
 /* MSRs we touch. */
 #define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_EFER 0xC0000080
+#define EFER_SCE 0x1u /* SYSCALL/SYSRET enabled */
 
 #ifndef HV_HOST_TEST /* inline assembly is meaningless in host unit tests */
 

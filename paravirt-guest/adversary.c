@@ -99,6 +99,34 @@ static void gdt_call_gate(void)
 }
 
 /*
+ * The fast system-call instructions.  "sysenter" enters ring 0 at the
+ * SYSENTER_CS/EIP MSRs, and on AMD processors "syscall" works in 32-bit
+ * mode too, entering ring 0 at the STAR MSR's address, whenever EFER.SCE
+ * is set.  The hypervisor zeroes SYSENTER_CS and clears SCE (ABI 1.3), so
+ * both must fault back to us (#GP or #UD), never run anything in ring 0.
+ */
+static void fast_syscalls(void)
+{
+	connect_with_idt();
+	printf("guest: test: sysenter and syscall from ring 1\n");
+	fixup_vector = -1;
+	asm volatile("1: sysenter\n\t"
+		     "2:\n\t" FIXUP("1b", "2b")
+		     : : : "memory");
+	if (fixup_vector < 0)
+		not_refused();
+	printf("guest: sysenter blocked (trap %d)\n", fixup_vector);
+	fixup_vector = -1;
+	asm volatile("1: syscall\n\t"
+		     "2:\n\t" FIXUP("1b", "2b")
+		     : : : "memory", "ecx");
+	if (fixup_vector < 0)
+		not_refused();
+	printf("guest: syscall blocked (trap %d)\n", fixup_vector);
+	guest_poweroff("fast system calls blocked");
+}
+
+/*
  * A data segment with DPL 0.  Ring 1 could not load it on real hardware,
  * and it would be the hypervisor's privilege level; the hypervisor raises
  * the DPL to 1 (ABI 7, sanitising).  So loading it into %fs must work, and
@@ -242,6 +270,7 @@ static const struct adversary adversaries[] = {
 	{ "gdt-bad-index", gdt_bad_index },
 	{ "gdt-call-gate", gdt_call_gate },
 	{ "gdt-dpl0", gdt_dpl0 },
+	{ "fast-syscalls", fast_syscalls },
 	{ "init-twice", init_twice },
 	{ "init-wild", done_in_early_boot },
 	{ "call-before-init", done_in_early_boot },
