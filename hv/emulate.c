@@ -9,17 +9,7 @@
 #include "guest.h"
 #include "ports.h"
 
-/* Pure: decode a port instruction.  Returns its length, or 0. */
-struct port_insn {
-	bool in;	/* in (true) or out */
-	unsigned size;	/* 1, 2 or 4 */
-	bool imm_port;	/* port from an immediate byte, else DX */
-	uint8_t port;	/* the immediate */
-	bool is_cli;
-};
-
-unsigned decode_port_insn(const uint8_t *b, unsigned avail,
-			  struct port_insn *pi);
+/* Pure (and unit-tested): decode a port instruction; see ports.h. */
 unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 			  struct port_insn *pi)
 {

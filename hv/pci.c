@@ -10,6 +10,7 @@
  * so there is no second copy to keep in step.
  */
 #include "virtio.h"
+#include "ports.h"
 #include "printk.h"
 
 #define CFG_IMPLEMENTED 0x98 /* 152 bytes, as the reference */
@@ -123,7 +124,7 @@ static bool addressed(struct pci_bus *bus, struct virtio_dev **d,
 
 uint32_t pci_config_read(struct pci_bus *bus, unsigned port, unsigned size)
 {
-	uint32_t ones = size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+	uint32_t ones = port_ones(size);
 	struct virtio_dev *d = NULL;
 	bool bridge;
 	unsigned reg, off;

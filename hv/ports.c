@@ -21,11 +21,6 @@
 #define PIT_CMD 0x43
 #define PORT_B 0x61
 
-static uint32_t ones(unsigned size)
-{
-	return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
-
 /*
  * The debug console keeps a line per guest and prints it whole, so two
  * guests printing at once interleave by lines, not by characters.
@@ -55,7 +50,7 @@ uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 	g->stats.port_io++;
 	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {
 		unsigned shift = (port - PCI_CONFIG_ADDRESS) * 8;
-		return (g->pci.latch >> shift) & ones(size);
+		return (g->pci.latch >> shift) & port_ones(size);
 	}
 	if (port >= PCI_CONFIG_DATA && port < PCI_CONFIG_DATA + 4)
 		return pci_config_read(&g->pci, port, size);
@@ -65,7 +60,7 @@ uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 		return pit2_read_count(&g->pit2, time_now_ns());
 	if (port == PORT_B && size == 1)
 		return pit2_read_port61(&g->pit2, time_now_ns());
-	return ones(size);
+	return port_ones(size);
 }
 
 void guest_port_out(struct guest *g, uint16_t port, unsigned size,
@@ -75,7 +70,7 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {
 		/* Merge a byte, word or dword write into the latch. */
 		unsigned shift = (port - PCI_CONFIG_ADDRESS) * 8;
-		uint32_t mask = ones(size);
+		uint32_t mask = port_ones(size);
 
 		if (shift + size * 8 > 32)
 			mask &= (1u << (32 - shift)) - 1;

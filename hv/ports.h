@@ -18,6 +18,26 @@ struct guest;
 void debug_console_put(struct guest *g, char c);
 /* Print what is left of the guest's current debug-console line. */
 void debug_console_flush(struct guest *g);
+/* The value of a read from nothing: all ones, 1, 2 or 4 bytes wide. */
+static inline uint32_t port_ones(unsigned size)
+{
+	return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+/* A decoded port instruction (ABI 8.10's table). */
+struct port_insn {
+	bool in;	/* in (true) or out */
+	unsigned size;	/* 1, 2 or 4 */
+	bool imm_port;	/* port from an immediate byte, else DX */
+	uint8_t port;	/* the immediate */
+	bool is_cli;
+};
+
+/* Decode the bytes at a faulting EIP: cli, or in/out in any of their
+ * forms.  Returns the instruction's length, or 0 if it is none of them. */
+unsigned decode_port_insn(const uint8_t *b, unsigned avail,
+			  struct port_insn *pi);
+
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size);
 void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 		    uint32_t val);
