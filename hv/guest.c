@@ -287,7 +287,11 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 		fpu_handle_nm(g);
 		return;
 	case T_NMI:
-		return; /* not the guest's; nothing of ours to do either */
+		/* Not the guest's, and nothing here arms NMIs: report it, as
+		 * hv_trap() does when one arrives in the hypervisor. */
+		pr_warn("hv: NMI while guest %s ran (eip %#x)\n", g->name,
+			r->eip);
+		return;
 	case T_DOUBLE_FAULT:
 		guest_kill(g, "double fault");
 		return;

@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "printk.h"
 #include "trapframe.h"
+#include "x86.h"
 
 void hv_trap(struct trapframe *tf);
 
@@ -17,6 +18,13 @@ void hv_trap(struct trapframe *tf)
 {
 	if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + NR_HW_IRQS) {
 		irq_dispatch(tf->trapno - IRQ_BASE);
+		return;
+	}
+	if (tf->trapno == T_NMI) {
+		/* Nothing here arms NMIs (no watchdog); one that comes anyway
+		 * (a front-panel button, a chipset error) is reported, and the
+		 * machine goes on. */
+		pr_warn("hv: NMI at eip %#x\n", tf->eip);
 		return;
 	}
 	panic_trap(tf);

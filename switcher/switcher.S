@@ -72,10 +72,24 @@ common_entry:
 	movl $HV_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
-	pushl %esp		/* the struct trapframe * argument */
+	/* Almost always we are already in our own address space.  The
+	 * exception is an NMI or machine check in the few instructions of
+	 * switcher_enter() between loading a guest's CR3 and its iret: then
+	 * hv_trap() is not mapped, so switch for the call and back after.
+	 * (Only when needed: every CR3 load flushes the TLB.) */
+	movl %cr3, %ebx
+	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	cmpl %eax, %ebx
+	je 2f
+	movl %eax, %cr3
+2:	pushl %esp		/* the struct trapframe * argument */
 	call hv_trap		/* hv/trap.c, identity-mapped */
 	addl $4, %esp
-	popal
+	movl %cr3, %eax
+	cmpl %eax, %ebx
+	je 3f
+	movl %ebx, %cr3
+3:	popal
 	popl %gs
 	popl %fs
 	popl %es
