@@ -106,7 +106,12 @@ struct guest {
 
 #define GUEST_H SWITCHER_BASE /* the hypervisor region starts here */
 
-/* guest.c */
+/* guest.c: creating and ending guests */
+bool guest_create(struct guest *g, const struct guest_config *cfg, int id);
+void guest_destroy(struct guest *g);
+/* After a stop: start again from scratch if the guest or its restart
+ * policy asks for it. */
+void guest_maybe_restart(struct guest *g);
 void guest_kill(struct guest *g, const char *fmt, ...) __printf(2, 3);
 void guest_stop(struct guest *g, enum stop_reason why, const char *msg);
 static inline bool guest_alive(const struct guest *g)
@@ -147,6 +152,9 @@ static inline bool lgd_write(struct guest *g, uint32_t off, uint32_t v)
 {
 	return guest_write32(g, g->lguest_data + off, v);
 }
+
+/* exits.c: one trip into the guest, and the exit that ends it. */
+void guest_enter_once(struct guest *g);
 
 /* hypercalls.c */
 void do_hypercall(struct guest *g);
