@@ -138,11 +138,11 @@ int acpi_poweroff(void)
 	if (!pm1a_cnt || pm1a_cnt > 0xFFFF || s5_type < 0)
 		return -1;
 	/* If the firmware left ACPI in legacy mode, ask it to switch. */
-	if (!(inw((uint16_t)pm1a_cnt) & SCI_EN) && smi_cmd && smi_cmd <= 0xFFFF &&
-	    acpi_enable_value) {
+	if (!(inw((uint16_t)pm1a_cnt) & SCI_EN) && smi_cmd &&
+	    smi_cmd <= 0xFFFF && acpi_enable_value) {
 		outb((uint16_t)smi_cmd, acpi_enable_value);
-		for (int i = 0; i < 1000000 && !(inw((uint16_t)pm1a_cnt) & SCI_EN);
-		     i++)
+		for (int i = 0;
+		     i < 1000000 && !(inw((uint16_t)pm1a_cnt) & SCI_EN); i++)
 			pause();
 	}
 	outw((uint16_t)pm1a_cnt, (uint16_t)((s5_type << 10) | SLP_EN));

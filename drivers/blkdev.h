@@ -26,7 +26,7 @@ struct blkdev {
 /* A disk held in memory at base (identity-mapped), size bytes, rounded
  * down to whole sectors.  Writes change that memory: they last until the
  * machine powers off. */
-void ramdisk_init(struct blkdev *b, const char *name, void *base,
-		  uint64_t size, bool readonly);
+void ramdisk_init(struct blkdev *b, const char *name, void *base, uint64_t size,
+		  bool readonly);
 
 #endif

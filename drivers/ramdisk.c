@@ -24,8 +24,8 @@ static int ram_flush(struct blkdev *b)
 	return 0; /* memory is as durable as this disk gets */
 }
 
-void ramdisk_init(struct blkdev *b, const char *name, void *base,
-		  uint64_t size, bool readonly)
+void ramdisk_init(struct blkdev *b, const char *name, void *base, uint64_t size,
+		  bool readonly)
 {
 	hv_strlcpy(b->name, name, sizeof(b->name));
 	b->size = size & ~511ull;

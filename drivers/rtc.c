@@ -47,9 +47,9 @@ bool rtc_read_epoch(uint32_t *epoch)
 		r[4] = cmos_read(0x08); /* month */
 		r[5] = cmos_read(0x09); /* year in century */
 	} while (++tries < 2 ||
-		 (tries < 10 && (r[0] != prev[0] || r[1] != prev[1] ||
-				 r[2] != prev[2] || r[3] != prev[3] ||
-				 r[4] != prev[4] || r[5] != prev[5])));
+		 (tries < 10 &&
+		  (r[0] != prev[0] || r[1] != prev[1] || r[2] != prev[2] ||
+		   r[3] != prev[3] || r[4] != prev[4] || r[5] != prev[5])));
 	b = cmos_read(REG_STATUS_B);
 	if (r[0] == 0xFF && r[4] == 0xFF)
 		return false; /* nothing there */

@@ -4,8 +4,8 @@
  */
 #include "rtc.h"
 
-uint32_t rtc_to_epoch(unsigned year, unsigned mon, unsigned day,
-		      unsigned hour, unsigned min, unsigned sec)
+uint32_t rtc_to_epoch(unsigned year, unsigned mon, unsigned day, unsigned hour,
+		      unsigned min, unsigned sec)
 {
 	/* Days from 1970-01-01 to year-mon-day (a well-known formula that
 	 * counts March as the first month so leap days come last). */

@@ -101,8 +101,7 @@ static void report_drops(void)
 /* Called from the IRQ handler: move every waiting byte into the ring. */
 void uart_handle_irq(void)
 {
-	for (int i = 0; i < 256 && (inb(base + UART_LSR) & LSR_DATA_READY);
-	     i++)
+	for (int i = 0; i < 256 && (inb(base + UART_LSR) & LSR_DATA_READY); i++)
 		uart_rx_push(&rx, inb(base + UART_DATA));
 	if (input_hook && uart_rx_available(&rx))
 		input_hook();

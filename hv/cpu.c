@@ -9,7 +9,7 @@
 struct cpu_info boot_cpu;
 
 static const char *const feature_names[CPU_NR_FEATURES] = {
-	"fpu",	"pse", "tsc",  "msr",	"apic",	 "sep",	  "pge",
+	"fpu",	"pse",	"tsc", "msr",  "apic",	"sep",	  "pge",
 	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc", "efer",
 };
 

@@ -222,8 +222,8 @@ static int decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
 
 int decode_mmio_insn(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
 {
-	struct cursor c = {0};
-	struct mmio_insn insn = {0};
+	struct cursor c = { 0 };
+	struct mmio_insn insn = { 0 };
 	bool opsize16 = false;
 	uint32_t op;
 	int err;

@@ -86,8 +86,8 @@ bool devices_create(struct guest *g)
 			(unsigned)(b->size >> 20),
 			b->readonly ? ", read-only" : "");
 	}
-	g->mmio_end = PAGE_ROUND_UP(g->devs[g->ndevs - 1].bar0 +
-				    VIRTIO_BAR_SIZE);
+	g->mmio_end =
+		PAGE_ROUND_UP(g->devs[g->ndevs - 1].bar0 + VIRTIO_BAR_SIZE);
 	if (!input_owner)
 		input_owner = g;
 	if (!hook_set) {

@@ -17,7 +17,7 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 	bool opsize16 = false;
 	uint8_t op;
 
-	*pi = (struct port_insn){0};
+	*pi = (struct port_insn){ 0 };
 	if (avail == 0)
 		return 0;
 	if (b[0] == 0xFA) {
@@ -32,20 +32,26 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 		return 0;
 	op = b[i++];
 	switch (op) {
-	case 0xE4: case 0xE5: case 0xE6: case 0xE7:
+	case 0xE4:
+	case 0xE5:
+	case 0xE6:
+	case 0xE7:
 		if (i >= avail)
 			return 0;
 		pi->imm_port = true;
 		pi->port = b[i++];
 		break;
-	case 0xEC: case 0xED: case 0xEE: case 0xEF:
+	case 0xEC:
+	case 0xED:
+	case 0xEE:
+	case 0xEF:
 		break;
 	default:
 		return 0;
 	}
-	pi->in = (op & 0x02) == 0;	/* E4/E5/EC/ED read */
+	pi->in = (op & 0x02) == 0; /* E4/E5/EC/ED read */
 	if (!(op & 0x01))
-		pi->size = 1;		/* even opcodes: 8-bit, prefix or not */
+		pi->size = 1; /* even opcodes: 8-bit, prefix or not */
 	else
 		pi->size = opsize16 ? 2 : 4;
 	return i;
@@ -67,13 +73,15 @@ bool emulate_insn(struct guest *g)
 		port = pi.imm_port ? pi.port : (uint16_t)(r->edx & 0xFFFF);
 		if (pi.in) {
 			uint32_t v = guest_port_in(g, port, pi.size);
-			uint32_t keep = pi.size == 4 ? 0
-				      : ~((1u << (pi.size * 8)) - 1);
+			uint32_t keep =
+				pi.size == 4 ? 0 : ~((1u << (pi.size * 8)) - 1);
 			r->eax = (r->eax & keep) | v;
 		} else {
-			guest_port_out(g, port, pi.size,
-				       pi.size == 4 ? r->eax
-						    : r->eax & ((1u << (pi.size * 8)) - 1));
+			guest_port_out(
+				g, port, pi.size,
+				pi.size == 4
+					? r->eax
+					: r->eax & ((1u << (pi.size * 8)) - 1));
 		}
 	}
 	r->eip += len;

@@ -22,9 +22,10 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 
 	g->stats.exits++;
 	if (status == TRAP_BAD_GUEST_STATE) {
-		guest_kill(g, "cannot resume it: reloading its segment "
-			      "registers or its return frame faulted "
-			      "(vector %u)",
+		guest_kill(g,
+			   "cannot resume it: reloading its segment "
+			   "registers or its return frame faulted "
+			   "(vector %u)",
 			   switcher_bad_vector);
 		return;
 	}

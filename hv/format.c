@@ -103,10 +103,10 @@ static void put_string(struct outbuf *o, const struct spec *sp, const char *s)
 
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = {buf, size, 0};
+	struct outbuf o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		struct spec sp = {0, 0, -1};
+		struct spec sp = { 0, 0, -1 };
 		int lng = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long */
 		uint64_t u;
 		int64_t s;
@@ -195,7 +195,9 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			/* '+' and ' ' are about signs; unsigned has none. */
 			sp.flags &= ~(F_PLUS | F_SPACE);
 			put_number(&o, &sp, u,
-				   *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
+				   *fmt == 'u'	 ? 10
+				   : *fmt == 'o' ? 8
+						 : 16,
 				   *fmt == 'X', false);
 			break;
 		case 'p':

@@ -110,8 +110,8 @@ static bool load_images(struct guest *g)
 		    info.kind == LOADER_BZIMAGE ? module_bytes(k) : NULL,
 		    k->end - k->start, g->cfg->cmdline, initrd_gpa, initrd_len,
 		    err, sizeof(err)) < 0) {
-		printk("hv: guest %s: cannot build boot_params: %s\n",
-		       g->name, err);
+		printk("hv: guest %s: cannot build boot_params: %s\n", g->name,
+		       err);
 		return false;
 	}
 	g->kernel_entry = info.entry;
@@ -208,8 +208,8 @@ void guest_maybe_restart(struct guest *g)
 	if (!again)
 		return;
 	if (++g->restarts > MAX_RESTARTS) {
-		printk("hv: guest %s: restarted %u times; giving up\n",
-		       g->name, MAX_RESTARTS);
+		printk("hv: guest %s: restarted %u times; giving up\n", g->name,
+		       MAX_RESTARTS);
 		return;
 	}
 	printk("hv: guest %s: restarting (%u)\n", g->name, g->restarts);

@@ -80,7 +80,7 @@ struct guest {
 
 	/* Traps and interrupts (section 8). */
 	struct guest_gate idt[256];
-	bool idt_changed; /* reload the direct gates on the next entry */
+	bool idt_changed;      /* reload the direct gates on the next entry */
 	uint32_t irqs_pending; /* bit n: IRQ n raised, not yet delivered */
 	bool halted;
 

@@ -25,8 +25,7 @@ bool copy_from_guest(const struct guest *g, void *dst, uint32_t gpa,
 	return true;
 }
 
-bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
-		   uint32_t len)
+bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src, uint32_t len)
 {
 	if (!guest_range_ok(g, gpa, len))
 		return false;

@@ -29,8 +29,9 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 		return;
 	}
 	if (!guest_range_ok(g, gpa, LGUEST_DATA_SIZE)) {
-		guest_kill(g, "LGUEST_INIT with lguest_data at %#x, outside "
-			      "its RAM",
+		guest_kill(g,
+			   "LGUEST_INIT with lguest_data at %#x, outside "
+			   "its RAM",
 			   gpa);
 		return;
 	}
@@ -49,8 +50,9 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 	guest_write_time(g);
 	lgd_read(g, LGD_KERNEL_ADDRESS, &g->kernel_address);
 	if (g->kernel_address >= GUEST_H) {
-		guest_kill(g, "kernel_address %#x is inside the hypervisor "
-			      "region (%#x)",
+		guest_kill(g,
+			   "kernel_address %#x is inside the hypervisor "
+			   "region (%#x)",
 			   g->kernel_address, GUEST_H);
 		return;
 	}
@@ -75,8 +77,9 @@ static void set_stack(struct guest *g, uint32_t ss, uint32_t esp,
 	g->esp1 = esp;
 	g->stack_pages = pages;
 	if (!shadow_pin_stack(g))
-		guest_kill(g, "bad stack page: SET_STACK(%#x) is not mapped "
-			      "writable",
+		guest_kill(g,
+			   "bad stack page: SET_STACK(%#x) is not mapped "
+			   "writable",
 			   esp);
 }
 
@@ -97,8 +100,9 @@ static void shutdown(struct guest *g, uint32_t gpa, uint32_t how)
 	for (uint32_t i = 0; i < n; i++)
 		if (msg[i] < 0x20 || msg[i] > 0x7E)
 			msg[i] = '?'; /* keep the console readable */
-	guest_stop(g, how == LGUEST_SHUTDOWN_RESTART ? STOP_RESTART
-						      : STOP_POWEROFF,
+	guest_stop(g,
+		   how == LGUEST_SHUTDOWN_RESTART ? STOP_RESTART
+						  : STOP_POWEROFF,
 		   msg);
 }
 

@@ -135,8 +135,8 @@ bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
 	uint32_t esp, ss, eflags;
 	struct trapframe *r = &g->regs;
 
-	if (vec >= 256 || vec == T_NMI || vec == T_DOUBLE_FAULT ||
-	    vec == 15 || vec == HCALL_VECTOR || !g->idt[vec].present) {
+	if (vec >= 256 || vec == T_NMI || vec == T_DOUBLE_FAULT || vec == 15 ||
+	    vec == HCALL_VECTOR || !g->idt[vec].present) {
 		guest_kill(g, "unhandled trap %u (%s) at eip %#x", vec,
 			   trap_name(vec), r->eip);
 		return false;
@@ -174,8 +174,9 @@ bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
 	return true;
 
 bad_stack:
-	guest_kill(g, "cannot write the frame for trap %u at stack %#x "
-		      "(eip %#x)",
+	guest_kill(g,
+		   "cannot write the frame for trap %u at stack %#x "
+		   "(eip %#x)",
 		   vec, esp, r->eip);
 	return false;
 }
@@ -268,8 +269,8 @@ void deliver_pending_irq(struct guest *g)
 
 static struct guest *clock_owner(struct hv_timer *t)
 {
-	return (struct guest *)((char *)t - __builtin_offsetof(struct guest,
-							       clock));
+	return (struct guest *)((char *)t -
+				__builtin_offsetof(struct guest, clock));
 }
 
 static void clock_fired(struct hv_timer *t)

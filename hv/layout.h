@@ -38,8 +38,8 @@
 #define GDT_HV_DS 11
 #define GDT_HV_TSS 16
 #define GDT_HV_SPARE 31
-#define HV_CS (GDT_HV_CS << 3)   /* 0x50 */
-#define HV_DS (GDT_HV_DS << 3)   /* 0x58 */
+#define HV_CS (GDT_HV_CS << 3)	 /* 0x50 */
+#define HV_DS (GDT_HV_DS << 3)	 /* 0x58 */
 #define HV_TSS (GDT_HV_TSS << 3) /* 0x80 */
 
 /*

@@ -98,16 +98,19 @@ static int load_bzimage(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 	 * file and can be read below without further checks. */
 	if (len <= setup)
 		return fail(err, errlen,
-			    "bzImage too short: %u bytes, but its setup part alone is %u",
+			    "bzImage too short: %u bytes, but its setup part "
+			    "alone is %u",
 			    len, setup);
 	if (version < LOADER_MIN_VERSION)
 		return fail(err, errlen,
-			    "bzImage boot protocol %u.%02u is older than 2.07, which the guest needs for hardware_subarch",
+			    "bzImage boot protocol %u.%02u is older than 2.07, "
+			    "which the guest needs for hardware_subarch",
 			    version >> 8, version & 0xff);
 	payload = len - setup;
 	if ((uint64_t)LOADER_BZIMAGE_GPA + payload > ram_size)
 		return fail(err, errlen,
-			    "bzImage needs %u MiB of guest RAM for its %u-byte payload at 0x%x, has %u MiB",
+			    "bzImage needs %u MiB of guest RAM for its %u-byte "
+			    "payload at 0x%x, has %u MiB",
 			    mib_up((uint64_t)LOADER_BZIMAGE_GPA + payload),
 			    payload, LOADER_BZIMAGE_GPA, ram_size >> 20);
 
@@ -129,16 +132,18 @@ static int load_bzimage(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 	need = MAX((uint64_t)LOADER_BZIMAGE_GPA + payload, pref + init_size);
 	if (need > ram_size)
 		return fail(err, errlen,
-			    "bzImage needs %u MiB of guest RAM (decompressing 0x%x bytes at 0x%llx), has %u MiB",
-			    mib_up(need), init_size,
-			    (unsigned long long)pref, ram_size >> 20);
+			    "bzImage needs %u MiB of guest RAM (decompressing "
+			    "0x%x bytes at 0x%llx), has %u MiB",
+			    mib_up(need), init_size, (unsigned long long)pref,
+			    ram_size >> 20);
 
 	/* A jump outside what we load would only crash the guest later,
 	 * with a far less useful message. */
 	entry = rd32(img + HDR_OFF(code32_start));
 	if (entry < LOADER_BZIMAGE_GPA || entry - LOADER_BZIMAGE_GPA >= payload)
 		return fail(err, errlen,
-			    "bzImage entry point (code32_start) 0x%x is outside its payload [0x%x, 0x%x)",
+			    "bzImage entry point (code32_start) 0x%x is "
+			    "outside its payload [0x%x, 0x%x)",
 			    entry, LOADER_BZIMAGE_GPA,
 			    LOADER_BZIMAGE_GPA + payload);
 
@@ -174,23 +179,27 @@ static int check_elf_segments(uint32_t ram_size, const uint8_t *img,
 			continue;
 		if (ph.p_filesz > ph.p_memsz)
 			return fail(err, errlen,
-				    "ELF segment %u: file size 0x%x exceeds memory size 0x%x",
+				    "ELF segment %u: file size 0x%x exceeds "
+				    "memory size 0x%x",
 				    i, ph.p_filesz, ph.p_memsz);
 		if (ph.p_memsz == 0)
 			continue; /* nothing to load */
 		if ((uint64_t)ph.p_offset + ph.p_filesz > len)
 			return fail(err, errlen,
-				    "ELF segment %u: file bytes 0x%x+0x%x lie outside the %u-byte file",
+				    "ELF segment %u: file bytes 0x%x+0x%x lie "
+				    "outside the %u-byte file",
 				    i, ph.p_offset, ph.p_filesz, len);
 		if ((uint64_t)ph.p_paddr + ph.p_memsz > ram_size)
 			return fail(err, errlen,
-				    "ELF segment %u: [0x%x, 0x%llx) is outside the %u MiB of guest RAM",
+				    "ELF segment %u: [0x%x, 0x%llx) is outside "
+				    "the %u MiB of guest RAM",
 				    i, ph.p_paddr,
 				    (unsigned long long)ph.p_paddr + ph.p_memsz,
 				    ram_size >> 20);
 		if (ph.p_paddr < LOADER_LOW_END)
 			return fail(err, errlen,
-				    "ELF segment %u at 0x%x overlaps the zero page and command line [0, 0x%x)",
+				    "ELF segment %u at 0x%x overlaps the zero "
+				    "page and command line [0, 0x%x)",
 				    i, ph.p_paddr, LOADER_LOW_END);
 		nload++;
 		lo = MIN(lo, ph.p_paddr);
@@ -204,9 +213,10 @@ static int check_elf_segments(uint32_t ram_size, const uint8_t *img,
 	if (nload == 0)
 		return fail(err, errlen, "ELF kernel has no PT_LOAD segments");
 	if (!entry_ok)
-		return fail(err, errlen,
-			    "ELF entry point 0x%x is not inside any loaded segment",
-			    eh->e_entry);
+		return fail(
+			err, errlen,
+			"ELF entry point 0x%x is not inside any loaded segment",
+			eh->e_entry);
 	out->load_start = lo;
 	out->load_end = hi;
 	return 0;
@@ -235,9 +245,10 @@ static int load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 	/* A copy, since the image need not be aligned for Elf32_Ehdr. */
 	hv_memcpy(&eh, img, sizeof(eh));
 	if (eh.e_type != ET_EXEC)
-		return fail(err, errlen,
-			    "ELF kernel has type %u, not an executable (ET_EXEC)",
-			    eh.e_type);
+		return fail(
+			err, errlen,
+			"ELF kernel has type %u, not an executable (ET_EXEC)",
+			eh.e_type);
 	if (eh.e_machine != EM_386)
 		return fail(err, errlen,
 			    "ELF kernel is for machine %u, not i386 (%u)",
@@ -250,7 +261,8 @@ static int load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 			    eh.e_phentsize, sizeof(Elf32_Phdr));
 	if ((uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(ph) > len)
 		return fail(err, errlen,
-			    "ELF program headers (%u at 0x%x) lie outside the %u-byte file",
+			    "ELF program headers (%u at 0x%x) lie outside the "
+			    "%u-byte file",
 			    eh.e_phnum, eh.e_phoff, len);
 	if (check_elf_segments(ram_size, img, len, &eh, out, err, errlen))
 		return -1;
@@ -306,15 +318,19 @@ int loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
 	limit = mapped > GUEST_LOW_HOLE ? (mapped - GUEST_LOW_HOLE) / 2 : 0;
 	if ((uint64_t)ALIGN_UP((uint64_t)len, PAGE_SZ) >= limit)
 		return fail(err, errlen,
-			    "initrd is %u KiB, not under half of the guest's %u MiB of RAM: Linux would panic (\"initrd too large to handle\")",
+			    "initrd is %u KiB, not under half of the guest's "
+			    "%u MiB of RAM: Linux would panic (\"initrd too "
+			    "large to handle\")",
 			    (uint32_t)(((uint64_t)len + 1023) >> 10),
 			    ram_size >> 20);
 	/* Top of RAM, page aligned (ABI 2.1); len < ram_size here. */
 	gpa = ALIGN_DOWN(ram_size - len, PAGE_SZ);
 	if (gpa < floor)
-		return fail(err, errlen,
-			    "initrd (%u bytes at 0x%x) would overlap the kernel, which uses up to 0x%x: give the guest more RAM",
-			    len, gpa, floor);
+		return fail(
+			err, errlen,
+			"initrd (%u bytes at 0x%x) would overlap the kernel, "
+			"which uses up to 0x%x: give the guest more RAM",
+			len, gpa, floor);
 	hv_memcpy(ram + gpa, initrd, len);
 	/* The guest may read the rounded-up tail; keep it clean. */
 	hv_memset(ram + gpa + len, 0, ram_size - gpa - len);
@@ -365,7 +381,8 @@ int loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
 	 * cmd_line_ptr, so all of that must be RAM. */
 	if (ram_size < LOADER_CMDLINE_GPA + LOADER_CMDLINE_SIZE)
 		return fail(err, errlen,
-			    "guest RAM of %u bytes cannot hold the zero page and command line",
+			    "guest RAM of %u bytes cannot hold the zero page "
+			    "and command line",
 			    ram_size);
 	if (clen >= LOADER_CMDLINE_SIZE)
 		return fail(err, errlen,
@@ -374,13 +391,15 @@ int loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
 	if (initrd_len && (initrd_gpa < LOADER_LOW_END ||
 			   (uint64_t)initrd_gpa + initrd_len > ram_size))
 		return fail(err, errlen,
-			    "initrd [0x%x, 0x%llx) is not inside guest RAM above 0x%x",
+			    "initrd [0x%x, 0x%llx) is not inside guest RAM "
+			    "above 0x%x",
 			    initrd_gpa,
 			    (unsigned long long)initrd_gpa + initrd_len,
 			    LOADER_LOW_END);
 	if (bzimage && !is_bzimage(bzimage, bzlen))
-		return fail(err, errlen,
-			    "boot parameters: the kernel given is not a bzImage");
+		return fail(
+			err, errlen,
+			"boot parameters: the kernel given is not a bzImage");
 
 	/* Every field we do not set must be zero (ABI 2.4). */
 	bp = (struct boot_params *)(ram + LOADER_BOOT_PARAMS_GPA);

@@ -20,13 +20,13 @@
 #include "lib.h"
 
 /* Fixed places in guest-physical memory (ABI 2.1). */
-#define LOADER_BOOT_PARAMS_GPA 0x0u   /* the 4 KiB zero page */
-#define LOADER_CMDLINE_GPA 0x1000u    /* directly after it */
-#define LOADER_CMDLINE_SIZE 2048u     /* the guest copies this many bytes */
-#define LOADER_LOW_END 0x2000u	      /* kernels must not load below this */
-#define LOADER_BZIMAGE_GPA 0x100000u  /* a bzImage's protected-mode part */
-#define LOADER_KERNEL_GPA 0x1000000u  /* LOAD_PHYSICAL_ADDR of the guest */
-#define LOADER_MIN_VERSION 0x0207u    /* boot protocol with subarch */
+#define LOADER_BOOT_PARAMS_GPA 0x0u  /* the 4 KiB zero page */
+#define LOADER_CMDLINE_GPA 0x1000u   /* directly after it */
+#define LOADER_CMDLINE_SIZE 2048u    /* the guest copies this many bytes */
+#define LOADER_LOW_END 0x2000u	     /* kernels must not load below this */
+#define LOADER_BZIMAGE_GPA 0x100000u /* a bzImage's protected-mode part */
+#define LOADER_KERNEL_GPA 0x1000000u /* LOAD_PHYSICAL_ADDR of the guest */
+#define LOADER_MIN_VERSION 0x0207u   /* boot protocol with subarch */
 
 enum loader_kind {
 	LOADER_BZIMAGE = 1,

@@ -52,8 +52,8 @@ static void read_boot_info(uint32_t magic, uint32_t mbi_addr)
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not loaded by a Multiboot2 loader (magic %#x)", magic);
 	size = *(const uint32_t *)(uintptr_t)mbi_addr;
-	if (mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info,
-		      err, sizeof(err)) < 0)
+	if (mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info, err,
+		      sizeof(err)) < 0)
 		panic("cannot use the boot information: %s", err);
 	boot_info_addr = mbi_addr;
 	boot_info_size = size;
@@ -103,8 +103,8 @@ static const char *mem_type_name(uint32_t t)
 
 static void print_banner(void)
 {
-	static const char *const src[] = {"none", "BIOS e820", "UEFI",
-					  "basic"};
+	static const char *const src[] = { "none", "BIOS e820", "UEFI",
+					   "basic" };
 	uint64_t usable = 0;
 
 	printk("\n%s %s: a type-1 hypervisor for lguest guests\n", HV_NAME,
@@ -156,8 +156,7 @@ static void print_banner(void)
 	}
 	printk("hv: consoles: %s%s%s\n",
 	       console_enabled() & CONSOLE_SERIAL ? "serial " : "",
-	       (console_enabled() & CONSOLE_VGA) && vga_present() ? "vga "
-								   : "",
+	       (console_enabled() & CONSOLE_VGA) && vga_present() ? "vga " : "",
 	       boot_info.has_fb && boot_info.fb_type != MB2_FB_TYPE_EGA_TEXT
 		       ? "(pixel framebuffer present, not used)"
 		       : "");

@@ -42,8 +42,8 @@ static bool word_is(const char *w, size_t len, const char *lit)
 }
 
 /* "key=value": split, or false if there is no '='. */
-static bool split_kv(const char *w, size_t len, size_t *klen,
-		     const char **val, size_t *vlen)
+static bool split_kv(const char *w, size_t len, size_t *klen, const char **val,
+		     size_t *vlen)
 {
 	for (size_t i = 0; i < len; i++)
 		if (w[i] == '=') {
@@ -102,7 +102,8 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 		}
 		for (size_t i = 0; i < vlen; i++) {
 			char c = val[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			if (!((c >= 'a' && c <= 'z') ||
+			      (c >= 'A' && c <= 'Z') ||
 			      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
 				reportf(report,
 					"module %u: name '%.*s' may hold only "
@@ -142,7 +143,7 @@ int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 	struct guest_config *g = NULL;
 
 	for (unsigned m = 0; m < bi->nr_mods; m++) {
-		struct cursor c = {bi->mods[m].string};
+		struct cursor c = { bi->mods[m].string };
 		const char *w;
 		size_t len;
 

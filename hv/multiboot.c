@@ -90,7 +90,8 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 {
 	const struct mb2_tag_mmap *t = (const void *)p;
 
-	if (size < sizeof(*t) || t->entry_size < sizeof(struct mb2_mmap_entry)) {
+	if (size < sizeof(*t) ||
+	    t->entry_size < sizeof(struct mb2_mmap_entry)) {
 		hv_snprintf(err, errlen, "memory map tag malformed (size %u)",
 			    size);
 		return -1;
@@ -108,8 +109,8 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 	return 0;
 }
 
-static int parse_efi_mmap(const uint8_t *p, uint32_t size,
-			  struct boot_info *bi, char *err, size_t errlen)
+static int parse_efi_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
+			  char *err, size_t errlen)
 {
 	const struct mb2_tag_efi_mmap *t = (const void *)p;
 
@@ -248,8 +249,8 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 					break;
 				case MB2_TAG_EFI_MMAP:
 					bi->efi = true;
-					if (parse_efi_mmap(p, tag.size, bi,
-							   err, errlen))
+					if (parse_efi_mmap(p, tag.size, bi, err,
+							   errlen))
 						return -1;
 					break;
 				case MB2_TAG_FRAMEBUFFER: {

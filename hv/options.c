@@ -60,10 +60,10 @@ static bool parse_loglevel(const struct word *w, struct hv_options *o)
 	static const struct {
 		const char *name;
 		int level;
-	} names[] = {{"error", LOG_ERR},
-		     {"warn", LOG_WARN},
-		     {"info", LOG_INFO},
-		     {"debug", LOG_DEBUG}};
+	} names[] = { { "error", LOG_ERR },
+		      { "warn", LOG_WARN },
+		      { "info", LOG_INFO },
+		      { "debug", LOG_DEBUG } };
 	uint32_t n;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -162,21 +162,20 @@ static const struct {
 	bool (*parse)(const struct word *, struct hv_options *);
 	const char *expected;
 } option_table[] = {
-	{"loglevel", parse_loglevel, "error, warn, info, debug or 3-7"},
-	{"console", parse_console, "a list of serial and vga"},
-	{"com1", parse_com1, "<port>[,<baud>], baud dividing 115200"},
-	{"exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot"},
-	{"selftest", parse_selftest, "a self-test name"},
+	{ "loglevel", parse_loglevel, "error, warn, info, debug or 3-7" },
+	{ "console", parse_console, "a list of serial and vga" },
+	{ "com1", parse_com1, "<port>[,<baud>], baud dividing 115200" },
+	{ "exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot" },
+	{ "selftest", parse_selftest, "a self-test name" },
 };
 
-int options_parse(const char *cmdline, struct hv_options *o,
-		  report_fn report)
+int options_parse(const char *cmdline, struct hv_options *o, report_fn report)
 {
 	const char *p = cmdline;
 	int problems = 0;
 
 	while (*p) {
-		struct word w = {0};
+		struct word w = { 0 };
 		const char *start;
 		size_t i;
 

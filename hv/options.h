@@ -33,8 +33,7 @@ typedef void (*report_fn)(const char *msg);
 
 void options_defaults(struct hv_options *o);
 /* Returns the number of problems reported. */
-int options_parse(const char *cmdline, struct hv_options *o,
-		  report_fn report);
+int options_parse(const char *cmdline, struct hv_options *o, report_fn report);
 
 /* ---- Guests, from the module strings ---- */
 

@@ -73,7 +73,6 @@ void *pages_alloc_contig(uint32_t count, uint32_t align)
 
 void pages_free(void *first, uint32_t count)
 {
-	if (!pmem_free(&pmem, (uint32_t)(uintptr_t)first >> PAGE_SHIFT,
-		       count))
+	if (!pmem_free(&pmem, (uint32_t)(uintptr_t)first >> PAGE_SHIFT, count))
 		panic("pages_free(%p, %u): not allocated", first, count);
 }

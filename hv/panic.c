@@ -124,8 +124,8 @@ void panic_trap(const struct trapframe *tf)
 	       tf->ecx, tf->edx);
 	printk("  esi %08x  edi %08x  ebp %08x  esp %08x\n", tf->esi, tf->edi,
 	       tf->ebp, tf->esp_pushal + 36);
-	printk("  ds %04x  es %04x  fs %04x  gs %04x\n", tf->ds, tf->es,
-	       tf->fs, tf->gs);
+	printk("  ds %04x  es %04x  fs %04x  gs %04x\n", tf->ds, tf->es, tf->fs,
+	       tf->gs);
 	printk("  cr0 %08x  cr2 %08x  cr3 %08x  cr4 %08x\n", read_cr0(),
 	       read_cr2(), read_cr3(), read_cr4());
 	printk("Backtrace:\n");

@@ -46,8 +46,7 @@ static void put32(uint8_t *cs, unsigned off, uint32_t v)
 /* A virtio capability (virtio 1.0, 4.1.4): vendor 9, next, length, type,
  * bar, three bytes of padding, offset, length. */
 static void put_cap(uint8_t *cs, unsigned at, uint8_t next, uint8_t len,
-		    uint8_t type, uint8_t bar, uint32_t offset,
-		    uint32_t length)
+		    uint8_t type, uint8_t bar, uint32_t offset, uint32_t length)
 {
 	put8(cs, at, 0x09);
 	put8(cs, at + 1, next);
@@ -71,8 +70,8 @@ void pci_config_image(const struct virtio_dev *d, uint8_t cs[256])
 	cfg_len = d->ops->config((struct virtio_dev *)d, cfg);
 	put16(cs, 0x00, PCI_VENDOR_REDHAT_QUMRANET);
 	put16(cs, 0x02, 0x1040 + d->ops->type); /* modern-only device ID */
-	put16(cs, 0x06, 0x0010);		 /* capability list present */
-	put8(cs, 0x08, 0x01);			 /* revision */
+	put16(cs, 0x06, 0x0010);		/* capability list present */
+	put8(cs, 0x08, 0x01);			/* revision */
 	put8(cs, 0x0A, d->ops->pci_subclass);
 	put8(cs, 0x0B, d->ops->pci_class);
 	/* BAR0: 32-bit memory, not prefetchable; when the driver is sizing
@@ -104,8 +103,8 @@ static bool cfg_window_ok(const struct virtio_dev *d)
 }
 
 /* Decode the latch; the device addressed, or false for "nothing". */
-static bool addressed(struct pci_bus *bus, struct virtio_dev **d,
-		      bool *bridge, unsigned *reg)
+static bool addressed(struct pci_bus *bus, struct virtio_dev **d, bool *bridge,
+		      unsigned *reg)
 {
 	uint32_t a = bus->latch;
 	unsigned slot = (a >> 11) & 0x1F;
@@ -185,10 +184,12 @@ void pci_config_write(struct pci_bus *bus, unsigned port, unsigned size,
 		/* The access width is the window's length, not the port's;
 		 * the low bytes of the value are written (section 11.3). */
 		if (cfg_window_ok(d))
-			virtio_bar_write(d, d->cfg_offset, d->cfg_length,
-					 d->cfg_length == 4
-						 ? val
-						 : val & ((1u << (d->cfg_length * 8)) - 1));
+			virtio_bar_write(
+				d, d->cfg_offset, d->cfg_length,
+				d->cfg_length == 4
+					? val
+					: val & ((1u << (d->cfg_length * 8)) -
+						 1));
 	}
 	/* Everything else is read-only here (command, interrupt line, the
 	 * other BARs, the ROM): the write is ignored. */

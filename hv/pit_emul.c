@@ -82,7 +82,7 @@ void pit2_write_command(struct pit_channel2 *p, uint8_t v, uint64_t now_ns)
 		return;
 	}
 	if (channel != 2)
-		return; /* channels 0 and 1 are not the guest's */
+		return;	   /* channels 0 and 1 are not the guest's */
 	if (access == 0) { /* counter latch command */
 		p->latch = count(p, now_ns);
 		p->latched = true;
@@ -112,7 +112,8 @@ void pit2_write_count(struct pit_channel2 *p, uint8_t v, uint64_t now_ns)
 		if (!p->write_high) {
 			p->reload = (p->reload & 0xFF00) | v;
 			p->write_high = true;
-			p->counting = false; /* stops until the count is whole */
+			p->counting =
+				false; /* stops until the count is whole */
 			return;
 		}
 		p->reload = (uint16_t)((p->reload & 0x00FF) | (v << 8));

@@ -9,16 +9,16 @@
 #include "lib.h"
 
 struct pit_channel2 {
-	uint16_t reload;     /* the count the guest wrote */
-	uint8_t mode;	     /* 8254 mode, 0-5 */
-	uint8_t access;	     /* 1 low byte, 2 high byte, 3 low then high */
-	bool write_high;     /* next count byte written is the high one */
-	bool read_high;	     /* next count byte read is the high one */
-	bool latched;	     /* a latch command froze `latch` */
+	uint16_t reload; /* the count the guest wrote */
+	uint8_t mode;	 /* 8254 mode, 0-5 */
+	uint8_t access;	 /* 1 low byte, 2 high byte, 3 low then high */
+	bool write_high; /* next count byte written is the high one */
+	bool read_high;	 /* next count byte read is the high one */
+	bool latched;	 /* a latch command froze `latch` */
 	uint16_t latch;
-	bool counting;	     /* a count was written and the gate is open */
-	uint64_t start_ns;   /* when it started counting */
-	uint8_t port61;	     /* bits 0-3 as the guest last wrote them */
+	bool counting;	   /* a count was written and the gate is open */
+	uint64_t start_ns; /* when it started counting */
+	uint8_t port61;	   /* bits 0-3 as the guest last wrote them */
 };
 
 void pit2_reset(struct pit_channel2 *p);

@@ -63,8 +63,7 @@ uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 	return port_ones(size);
 }
 
-void guest_port_out(struct guest *g, uint16_t port, unsigned size,
-		    uint32_t val)
+void guest_port_out(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
 	g->stats.port_io++;
 	if (port >= PCI_CONFIG_ADDRESS && port < PCI_CONFIG_ADDRESS + 4) {

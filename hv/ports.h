@@ -26,10 +26,10 @@ static inline uint32_t port_ones(unsigned size)
 
 /* A decoded port instruction (ABI 8.10's table). */
 struct port_insn {
-	bool in;	/* in (true) or out */
-	unsigned size;	/* 1, 2 or 4 */
-	bool imm_port;	/* port from an immediate byte, else DX */
-	uint8_t port;	/* the immediate */
+	bool in;       /* in (true) or out */
+	unsigned size; /* 1, 2 or 4 */
+	bool imm_port; /* port from an immediate byte, else DX */
+	uint8_t port;  /* the immediate */
 	bool is_cli;
 };
 

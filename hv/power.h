@@ -12,8 +12,8 @@
 #include "options.h"
 
 enum hv_exit_status {
-	HV_EXIT_OK = 0,		/* every guest powered off: QEMU exits 1 */
-	HV_EXIT_PANIC = 1,	/* the hypervisor panicked: QEMU exits 3 */
+	HV_EXIT_OK = 0,		  /* every guest powered off: QEMU exits 1 */
+	HV_EXIT_PANIC = 1,	  /* the hypervisor panicked: QEMU exits 3 */
 	HV_EXIT_GUEST_KILLED = 2, /* a guest was killed: QEMU exits 5 */
 	HV_EXIT_TEST_FAILED = 3,  /* a self-test failed: QEMU exits 7 */
 };

@@ -33,11 +33,11 @@ struct trapframe;
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 void panic_trap(const struct trapframe *tf) __noreturn;
 
-#define BUG_ON(cond)                                                        \
-	do {                                                                \
-		if (cond)                                                   \
-			panic("BUG_ON(%s) at %s:%d", #cond, __FILE__,      \
-			      __LINE__);                                    \
+#define BUG_ON(cond)                                                           \
+	do {                                                                   \
+		if (cond)                                                      \
+			panic("BUG_ON(%s) at %s:%d", #cond, __FILE__,          \
+			      __LINE__);                                       \
 	} while (0)
 
 #endif

@@ -13,7 +13,8 @@
 /* The only flags a guest page-directory entry may carry (section 9.1). */
 #define GUEST_PDE_ALLOWED (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
 /* The guest flags a shadow PTE keeps; never G (section 9.2). */
-#define SHADOW_PTE_KEEP (PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D)
+#define SHADOW_PTE_KEEP                                                        \
+	(PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D)
 
 enum pte_check {
 	PTE_OK,

@@ -60,7 +60,7 @@ void guest_gdt_init(struct guest *g)
 void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
 			  uint32_t hi)
 {
-	struct desc d = {lo, hi};
+	struct desc d = { lo, hi };
 
 	if (idx >= GDT_ENTRIES) {
 		guest_kill(g, "LOAD_GDT_ENTRY index %u (the GDT has %u)", idx,

@@ -185,8 +185,9 @@ static enum walk_result walk(struct guest *g, uint32_t va, uint32_t err,
 	if (s->linear) {
 		/* Section 2.6: as if every page were mapped to itself. */
 		if (va >= g->mmio_end) {
-			guest_kill(g, "bad page table entry: linear-mode "
-				      "access to %#x, beyond its RAM",
+			guest_kill(g,
+				   "bad page table entry: linear-mode "
+				   "access to %#x, beyond its RAM",
 				   va);
 			return WALK_KILLED;
 		}
@@ -307,8 +308,9 @@ bool shadow_pin_stack(struct guest *g)
 static void repin_stack(struct guest *g)
 {
 	if (g->stack_pages && guest_alive(g) && !shadow_pin_stack(g))
-		guest_kill(g, "bad stack page: the ring-1 stack at %#x is not "
-			      "mapped writable",
+		guest_kill(g,
+			   "bad stack page: the ring-1 stack at %#x is not "
+			   "mapped writable",
 			   g->esp1);
 }
 
@@ -405,8 +407,8 @@ static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
 	case PTE_IN_DEVICE_WINDOW:
 		return; /* stays unmapped: accesses trap to the emulator */
 	case PTE_BAD:
-		guest_kill(g, "bad page table entry %#x for %#x (SET_PTE)",
-			   pte, va);
+		guest_kill(g, "bad page table entry %#x for %#x (SET_PTE)", pte,
+			   va);
 		return;
 	}
 }

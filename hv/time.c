@@ -9,9 +9,9 @@
 #include "../drivers/pit.h"
 #include "../drivers/rtc.h"
 
-static uint32_t khz;	       /* TSC cycles per millisecond */
+static uint32_t khz; /* TSC cycles per millisecond */
 static uint64_t tsc_at_boot;
-static uint32_t boot_epoch;   /* RTC seconds at tsc_at_boot */
+static uint32_t boot_epoch; /* RTC seconds at tsc_at_boot */
 static bool rtc_ok;
 static struct hv_timer *timers; /* sorted by deadline */
 static uint64_t irq_count;

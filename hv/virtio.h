@@ -22,7 +22,7 @@ struct virtio_dev;
 
 #define VIRTIO_MAX_QUEUES 2
 #define VIRTQUEUE_MAX_SIZE 256
-#define VIRTIO_BAR_SIZE 128	     /* 60 common bytes + config, pow2 */
+#define VIRTIO_BAR_SIZE 128 /* 60 common bytes + config, pow2 */
 #define VIRTIO_COMMON_CFG_LEN 56
 #define VIRTIO_NOTIFY_OFF 56
 #define VIRTIO_ISR_OFF 58
@@ -64,7 +64,7 @@ struct vq_chain {
 /* What a device type supplies. */
 struct virtio_ops {
 	const char *name;
-	uint8_t type;	     /* virtio device ID: 2 block, 3 console */
+	uint8_t type; /* virtio device ID: 2 block, 3 console */
 	uint8_t pci_class, pci_subclass;
 	uint16_t num_queues;
 	/* Offered features; VERSION_1 is added by the transport. */
@@ -72,8 +72,8 @@ struct virtio_ops {
 	/* Fill the device-specific configuration (at most 68 bytes). */
 	uint32_t (*config)(struct virtio_dev *d, uint8_t *buf);
 	/* A write into the device configuration; false: not allowed. */
-	bool (*config_write)(struct virtio_dev *d, uint32_t off,
-			     unsigned size, uint32_t val);
+	bool (*config_write)(struct virtio_dev *d, uint32_t off, unsigned size,
+			     uint32_t val);
 	/* The driver notified queue q, or the device became ready. */
 	void (*notify)(struct virtio_dev *d, unsigned q);
 	void (*reset)(struct virtio_dev *d);
@@ -85,7 +85,7 @@ struct virtio_dev {
 	void *backend;
 	uint8_t slot; /* PCI device number on bus 0 */
 	uint8_t irq;
-	uint32_t bar0; /* guest-physical base of the registers */
+	uint32_t bar0;	  /* guest-physical base of the registers */
 	bool bar0_sizing; /* the driver wrote all ones to learn the size */
 
 	uint8_t status;
@@ -117,16 +117,15 @@ bool virtio_ready(const struct virtio_dev *d);
  * -1 when the ring is malformed (the device is then marked broken). */
 int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c);
 /* Return a chain with `written` bytes written into it. */
-void vq_push(struct virtio_dev *d, unsigned q, uint16_t head,
-	     uint32_t written);
+void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written);
 /* Interrupt the guest for queue q, unless the driver asked us not to. */
 void vq_interrupt(struct virtio_dev *d, unsigned q);
 /* Copy between a chain's segments (as one byte stream of the given kind)
  * and a buffer; offsets count within that kind only. */
-uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c,
-		 uint32_t off, void *buf, uint32_t len);
-uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c,
-		  uint32_t off, const void *buf, uint32_t len);
+uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		 void *buf, uint32_t len);
+uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		  const void *buf, uint32_t len);
 
 /* pci.c: a guest's PCI bus. */
 #define PCI_MAX_DEVICES 8

@@ -142,10 +142,11 @@ static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 		break;
 	}
 	case VIRTIO_BLK_T_FLUSH:
-		status = b->flush(b) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+		status =
+			b->flush(b) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 		break;
 	case VIRTIO_BLK_T_GET_ID: {
-		char id[ID_BYTES] = {0};
+		char id[ID_BYTES] = { 0 };
 
 		hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name, b->name);
 		data = MIN((uint32_t)ID_BYTES, c->writable - 1);

@@ -73,7 +73,7 @@ void virtio_reset(struct virtio_dev *d)
 	if (d->g)
 		d->g->irqs_pending &= ~(1u << d->irq);
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-		d->vq[q] = (struct virtqueue){0};
+		d->vq[q] = (struct virtqueue){ 0 };
 		d->vq[q].size = VIRTQUEUE_MAX_SIZE;
 	}
 	if (d->ops->reset)
@@ -115,8 +115,8 @@ uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
 	*ok = true;
 	if (off >= VIRTIO_DEVICE_CFG_OFF) {
 		uint8_t cfg[VIRTIO_DEVICE_CFG_MAX];
-		uint32_t len = d->ops->config(d, cfg), rel = off -
-						       VIRTIO_DEVICE_CFG_OFF;
+		uint32_t len = d->ops->config(d, cfg),
+			 rel = off - VIRTIO_DEVICE_CFG_OFF;
 
 		v = 0;
 		if (rel >= len || size > len - rel) {
@@ -206,8 +206,9 @@ static void enable_queue(struct virtio_dev *d, struct virtqueue *vq)
 	if (!ring_ok(d->g, vq->desc, 16 * n, 16) ||
 	    !ring_ok(d->g, vq->avail, 6 + 2 * n, 2) ||
 	    !ring_ok(d->g, vq->used, 6 + 8 * n, 4)) {
-		virtio_broken(d, "queue %u rings misaligned or outside RAM "
-				 "(desc %#x avail %#x used %#x, size %u)",
+		virtio_broken(d,
+			      "queue %u rings misaligned or outside RAM "
+			      "(desc %#x avail %#x used %#x, size %u)",
 			      d->queue_select, vq->desc, vq->avail, vq->used,
 			      n);
 		return;
@@ -232,7 +233,8 @@ static void write_status(struct virtio_dev *d, uint8_t val)
 	    !(old & VIRTIO_STATUS_DRIVER_OK) && !d->broken)
 		for (unsigned q = 0; q < d->ops->num_queues; q++)
 			if (d->vq[q].enabled)
-				d->ops->notify(d, q); /* may have work waiting */
+				d->ops->notify(d,
+					       q); /* may have work waiting */
 }
 
 bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
@@ -259,9 +261,9 @@ bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
 		    (d->status & VIRTIO_STATUS_FEATURES_OK))
 			return false;
 		half = 32 * d->driver_feature_select;
-		d->driver_features = (d->driver_features &
-				      ~(0xFFFFFFFFull << half)) |
-				     ((uint64_t)val << half);
+		d->driver_features =
+			(d->driver_features & ~(0xFFFFFFFFull << half)) |
+			((uint64_t)val << half);
 		return true;
 	case R_STATUS:
 		write_status(d, (uint8_t)val);

@@ -44,18 +44,18 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size) {
-		virtio_broken(d, "queue %u: available index jumped by %u "
-				 "(queue size %u)",
+		virtio_broken(d,
+			      "queue %u: available index jumped by %u "
+			      "(queue size %u)",
 			      q, (uint16_t)(avail_idx - vq->last_avail),
 			      vq->size);
 		return -1;
 	}
-	if (!read16(g, vq->avail + 4 + 2 * (vq->last_avail % vq->size),
-		    &head))
+	if (!read16(g, vq->avail + 4 + 2 * (vq->last_avail % vq->size), &head))
 		goto broken_ring;
 	if (head >= vq->size) {
-		virtio_broken(d, "queue %u: chain head %u beyond the table",
-			      q, head);
+		virtio_broken(d, "queue %u: chain head %u beyond the table", q,
+			      head);
 		return -1;
 	}
 	c->head = head;
@@ -65,8 +65,9 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 		struct vring_desc desc;
 
 		if (++steps > vq->size) {
-			virtio_broken(d, "queue %u: descriptor chain from %u "
-					 "loops",
+			virtio_broken(d,
+				      "queue %u: descriptor chain from %u "
+				      "loops",
 				      q, head);
 			return -1;
 		}
@@ -74,15 +75,17 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				     sizeof(desc)))
 			goto broken_ring;
 		if (desc.flags & VRING_DESC_F_INDIRECT) {
-			virtio_broken(d, "queue %u: indirect descriptor (not "
-					 "offered)",
+			virtio_broken(d,
+				      "queue %u: indirect descriptor (not "
+				      "offered)",
 				      q);
 			return -1;
 		}
 		if ((desc.addr >> 32) ||
 		    !guest_range_ok(g, (uint32_t)desc.addr, desc.len)) {
-			virtio_broken(d, "queue %u: buffer %#llx+%u outside "
-					 "guest RAM",
+			virtio_broken(d,
+				      "queue %u: buffer %#llx+%u outside "
+				      "guest RAM",
 				      q, (unsigned long long)desc.addr,
 				      desc.len);
 			return -1;
@@ -98,8 +101,9 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 			seen_writable = true;
 			c->writable += desc.len;
 		} else if (seen_writable) {
-			virtio_broken(d, "queue %u: readable buffer after a "
-					 "writable one",
+			virtio_broken(d,
+				      "queue %u: readable buffer after a "
+				      "writable one",
 				      q);
 			return -1;
 		} else {
@@ -118,8 +122,9 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 		if (!(desc.flags & VRING_DESC_F_NEXT))
 			break;
 		if (desc.next >= vq->size) {
-			virtio_broken(d, "queue %u: next index %u beyond the "
-					 "table",
+			virtio_broken(d,
+				      "queue %u: next index %u beyond the "
+				      "table",
 				      q, desc.next);
 			return -1;
 		}
@@ -133,17 +138,16 @@ broken_ring:
 	return -1;
 }
 
-void vq_push(struct virtio_dev *d, unsigned q, uint16_t head,
-	     uint32_t written)
+void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written)
 {
 	struct virtqueue *vq = &d->vq[q];
-	uint32_t elem[2] = {head, written};
+	uint32_t elem[2] = { head, written };
 
 	/* The element first, then the index that publishes it.  The guest
 	 * is not running while we do this (one CPU), so program order is
 	 * all the ordering needed; the barrier keeps the compiler honest. */
-	copy_to_guest(d->g, vq->used + 4 + 8 * (vq->used_idx % vq->size),
-		      elem, sizeof(elem));
+	copy_to_guest(d->g, vq->used + 4 + 8 * (vq->used_idx % vq->size), elem,
+		      sizeof(elem));
 	__asm__ volatile("" ::: "memory");
 	vq->used_idx++;
 	copy_to_guest(d->g, vq->used + 2, &vq->used_idx, 2);
@@ -190,14 +194,14 @@ static uint32_t vq_copy(struct virtio_dev *d, const struct vq_chain *c,
 	return done;
 }
 
-uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c,
-		 uint32_t off, void *buf, uint32_t len)
+uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		 void *buf, uint32_t len)
 {
 	return vq_copy(d, c, false, off, buf, len, false);
 }
 
-uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c,
-		  uint32_t off, const void *buf, uint32_t len)
+uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		  const void *buf, uint32_t len)
 {
 	return vq_copy(d, c, true, off, (void *)buf, len, true);
 }

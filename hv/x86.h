@@ -33,7 +33,7 @@
 #define PDX(va) (((uint32_t)(va) >> PGDIR_SHIFT) & 0x3FF)
 #define PTX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 0x3FF)
 #define PAGE_ROUND_UP(x) (((uint32_t)(x) + PAGE_SIZE - 1) & PAGE_MASK)
-#define PAGE_ROUND_DOWN(x) ((uint32_t)(x) & PAGE_MASK)
+#define PAGE_ROUND_DOWN(x) ((uint32_t)(x)&PAGE_MASK)
 
 /* ---- Control registers ---- */
 #define CR0_PE 0x00000001u
@@ -103,8 +103,8 @@
 /* Does the CPU push an error code for this exception vector? */
 static inline int vector_has_error_code(uint32_t vec)
 {
-	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 ||
-	       vec == 21 || vec == 29 || vec == 30;
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 ||
+	       vec == 29 || vec == 30;
 }
 
 /* ---- Segment descriptors (SDM Vol 3, 3.4.5) as the two 32-bit words ---- */
@@ -233,7 +233,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"
 			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+			 : "c"(msr), "a"((uint32_t)v),
+			   "d"((uint32_t)(v >> 32)));
 }
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -283,12 +284,12 @@ struct dtr {
 
 static inline void lgdt(uint32_t base, uint16_t limit)
 {
-	struct dtr d = {limit, base};
+	struct dtr d = { limit, base };
 	__asm__ volatile("lgdt %0" : : "m"(d));
 }
 static inline void lidt(uint32_t base, uint16_t limit)
 {
-	struct dtr d = {limit, base};
+	struct dtr d = { limit, base };
 	__asm__ volatile("lidt %0" : : "m"(d));
 }
 static inline void ltr(uint16_t sel)

@@ -22,9 +22,9 @@
 #include "x86.h"
 
 #define VECTOR_BP 3
-#define GDT_SLOT 20		 /* a PnP BIOS slot, unused by us */
+#define GDT_SLOT 20		    /* a PnP BIOS slot, unused by us */
 #define GDT_SELECTOR (GDT_SLOT * 8) /* 0xa0 */
-#define HV_CODE_SELECTOR 0x50	 /* the hypervisor's ring 0 code: GDT 10 */
+#define HV_CODE_SELECTOR 0x50	    /* the hypervisor's ring 0 code: GDT 10 */
 #define STORM 100000
 
 static const char *test_name;
@@ -32,8 +32,7 @@ static const char *test_name;
 /* Reached only if the hypervisor let through what it should have stopped. */
 static __attribute__((noreturn)) void not_refused(void)
 {
-	printf("guest: test %s: NOT refused, guest still running\n",
-	       test_name);
+	printf("guest: test %s: NOT refused, guest still running\n", test_name);
 	guest_poweroff("test not refused");
 }
 
@@ -91,7 +90,9 @@ static void gdt_call_gate(void)
 	fixup_vector = -1;
 	asm volatile("1: lcall $0xa0, $0\n\t"
 		     "2:\n\t" FIXUP("1b", "2b")
-		     : : : "memory");
+		     :
+		     :
+		     : "memory");
 	if (fixup_vector < 0)
 		not_refused();
 	printf("guest: call gate blocked (trap %d)\n", fixup_vector);
@@ -112,14 +113,18 @@ static void fast_syscalls(void)
 	fixup_vector = -1;
 	asm volatile("1: sysenter\n\t"
 		     "2:\n\t" FIXUP("1b", "2b")
-		     : : : "memory");
+		     :
+		     :
+		     : "memory");
 	if (fixup_vector < 0)
 		not_refused();
 	printf("guest: sysenter blocked (trap %d)\n", fixup_vector);
 	fixup_vector = -1;
 	asm volatile("1: syscall\n\t"
 		     "2:\n\t" FIXUP("1b", "2b")
-		     : : : "memory", "ecx");
+		     :
+		     :
+		     : "memory", "ecx");
 	if (fixup_vector < 0)
 		not_refused();
 	printf("guest: syscall blocked (trap %d)\n", fixup_vector);
@@ -165,7 +170,8 @@ static void gdt_dpl0(void)
 		guest_poweroff("DPL 0 segment broken");
 	}
 	printf("guest: gdt: DPL 0 data segment loaded into %%fs as 0x%x "
-	       "(DPL now %u)\n", sel, (rights >> 13) & 3);
+	       "(DPL now %u)\n",
+	       sel, (rights >> 13) & 3);
 	guest_poweroff("DPL 0 segment tamed");
 }
 

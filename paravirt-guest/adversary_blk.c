@@ -24,7 +24,7 @@
 #include "virtio.h"
 #include "virtqueue.h"
 
-#define FAR_OUTSIDE 0xf0000000u	/* no guest has that much RAM */
+#define FAR_OUTSIDE 0xf0000000u /* no guest has that much RAM */
 
 struct blk_header {
 	uint32_t type, ioprio;
@@ -77,7 +77,7 @@ static void avail_jump(struct vq *vq)
 {
 	good_chain(vq);
 	vq_publish(vq, 0);
-	vq->avail->idx += vq->num;	/* num + 1 new entries: impossible */
+	vq->avail->idx += vq->num; /* num + 1 new entries: impossible */
 }
 
 static void write_order(struct vq *vq)
@@ -134,7 +134,8 @@ static void run(const struct blk_adversary *t)
 	s = blk_read(0, data, SECTOR_SIZE);
 	memcpy(&magic, data, sizeof(magic));
 	printf("guest: test %s: after a reset, sector 0 reads %s, pvfs magic "
-	       "%s\n", t->name, blk_status_name(s),
+	       "%s\n",
+	       t->name, blk_status_name(s),
 	       magic == PVFS_MAGIC ? "ok" : "FAIL");
 	guest_poweroff(s == BLK_S_OK && magic == PVFS_MAGIC ? "test passed"
 							    : "test failed");

@@ -17,17 +17,16 @@
 #include "mm.h"
 
 #define STORM 100000
-#define FAR_FRAME 0x40000000u	/* 1 GiB: past RAM and any device window */
-#define TOP_FRAME 0xfffff000u	/* the last frame below 4 GiB */
-#define HV_VA 0xffc00000u	/* the hypervisor region's usual base */
-#define WILD_PDX 0x100		/* 0x40000000: user half, unused here */
+#define FAR_FRAME 0x40000000u /* 1 GiB: past RAM and any device window */
+#define TOP_FRAME 0xfffff000u /* the last frame below 4 GiB */
+#define HV_VA 0xffc00000u     /* the hypervisor region's usual base */
+#define WILD_PDX 0x100	      /* 0x40000000: user half, unused here */
 
 static const char *test_name;
 
 static __attribute__((noreturn)) void not_refused(void)
 {
-	printf("guest: test %s: NOT refused, guest still running\n",
-	       test_name);
+	printf("guest: test %s: NOT refused, guest still running\n", test_name);
 	guest_poweroff("test not refused");
 }
 
@@ -85,7 +84,8 @@ static void pte_global(void)
 		guest_poweroff("global mapping broken");
 	}
 	printf("guest: pte-global: wrote 0x%x through %p, read it back at "
-	       "%p\n", seen, (void *)FIXMAP(2), (void *)page);
+	       "%p\n",
+	       seen, (void *)FIXMAP(2), (void *)page);
 	guest_poweroff("global bit stripped");
 }
 

@@ -181,7 +181,7 @@ void bench_run(void)
 
 	printf("guest: bench: tsc_khz %u\n", lguest_data.tsc_khz);
 	bench_hypercall(100000);
-	bench_async(1563);	/* 100032 calls */
+	bench_async(1563); /* 100032 calls */
 	bench_int80(50000);
 	bench_int3(50000);
 	bench_port(20000);

@@ -26,7 +26,7 @@
 
 #define PATTERN_SECTORS 16
 #define PATTERN_BYTES (PATTERN_SECTORS * SECTOR_SIZE)
-#define STRADDLE 100	/* bytes into a page: data spans three pages */
+#define STRADDLE 100 /* bytes into a page: data spans three pages */
 #define BLK_T_UNKNOWN 99
 
 static uint8_t out[PATTERN_BYTES] __attribute__((aligned(4096)));
@@ -90,20 +90,25 @@ void blktest_run(void)
 
 	check(round_trip(mid, PATTERN_BYTES, STRADDLE),
 	      "wrote %u sectors at %llu, flushed, read back across 3 pages: "
-	      "match", PATTERN_SECTORS, (unsigned long long)mid);
+	      "match",
+	      PATTERN_SECTORS, (unsigned long long)mid);
 	check(round_trip(cap - 1, SECTOR_SIZE, 0),
 	      "last sector %llu (%llu MiB into a %llu MiB disk) written and "
-	      "read back: match", (unsigned long long)(cap - 1),
+	      "read back: match",
+	      (unsigned long long)(cap - 1),
 	      (unsigned long long)((cap - 1) >> 11),
 	      (unsigned long long)(cap >> 11));
 
 	s = blk_read(cap, in, SECTOR_SIZE);
-	check(s == BLK_S_IOERR, "read at sector %llu, past the end: status "
-	      "%d (%s)", (unsigned long long)cap, s, blk_status_name(s));
+	check(s == BLK_S_IOERR,
+	      "read at sector %llu, past the end: status "
+	      "%d (%s)",
+	      (unsigned long long)cap, s, blk_status_name(s));
 	s = blk_write(cap - 1, out, 2 * SECTOR_SIZE);
-	check(s == BLK_S_IOERR, "write of 2 sectors at %llu, across the end: "
-	      "status %d (%s)", (unsigned long long)(cap - 1), s,
-	      blk_status_name(s));
+	check(s == BLK_S_IOERR,
+	      "write of 2 sectors at %llu, across the end: "
+	      "status %d (%s)",
+	      (unsigned long long)(cap - 1), s, blk_status_name(s));
 	s = blk_request(BLK_T_UNKNOWN, 0, in, SECTOR_SIZE, true);
 	check(s == BLK_S_UNSUPP, "request type %d: status %d (%s)",
 	      BLK_T_UNKNOWN, s, blk_status_name(s));

@@ -36,7 +36,7 @@
 #include "x86.h"
 
 #define DEBUG_CONSOLE_PORT 0xe9
-#define LINE_MAX 160	/* what the hypervisor's own line buffer holds */
+#define LINE_MAX 160 /* what the hypervisor's own line buffer holds */
 #define FORMAT_CHUNK 128
 
 static char line[LINE_MAX];

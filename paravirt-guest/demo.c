@@ -28,8 +28,8 @@
 #include "trap.h"
 #include "x86.h"
 
-#define TICK_NS 10000000u	 /* 10 ms */
-#define COUNT_NS 1000000000ull	 /* over 1 s of wall-clock time */
+#define TICK_NS 10000000u      /* 10 ms */
+#define COUNT_NS 1000000000ull /* over 1 s of wall-clock time */
 #define ASYNC_BURST 100
 
 #define VECTOR_DE 0
@@ -58,7 +58,8 @@ static void setup_idt_and_stack(void)
 	unsigned int gates = idt_init();
 
 	printf("guest: idt: %u gates loaded (vectors 0-19, 0x20-0x2f, "
-	       "0x80)\n", gates);
+	       "0x80)\n",
+	       gates);
 
 	hcall_async(LHCALL_SET_STACK, GUEST_DS,
 		    (uint32_t)ring1_stack + sizeof(ring1_stack), 2);
@@ -208,8 +209,8 @@ static void async_burst(void)
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	if (hcall_ring_idle())
 		printf("guest: async: %d calls (%u queued, %u direct), all "
-		       "%d slots free after FLUSH_ASYNC\n", ASYNC_BURST,
-		       queued, direct, LHCALL_RING_SIZE);
+		       "%d slots free after FLUSH_ASYNC\n",
+		       ASYNC_BURST, queued, direct, LHCALL_RING_SIZE);
 	else
 		fail("async: ring not drained by FLUSH_ASYNC");
 }

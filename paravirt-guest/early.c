@@ -32,7 +32,7 @@
 #include "mmu.h"
 
 /* Pointers and arrays alike: &p[0] has the element pointer type. */
-#define PHYS(p) ((__typeof__(&(p)[0]))((uint32_t)(p) - PAGE_OFFSET))
+#define PHYS(p) ((__typeof__(&(p)[0]))((uint32_t)(p)-PAGE_OFFSET))
 
 char boot_cmdline[CMDLINE_MAX];
 struct boot_mm boot_mm;
@@ -92,8 +92,7 @@ static void early_adversary(void)
 }
 
 /* One page table mapping 4 MiB of physical memory from "phys" on. */
-static void early_fill_table(uint32_t *table, uint32_t phys,
-			     uint32_t limit)
+static void early_fill_table(uint32_t *table, uint32_t phys, uint32_t limit)
 {
 	for (int i = 0; i < PTRS_PER_TABLE; i++, phys += PAGE_SIZE)
 		table[i] = phys < limit ? phys | PTE_KERNEL : 0;

@@ -22,16 +22,16 @@
 #include "earlycon.h"
 #include "pci.h"
 
-#define EARLYCON_SLOT 1		/* the console is always 00:01.0 */
+#define EARLYCON_SLOT 1		     /* the console is always 00:01.0 */
 #define VIRTIO_CONSOLE_ID 0x10431af4 /* device 0x1043, vendor 0x1af4 */
-#define CAP_DEVICE_CFG 4	/* virtio 1.0 4.1.4: cfg_type values */
+#define CAP_DEVICE_CFG 4	     /* virtio 1.0 4.1.4: cfg_type values */
 #define CAP_PCI_CFG 5
-#define CAP_BAR 4		/* offsets in a virtio capability */
+#define CAP_BAR 4 /* offsets in a virtio capability */
 #define CAP_OFFSET 8
 #define CAP_LENGTH 12
-#define CAP_DATA 16		/* only in the access capability */
-#define EMERG_WR 8		/* in the console's configuration */
-#define CONSOLE_CFG_MIN 12	/* cols, rows, max_nr_ports, emerg_wr */
+#define CAP_DATA 16	   /* only in the access capability */
+#define EMERG_WR 8	   /* in the console's configuration */
+#define CONSOLE_CFG_MIN 12 /* cols, rows, max_nr_ports, emerg_wr */
 
 static unsigned int window; /* the access capability; 0: no early console */
 

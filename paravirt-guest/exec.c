@@ -122,8 +122,7 @@ static bool setup_stack(struct proc *p, int arg, uint32_t *esp)
  * Linux's flush_tlb_user would send; SET_PTE/SET_PGD already told the
  * hypervisor about each entry, so this is belt and braces.
  */
-bool exec_load(struct proc *p, const char *name, int arg,
-	       struct trapframe *tf)
+bool exec_load(struct proc *p, const char *name, int arg, struct trapframe *tf)
 {
 	struct prog_header h;
 	struct image img;

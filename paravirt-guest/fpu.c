@@ -53,7 +53,10 @@ static bool x87_survives(void)
 static bool sse_survives(void)
 {
 	static const uint32_t pattern[4] = {
-		0x01234567, 0x89abcdef, 0xfedcba98, 0x76543210,
+		0x01234567,
+		0x89abcdef,
+		0xfedcba98,
+		0x76543210,
 	};
 	uint32_t out[4] = { 0 };
 
@@ -106,8 +109,8 @@ static bool ts_traps(void)
 	trap_set_handler(VECTOR_NM, NULL);
 	if (nm_traps != 1 || out != pi_bits) {
 		printf("guest: fpu: FAIL: with TS set, %u traps (want 1), "
-		       "x87 value %s\n", nm_traps,
-		       out == pi_bits ? "intact" : "lost");
+		       "x87 value %s\n",
+		       nm_traps, out == pi_bits ? "intact" : "lost");
 		return false;
 	}
 	return true;
@@ -141,7 +144,8 @@ int fpu_demo(void)
 
 	if (ts_traps()) {
 		printf("guest: fpu: TS set, trap 7 (%s) taken, TS cleared, "
-		       "x87 state intact\n", trap_name(VECTOR_NM));
+		       "x87 state intact\n",
+		       trap_name(VECTOR_NM));
 	} else {
 		failures++;
 	}

@@ -77,8 +77,7 @@ bool hcall_ring_idle(void)
  * we pass __pa() of it: every kernel address is in the direct map.
  * SHUTDOWN never returns; if it somehow did, we must not carry on.
  */
-static __attribute__((noreturn)) void shutdown(const char *why,
-						 uint32_t how)
+static __attribute__((noreturn)) void shutdown(const char *why, uint32_t how)
 {
 	console_flush(); /* the last words, even without a newline */
 	hcall(LHCALL_SHUTDOWN, __pa(why), how, 0);

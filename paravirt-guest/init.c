@@ -37,8 +37,7 @@ void init_run(const char *prog)
 		if (pid != first)
 			continue;
 		result = status;
-		printf("guest: init: %s exited with status %d\n", name,
-		       status);
+		printf("guest: init: %s exited with status %d\n", name, status);
 	}
 	guest_poweroff(result == 0 ? "init: program finished"
 				   : "init: program failed");

@@ -69,9 +69,9 @@ void guest_connect(void)
 	printf("guest: wall clock %d.%09d s since 1970\n",
 	       (int)lguest_data.time_sec, (int)lguest_data.time_nsec);
 	printf("guest: paging: kernel at %p, %u MiB of RAM mapped at %p, "
-	       "fixmap at %p, identity map dropped\n", (void *)guest_main,
-	       boot_mm.lowmem_bytes >> 20, (void *)PAGE_OFFSET,
-	       (void *)boot_mm.fixmap_va);
+	       "fixmap at %p, identity map dropped\n",
+	       (void *)guest_main, boot_mm.lowmem_bytes >> 20,
+	       (void *)PAGE_OFFSET, (void *)boot_mm.fixmap_va);
 }
 
 void guest_main(void)
@@ -117,7 +117,6 @@ void guest_main(void)
 	 * are in early.c.)
 	 */
 	devices_init(early_console);
-
 
 	if (test)
 		adversary_run(test);

@@ -32,7 +32,7 @@ void flush_tlb(bool kernel_too);
 void load_pgdir(uint32_t *pgdir);
 
 /* The fixmap: kernel pages we map after boot (slot n is at FIXMAP(n)). */
-#define FIXMAP(n) (boot_mm.fixmap_va + (n) * PAGE_SIZE)
+#define FIXMAP(n) (boot_mm.fixmap_va + (n)*PAGE_SIZE)
 void fixmap_set(unsigned int slot, uint32_t pte);
 
 /* Device registers: a kernel mapping of physical "phys" (mm.c). */

@@ -34,25 +34,25 @@
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE 4096u
-#define PGDIR_SHIFT 22		/* one PDE covers 4 MiB */
+#define PGDIR_SHIFT 22 /* one PDE covers 4 MiB */
 #define PGDIR_SIZE (1u << PGDIR_SHIFT)
 #define PTRS_PER_TABLE 1024
 
-#define PAGE_OFFSET 0xC0000000u	/* where physical 0 appears */
-#define KERNEL_PHYS 0x00400000u	/* where the hypervisor loads us */
+#define PAGE_OFFSET 0xC0000000u /* where physical 0 appears */
+#define KERNEL_PHYS 0x00400000u /* where the hypervisor loads us */
 #define USER_BASE 0x08048000u	/* where user programs are linked */
 #define USER_TOP PAGE_OFFSET	/* the first address that is not theirs */
 #define USER_STACK_MAX (64u * 1024)
 
 /* Page-table entry bits (both levels). */
-#define PTE_P 0x001	/* present */
-#define PTE_RW 0x002	/* writable */
-#define PTE_US 0x004	/* user may access */
-#define PTE_PCD 0x010	/* cache disabled: device registers */
-#define PTE_A 0x020	/* accessed: set by the CPU, here the hypervisor */
-#define PTE_D 0x040	/* dirty */
-#define PTE_PS 0x080	/* in a PDE: a 4 MiB page (not allowed here) */
-#define PTE_G 0x100	/* global (the hypervisor ignores it) */
+#define PTE_P 0x001   /* present */
+#define PTE_RW 0x002  /* writable */
+#define PTE_US 0x004  /* user may access */
+#define PTE_PCD 0x010 /* cache disabled: device registers */
+#define PTE_A 0x020   /* accessed: set by the CPU, here the hypervisor */
+#define PTE_D 0x040   /* dirty */
+#define PTE_PS 0x080  /* in a PDE: a 4 MiB page (not allowed here) */
+#define PTE_G 0x100   /* global (the hypervisor ignores it) */
 #define PTE_FRAME 0xFFFFF000u
 
 /*
@@ -61,13 +61,13 @@
  * soon as we tell it (ABI 9.5) and makes it writable on the first fault
  * instead of on the second.
  */
-#define PDE_KERNEL (PTE_P | PTE_RW | PTE_A | PTE_D)		/* 0x63 */
-#define PDE_USER (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)	/* 0x67 */
+#define PDE_KERNEL (PTE_P | PTE_RW | PTE_A | PTE_D)	   /* 0x63 */
+#define PDE_USER (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D) /* 0x67 */
 #define PTE_KERNEL PDE_KERNEL
 #define PTE_USER PDE_USER
 
 /* Page-fault error code bits (SDM Vol 3, 4.7). */
-#define PF_PRESENT 0x1	/* 0: the page was not present */
+#define PF_PRESENT 0x1 /* 0: the page was not present */
 #define PF_WRITE 0x2
 #define PF_USER 0x4
 
@@ -78,7 +78,7 @@
 #include <stdint.h>
 
 /* Converting between the direct map and physical addresses. */
-#define __pa(va) ((uint32_t)(va) - PAGE_OFFSET)
+#define __pa(va) ((uint32_t)(va)-PAGE_OFFSET)
 #define __va(pa) ((void *)((uint32_t)(pa) + PAGE_OFFSET))
 
 static inline uint32_t page_round_up(uint32_t a)
@@ -93,10 +93,10 @@ static inline uint32_t page_round_up(uint32_t a)
 struct boot_mm {
 	uint32_t ram_bytes;	/* RAM size from the e820 map */
 	uint32_t lowmem_bytes;	/* how much of it the direct map covers */
-	uint32_t identity_pdes;	/* low PDEs that mirror the direct map */
+	uint32_t identity_pdes; /* low PDEs that mirror the direct map */
 	uint32_t free_start;	/* first physical byte nobody uses yet */
 	uint32_t fixmap_va;	/* the one kernel table mapped on demand */
-	uint32_t *fixmap_table;	/* ... and that table (virtual address) */
+	uint32_t *fixmap_table; /* ... and that table (virtual address) */
 };
 
 extern struct boot_mm boot_mm;

@@ -24,7 +24,7 @@ struct pci_dev {
 	unsigned int slot;
 	uint16_t vendor, device;
 	uint8_t irq;
-	uint32_t bar0;	/* the physical address, flag bits cleared */
+	uint32_t bar0; /* the physical address, flag bits cleared */
 };
 
 bool pci_probe(void);

@@ -60,8 +60,7 @@ static void switch_to(struct proc *next)
 	struct proc *prev = current;
 
 	lazy_begin();
-	lazy_hcall(LHCALL_SET_STACK, GUEST_DS, kstack_top(next),
-		   KSTACK_PAGES);
+	lazy_hcall(LHCALL_SET_STACK, GUEST_DS, kstack_top(next), KSTACK_PAGES);
 	if (next->pgdir != prev->pgdir)
 		load_pgdir(next->pgdir);
 	lazy_end();
@@ -203,10 +202,10 @@ static void proc_set_frame(struct proc *p, const struct trapframe *tf)
 	*ntf = *tf;
 	sp = (uint32_t *)ntf;
 	*--sp = (uint32_t)trap_return;
-	*--sp = 0;		/* ebp: the end of a backtrace */
-	*--sp = 0;		/* ebx */
-	*--sp = 0;		/* esi */
-	*--sp = 0;		/* edi */
+	*--sp = 0; /* ebp: the end of a backtrace */
+	*--sp = 0; /* ebx */
+	*--sp = 0; /* esi */
+	*--sp = 0; /* edi */
 	p->context = (uint32_t)sp;
 }
 

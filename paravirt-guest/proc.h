@@ -10,12 +10,12 @@
 #include "trap.h"
 
 #define NPROC 16
-#define KSTACK_PAGES 2			/* what SET_STACK allows (ABI 5) */
+#define KSTACK_PAGES 2 /* what SET_STACK allows (ABI 5) */
 #define KSTACK_SIZE (KSTACK_PAGES * 4096)
 
 /* Selectors for user mode, in the GDT slots Linux uses (ABI 7). */
-#define USER_CS 0x73	/* entry 14, RPL 3 */
-#define USER_DS 0x7b	/* entry 15, RPL 3 */
+#define USER_CS 0x73 /* entry 14, RPL 3 */
+#define USER_DS 0x7b /* entry 15, RPL 3 */
 
 enum proc_state { UNUSED, RUNNABLE, RUNNING, WAITING, ZOMBIE };
 
@@ -23,9 +23,9 @@ struct proc {
 	int pid;
 	enum proc_state state;
 	char name[16];
-	uint32_t *pgdir;	/* its page directory (direct-map address) */
-	uint8_t *kstack;	/* the lowest byte of its kernel stack */
-	uint32_t context;	/* its kernel ESP while it is switched out */
+	uint32_t *pgdir;  /* its page directory (direct-map address) */
+	uint8_t *kstack;  /* the lowest byte of its kernel stack */
+	uint32_t context; /* its kernel ESP while it is switched out */
 	struct proc *parent;
 	int exit_status;
 	uint32_t heap_start, brk; /* the heap is [heap_start, brk) */
@@ -48,8 +48,8 @@ int proc_wait(int *status);
 void schedule(void);
 void sched_tick(void);
 void proc_idle(void);
-__attribute__((noreturn, format(printf, 1, 2))) void
-proc_kill(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void proc_kill(const char *fmt,
+							       ...);
 
 /* trap.c calls these for every trap from user mode. */
 void user_trap(struct trapframe *tf);
@@ -68,8 +68,7 @@ bool user_range_ok(uint32_t va, uint32_t len);
 void page_fault(struct trapframe *tf);
 
 /* exec.c: loading a built-in program. */
-bool exec_load(struct proc *p, const char *prog, int arg,
-	       struct trapframe *tf);
+bool exec_load(struct proc *p, const char *prog, int arg, struct trapframe *tf);
 bool prog_exists(const char *prog);
 
 /* swtch.S */

@@ -43,8 +43,8 @@ static int reap(void)
 
 	while ((pid = proc_wait(&status)) > 0) {
 		if (status != 0) {
-			printf("guest: FAIL: process %d exited with %d\n",
-			       pid, status);
+			printf("guest: FAIL: process %d exited with %d\n", pid,
+			       status);
 			bad++;
 		}
 	}
@@ -65,7 +65,8 @@ static int scenario_preempt(void)
 		return 1 + reap();
 	bad = reap();
 	printf("guest: sched: two spinning processes shared the CPU: %u "
-	       "preemptions\n", sched_stats.preemptions - before);
+	       "preemptions\n",
+	       sched_stats.preemptions - before);
 	return bad + (sched_stats.preemptions == before);
 }
 
@@ -135,7 +136,8 @@ static int scenario_kmap(void)
 		schedule();
 	fixmap_set(KMAP_SLOT, __pa(b) | PTE_KERNEL);
 	printf("guest: kmap: fixmap page %p remapped from 0x%x to 0x%x "
-	       "with one SET_PTE\n", (void *)FIXMAP(KMAP_SLOT), a[0], b[0]);
+	       "with one SET_PTE\n",
+	       (void *)FIXMAP(KMAP_SLOT), a[0], b[0]);
 	bad = reap();
 	fixmap_set(KMAP_SLOT, 0);
 	page_free(a);
@@ -151,8 +153,8 @@ static int scenario_forkloop(void)
 	if (!spawn("forkloop", FORKLOOP_CYCLES))
 		return 1;
 	bad = reap();
-	printf("guest: forkloop: %u free pages before, %u after: %s\n",
-	       before, pages_free(), before == pages_free() ? "ok" : "FAIL");
+	printf("guest: forkloop: %u free pages before, %u after: %s\n", before,
+	       pages_free(), before == pages_free() ? "ok" : "FAIL");
 	return bad + (before != pages_free());
 }
 
@@ -162,14 +164,10 @@ struct scenario {
 };
 
 static const struct scenario scenarios[] = {
-	{ "hello", scenario_hello },
-	{ "preempt", scenario_preempt },
-	{ "isolation", scenario_isolation },
-	{ "fork", scenario_fork },
-	{ "heap", scenario_heap },
-	{ "kaccess", scenario_kaccess },
-	{ "kmap", scenario_kmap },
-	{ "forkloop", scenario_forkloop },
+	{ "hello", scenario_hello },	     { "preempt", scenario_preempt },
+	{ "isolation", scenario_isolation }, { "fork", scenario_fork },
+	{ "heap", scenario_heap },	     { "kaccess", scenario_kaccess },
+	{ "kmap", scenario_kmap },	     { "forkloop", scenario_forkloop },
 };
 
 #define NR_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -179,8 +177,7 @@ static void print_stats(void)
 	printf("guest: procs: %u forks, %u exits, %u switches (%u "
 	       "preemptions), %u demand-zero faults, %u free pages\n",
 	       sched_stats.forks, sched_stats.exits, sched_stats.switches,
-	       sched_stats.preemptions, sched_stats.user_faults,
-	       pages_free());
+	       sched_stats.preemptions, sched_stats.user_faults, pages_free());
 }
 
 /* Every scenario; the number that failed.  demo.c calls this too. */
@@ -190,7 +187,8 @@ int procdemo_all(void)
 
 	proc_init();
 	printf("guest: procs: user segments 0x73/0x7b loaded, %u free pages, "
-	       "scheduler ticking every 10 ms\n", pages_free());
+	       "scheduler ticking every 10 ms\n",
+	       pages_free());
 	for (unsigned int i = 0; i < NR_SCENARIOS; i++)
 		failures += scenarios[i].run() != 0;
 	print_stats();

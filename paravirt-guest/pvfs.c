@@ -95,8 +95,9 @@ bool pvfs_mount(void)
 	}
 	super.label[sizeof(super.label) - 1] = '\0';
 	printf("guest: pvfs: '%s' on /dev/vda: %u files in %u slots, %u "
-	       "MiB%s\n", super.label, files, PVFS_DIR_ENTRIES,
-	       super.sectors >> 11, bad ? " (bad entries dropped)" : "");
+	       "MiB%s\n",
+	       super.label, files, PVFS_DIR_ENTRIES, super.sectors >> 11,
+	       bad ? " (bad entries dropped)" : "");
 	mounted = true;
 	return true;
 }
@@ -135,8 +136,8 @@ int pvfs_read(const struct pvfs_dirent *e, uint32_t off, void *dst,
 			n = len - done;
 		/* Whole sectors covering [pos, pos + n). */
 		if (blk_read(e->start + first, bounce,
-			     (skip + n + PVFS_SECTOR - 1) & ~(PVFS_SECTOR - 1))
-		    != BLK_S_OK)
+			     (skip + n + PVFS_SECTOR - 1) &
+				     ~(PVFS_SECTOR - 1)) != BLK_S_OK)
 			return -1;
 		memcpy(out + done, bounce + skip, n);
 		done += n;

@@ -16,34 +16,34 @@
 
 #include <stdint.h>
 
-#define PVFS_MAGIC 0x53465650u	/* "PVFS" */
+#define PVFS_MAGIC 0x53465650u /* "PVFS" */
 #define PVFS_VERSION 1
 #define PVFS_SECTOR 512
 #define PVFS_DIR_START 1
 #define PVFS_DIR_ENTRIES 64
 #define PVFS_DIR_SECTORS (PVFS_DIR_ENTRIES * 64 / PVFS_SECTOR)
 #define PVFS_DATA_START 16
-#define PVFS_ALIGN 8		/* sectors: runs are 4 KiB-aligned */
-#define PVFS_NAME_MAX 39	/* plus the NUL */
-#define PVFS_USED 1		/* dirent.flags */
+#define PVFS_ALIGN 8	 /* sectors: runs are 4 KiB-aligned */
+#define PVFS_NAME_MAX 39 /* plus the NUL */
+#define PVFS_USED 1	 /* dirent.flags */
 
 struct pvfs_super {
 	uint32_t magic;
 	uint32_t version;
-	uint32_t sectors;	/* the file system's size */
-	uint32_t dir_start;	/* first directory sector */
+	uint32_t sectors;   /* the file system's size */
+	uint32_t dir_start; /* first directory sector */
 	uint32_t dir_entries;
-	uint32_t data_start;	/* first data sector */
+	uint32_t data_start; /* first data sector */
 	char label[16];
 };
 
 struct pvfs_dirent {
-	char name[PVFS_NAME_MAX + 1];	/* NUL-terminated */
-	uint32_t start;		/* first sector of its run */
-	uint32_t length;	/* bytes */
-	uint32_t capacity;	/* sectors in its run */
-	uint32_t flags;		/* PVFS_USED, or 0 for a free slot */
-	uint32_t writes;	/* times written since the image was made */
+	char name[PVFS_NAME_MAX + 1]; /* NUL-terminated */
+	uint32_t start;		      /* first sector of its run */
+	uint32_t length;	      /* bytes */
+	uint32_t capacity;	      /* sectors in its run */
+	uint32_t flags;		      /* PVFS_USED, or 0 for a free slot */
+	uint32_t writes; /* times written since the image was made */
 	uint32_t reserved;
 };
 

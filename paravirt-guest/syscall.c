@@ -92,8 +92,8 @@ static int sys_peek(uint32_t addr)
 {
 	uint32_t pte;
 
-	if (addr < boot_mm.fixmap_va || addr - boot_mm.fixmap_va >= PGDIR_SIZE ||
-	    (addr & 3))
+	if (addr < boot_mm.fixmap_va ||
+	    addr - boot_mm.fixmap_va >= PGDIR_SIZE || (addr & 3))
 		return -1;
 	pte = boot_mm.fixmap_table[PTX(addr)];
 	if (!(pte & PTE_P))
@@ -164,8 +164,7 @@ static int sys_fwrite(uint32_t name, uint32_t buf, uint32_t len)
 {
 	char file[NAME_MAX];
 
-	if (!copy_string(file, name, sizeof(file)) ||
-	    !user_range_ok(buf, len))
+	if (!copy_string(file, name, sizeof(file)) || !user_range_ok(buf, len))
 		return -1;
 	return pvfs_write(file, (const void *)buf, len);
 }

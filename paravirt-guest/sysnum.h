@@ -38,8 +38,8 @@
 /* What SYS_fslot and SYS_fstat tell about a file on the disk (pvfs). */
 struct file_info {
 	char name[40];
-	uint32_t size;		/* bytes */
-	uint32_t writes;	/* times written since the image was made */
+	uint32_t size;	 /* bytes */
+	uint32_t writes; /* times written since the image was made */
 };
 #endif
 

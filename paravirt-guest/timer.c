@@ -23,7 +23,7 @@
 #define TIMER_IRQ 0
 
 static volatile uint32_t ticks;
-static uint32_t period;	/* 0: do not re-arm */
+static uint32_t period; /* 0: do not re-arm */
 
 /*
  * Read lguest_data.time as one value.  The hypervisor writes the two words

@@ -34,16 +34,26 @@ extern const struct fixup __fixups_start[], __fixups_end[];
 void trap_dispatch(struct trapframe *tf);
 
 static const char *const names[] = {
-	"divide error",		"debug",
-	"NMI",			"breakpoint",
-	"overflow",		"bound range exceeded",
-	"invalid opcode",	"device not available",
-	"double fault",		"coprocessor segment overrun",
-	"invalid TSS",		"segment not present",
-	"stack fault",		"general protection",
-	"page fault",		"reserved",
-	"x87 FPU error",	"alignment check",
-	"machine check",	"SIMD exception",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 FPU error",
+	"alignment check",
+	"machine check",
+	"SIMD exception",
 };
 
 const char *trap_name(unsigned int vector)
@@ -105,8 +115,9 @@ void trap_dispatch(struct trapframe *tf)
 		tf->eip = f->resume;
 	} else {
 		printf("guest: unexpected trap %u (%s) at eip %p, error %x, "
-		       "eflags %x\n", tf->vector, trap_name(tf->vector),
-		       (void *)tf->eip, tf->error, tf->eflags);
+		       "eflags %x\n",
+		       tf->vector, trap_name(tf->vector), (void *)tf->eip,
+		       tf->error, tf->eflags);
 		guest_poweroff("crash: unexpected trap");
 	}
 	/* The way back to user mode is where a process gets preempted. */

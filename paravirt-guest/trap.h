@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #define NR_VECTORS 256
-#define IRQ_BASE 0x20	   /* IRQ n arrives as vector 0x20 + n (ABI 8.6) */
-#define NR_IRQS 16	   /* the 4.9 guest's LGUEST_IRQS (ABI 6) */
+#define IRQ_BASE 0x20 /* IRQ n arrives as vector 0x20 + n (ABI 8.6) */
+#define NR_IRQS 16    /* the 4.9 guest's LGUEST_IRQS (ABI 6) */
 #define SYSCALL_VECTOR 0x80
 #define VECTOR_PF 14
 
@@ -55,9 +55,9 @@ const char *trap_name(unsigned int vector);
  * fixup_vector says which trap it was (-1 if none).  Linux calls this an
  * exception table; we use it to try things the hypervisor should refuse.
  */
-#define FIXUP(fault, resume)                                                 \
-	".pushsection .fixups, \"a\"\n\t"                                    \
-	".long " fault ", " resume "\n\t"                                    \
+#define FIXUP(fault, resume)                                                   \
+	".pushsection .fixups, \"a\"\n\t"                                      \
+	".long " fault ", " resume "\n\t"                                      \
 	".popsection\n\t"
 
 extern volatile int fixup_vector;

@@ -28,11 +28,11 @@
 #define BACKSPACE 0x08
 #define DELETE 0x7f
 
-static char edit[LINE_MAX];	/* the line being typed */
+static char edit[LINE_MAX]; /* the line being typed */
 static uint32_t edit_len;
-static char ring[RING_SIZE];	/* finished lines, CTRL_D for an EOF */
+static char ring[RING_SIZE];	      /* finished lines, CTRL_D for an EOF */
 static uint32_t ring_head, ring_tail; /* free-running */
-static uint32_t lines;		/* finished lines (and EOFs) waiting */
+static uint32_t lines;		      /* finished lines (and EOFs) waiting */
 static bool last_cr;
 
 static void finish_line(char end)
@@ -40,7 +40,7 @@ static void finish_line(char end)
 	uint32_t need = edit_len + 1;
 
 	if (RING_SIZE - (ring_head - ring_tail) < need) {
-		edit_len = 0;	/* the reader is far behind: drop it */
+		edit_len = 0; /* the reader is far behind: drop it */
 		return;
 	}
 	for (uint32_t i = 0; i < edit_len; i++)

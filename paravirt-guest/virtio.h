@@ -34,18 +34,18 @@ struct vq;
 struct virtio_dev {
 	const char *name;
 	struct pci_dev pci;
-	volatile uint8_t *common;	/* common configuration */
-	volatile uint8_t *notify;	/* notification area */
-	volatile uint8_t *isr;		/* interrupt status */
-	volatile uint8_t *device;	/* device-specific configuration */
+	volatile uint8_t *common; /* common configuration */
+	volatile uint8_t *notify; /* notification area */
+	volatile uint8_t *isr;	  /* interrupt status */
+	volatile uint8_t *device; /* device-specific configuration */
 	uint32_t notify_mult;
-	uint64_t offered, features;	/* the device's; what we accepted */
+	uint64_t offered, features; /* the device's; what we accepted */
 };
 
 bool virtio_find(struct virtio_dev *vd, unsigned int type, const char *name);
 bool virtio_negotiate(struct virtio_dev *vd, uint64_t wanted);
-bool virtio_setup_queue(struct virtio_dev *vd, struct vq *vq,
-			uint16_t index, uint16_t size);
+bool virtio_setup_queue(struct virtio_dev *vd, struct vq *vq, uint16_t index,
+			uint16_t size);
 void virtio_enable_queue(struct virtio_dev *vd, uint16_t index);
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_fail(struct virtio_dev *vd);

@@ -31,10 +31,10 @@
 #define VIRTIO_BLK_F_SEG_MAX 2
 #define VIRTIO_BLK_F_RO 5
 #define VIRTIO_BLK_F_FLUSH 9
-#define CFG_CAPACITY 0		/* u64, in 512-byte sectors */
-#define CFG_SEG_MAX 12		/* u32 */
+#define CFG_CAPACITY 0 /* u64, in 512-byte sectors */
+#define CFG_SEG_MAX 12 /* u32 */
 #define QUEUE_SIZE 64
-#define MAX_DATA_SEGS 32	/* 128 KiB of page-aligned data */
+#define MAX_DATA_SEGS 32 /* 128 KiB of page-aligned data */
 #define POLLS 100000
 
 struct blk_header {
@@ -121,8 +121,9 @@ bool vblk_init(void)
 	in_flight = -1;
 	if (!again)
 		printf("guest: virtio: block %x:%x at 00:%02x.0, IRQ %u, "
-		       "registers at %p\n", dev.pci.vendor, dev.pci.device,
-		       dev.pci.slot, dev.pci.irq, (void *)dev.pci.bar0);
+		       "registers at %p\n",
+		       dev.pci.vendor, dev.pci.device, dev.pci.slot,
+		       dev.pci.irq, (void *)dev.pci.bar0);
 	if (!virtio_negotiate(&dev, wanted) ||
 	    !virtio_setup_queue(&dev, &vq, 0, QUEUE_SIZE)) {
 		virtio_fail(&dev);
@@ -149,7 +150,7 @@ bool vblk_init(void)
 		       (unsigned long long)capacity,
 		       (unsigned long long)(capacity >> 11), max_data_segs,
 		       dev.features & 1ull << VIRTIO_BLK_F_RO ? ", read-only"
-							    : "");
+							      : "");
 	return true;
 }
 
@@ -194,8 +195,8 @@ static int wait_done(uint32_t flags)
 		reap();
 		if (done)
 			break;
-		if (broken || (virtio_status(&dev) &
-			       VIRTIO_STATUS_NEEDS_RESET)) {
+		if (broken ||
+		    (virtio_status(&dev) & VIRTIO_STATUS_NEEDS_RESET)) {
 			broken = true;
 			return BLK_BROKEN;
 		}

@@ -68,8 +68,9 @@ bool vcon_init(void)
 	if (!virtio_find(&con, VIRTIO_ID_CONSOLE, "console"))
 		return false;
 	printf("guest: virtio: console %x:%x at 00:%02x.0, IRQ %u, "
-	       "registers at %p\n", con.pci.vendor, con.pci.device,
-	       con.pci.slot, con.pci.irq, (void *)con.pci.bar0);
+	       "registers at %p\n",
+	       con.pci.vendor, con.pci.device, con.pci.slot, con.pci.irq,
+	       (void *)con.pci.bar0);
 	if (!virtio_negotiate(&con, 0))
 		goto fail;
 	if (!virtio_setup_queue(&con, &rxq, RXQ, QUEUE_SIZE) ||

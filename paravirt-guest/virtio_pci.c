@@ -28,18 +28,18 @@
 #include "virtqueue.h"
 
 /* The common configuration (virtio 1.0 4.1.4.3), byte offsets. */
-#define COMMON_DFSELECT 0	/* u32 device_feature_select */
-#define COMMON_DF 4		/* u32 device_feature */
-#define COMMON_GFSELECT 8	/* u32 driver_feature_select */
-#define COMMON_GF 12		/* u32 driver_feature */
-#define COMMON_NUMQ 18		/* u16 num_queues */
-#define COMMON_STATUS 20	/* u8 device_status */
-#define COMMON_CFGGEN 21	/* u8 config_generation */
-#define COMMON_QSELECT 22	/* u16 queue_select */
-#define COMMON_QSIZE 24		/* u16 queue_size */
-#define COMMON_QENABLE 28	/* u16 queue_enable */
-#define COMMON_QNOFF 30		/* u16 queue_notify_off */
-#define COMMON_QDESC 32		/* u64 each, as two u32 halves */
+#define COMMON_DFSELECT 0 /* u32 device_feature_select */
+#define COMMON_DF 4	  /* u32 device_feature */
+#define COMMON_GFSELECT 8 /* u32 driver_feature_select */
+#define COMMON_GF 12	  /* u32 driver_feature */
+#define COMMON_NUMQ 18	  /* u16 num_queues */
+#define COMMON_STATUS 20  /* u8 device_status */
+#define COMMON_CFGGEN 21  /* u8 config_generation */
+#define COMMON_QSELECT 22 /* u16 queue_select */
+#define COMMON_QSIZE 24	  /* u16 queue_size */
+#define COMMON_QENABLE 28 /* u16 queue_enable */
+#define COMMON_QNOFF 30	  /* u16 queue_notify_off */
+#define COMMON_QDESC 32	  /* u64 each, as two u32 halves */
 #define COMMON_QAVAIL 40
 #define COMMON_QUSED 48
 
@@ -78,8 +78,8 @@ bool virtio_find(struct virtio_dev *vd, unsigned int type, const char *name)
 	vd->isr = cap_map(vd, CAP_ISR);
 	vd->device = cap_map(vd, CAP_DEVICE);
 	notify_cap = pci_vendor_cap(vd->pci.slot, CAP_NOTIFY);
-	vd->notify_mult = pci_read32(vd->pci.slot,
-				     notify_cap + CAP_NOTIFY_MULT);
+	vd->notify_mult =
+		pci_read32(vd->pci.slot, notify_cap + CAP_NOTIFY_MULT);
 	return vd->common && vd->notify && vd->isr;
 }
 
@@ -154,8 +154,8 @@ bool virtio_negotiate(struct virtio_dev *vd, uint64_t wanted)
  * where the three parts are.  64-bit addresses go in two halves, high
  * half 0: our memory is below 4 GiB.  The queue is not enabled yet.
  */
-bool virtio_setup_queue(struct virtio_dev *vd, struct vq *vq,
-			uint16_t index, uint16_t size)
+bool virtio_setup_queue(struct virtio_dev *vd, struct vq *vq, uint16_t index,
+			uint16_t size)
 {
 	volatile uint8_t *c = vd->common;
 	uint16_t max;

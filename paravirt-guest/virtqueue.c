@@ -55,8 +55,8 @@ bool vq_alloc(struct vq *vq, uint16_t num)
 	vq->num = num;
 	vq->desc = (struct vring_desc *)page;
 	vq->avail = (struct vring_avail *)(page + 16 * num);
-	vq->used = (struct vring_used *)(page + ((16 * num + avail_bytes + 3) &
-						 ~3u));
+	vq->used = (struct vring_used *)(page +
+					 ((16 * num + avail_bytes + 3) & ~3u));
 	for (uint16_t i = 0; i < num; i++)
 		vq->desc[i].next = i + 1;
 	vq->free_head = 0;

@@ -10,24 +10,24 @@
 
 struct virtio_dev;
 
-#define VRING_DESC_F_NEXT 1	/* the chain goes on at "next" */
-#define VRING_DESC_F_WRITE 2	/* the device writes this buffer */
+#define VRING_DESC_F_NEXT 1  /* the chain goes on at "next" */
+#define VRING_DESC_F_WRITE 2 /* the device writes this buffer */
 #define VRING_AVAIL_F_NO_INTERRUPT 1
 
 /* The three parts, laid out exactly as the device reads them. */
 struct vring_desc {
-	uint64_t addr;	/* guest-physical */
+	uint64_t addr; /* guest-physical */
 	uint32_t len;
 	uint16_t flags, next;
 };
 
 struct vring_avail {
 	uint16_t flags, idx;
-	uint16_t ring[];	/* then used_event, which we do not use */
+	uint16_t ring[]; /* then used_event, which we do not use */
 };
 
 struct vring_used_elem {
-	uint32_t id, len;	/* the chain's head; bytes the device wrote */
+	uint32_t id, len; /* the chain's head; bytes the device wrote */
 };
 
 struct vring_used {
@@ -40,15 +40,15 @@ _Static_assert(sizeof(struct vring_used_elem) == 8, "virtio 1.0 2.4.8");
 
 struct vq {
 	struct virtio_dev *dev;
-	uint16_t index;		/* which queue of the device */
-	uint16_t num;		/* entries: a power of two */
-	uint16_t notify_off;	/* from queue_notify_off */
+	uint16_t index;	     /* which queue of the device */
+	uint16_t num;	     /* entries: a power of two */
+	uint16_t notify_off; /* from queue_notify_off */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	uint16_t free_head;	/* free descriptors, chained through next */
+	uint16_t free_head; /* free descriptors, chained through next */
 	uint16_t num_free;
-	uint16_t last_used;	/* the next used.ring entry to look at */
+	uint16_t last_used; /* the next used.ring entry to look at */
 };
 
 /* One buffer of a chain: a kernel (direct-map) address. */

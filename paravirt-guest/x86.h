@@ -104,8 +104,8 @@ static inline uint64_t rdtsc(void)
 }
 
 /* CPUID is not trapped (ABI 1.3): we see the real processor. */
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b,
-			 uint32_t *c, uint32_t *d)
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
+			 uint32_t *d)
 {
 	asm volatile("cpuid"
 		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)

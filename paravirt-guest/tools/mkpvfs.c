@@ -26,8 +26,8 @@
 
 static const char *image_path;
 
-static __attribute__((noreturn, format(printf, 1, 2))) void
-die(const char *fmt, ...)
+static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt,
+								...)
 {
 	va_list ap;
 

@@ -10,7 +10,8 @@ int main(int n)
 			exit(i & 0x7f);
 		if (pid < 0 || wait(&status) != pid || status != (i & 0x7f)) {
 			printf("guest: forkloop: FAIL at cycle %d (pid %d, "
-			       "status %d)\n", i, pid, status);
+			       "status %d)\n",
+			       i, pid, status);
 			return 1;
 		}
 	}

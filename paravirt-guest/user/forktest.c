@@ -20,8 +20,8 @@ int main(int arg)
 		value = 0xbbbb;
 		heap[0] = 'c';
 		printf("guest: fork: child %d saw 0x%x and '%c' from its "
-		       "parent, wrote 0x%x and 'c'\n", getpid(),
-		       ok ? 0xaaaau : 0, ok ? 'p' : '?', value);
+		       "parent, wrote 0x%x and 'c'\n",
+		       getpid(), ok ? 0xaaaau : 0, ok ? 'p' : '?', value);
 		exit(ok ? 0 : 1);
 	}
 	if (pid < 0 || wait(&status) != pid) {
@@ -30,8 +30,8 @@ int main(int arg)
 	}
 	ok = status == 0 && value == 0xaaaa && heap[0] == 'p';
 	printf("guest: fork: parent %d after child %d exited (status %d): "
-	       "still 0x%x and '%c': %s\n", getpid(), pid, status, value,
-	       heap[0], ok ? "ok" : "FAIL");
+	       "still 0x%x and '%c': %s\n",
+	       getpid(), pid, status, value, heap[0], ok ? "ok" : "FAIL");
 
 	pid = fork();
 	if (pid == 0) {

@@ -16,7 +16,8 @@ int main(int id)
 		yield();
 	seen = cell;
 	printf("guest: isolation: pid %d wrote 0x%x at %p, read back 0x%x: "
-	       "%s\n", getpid(), mine, (void *)&cell, seen,
+	       "%s\n",
+	       getpid(), mine, (void *)&cell, seen,
 	       seen == mine ? "ok" : "FAIL");
 	return seen == mine ? 0 : 1;
 }

@@ -6,9 +6,9 @@
 #include "ulib.h"
 
 static const uint32_t targets[] = {
-	0xc0400000,	/* the kernel's own code */
-	0xffc00000,	/* the hypervisor region */
-	0,		/* a null pointer */
+	0xc0400000, /* the kernel's own code */
+	0xffc00000, /* the hypervisor region */
+	0,	    /* a null pointer */
 };
 
 int main(int which)

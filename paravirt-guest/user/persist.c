@@ -43,8 +43,8 @@ int main(int arg)
 	}
 	back[n] = '\0';
 	printf("guest: persist: after the reboot %s holds '%s' (written %u "
-	       "time%s)\n", FILE_NAME, back, info.writes,
-	       info.writes == 1 ? "" : "s");
+	       "time%s)\n",
+	       FILE_NAME, back, info.writes, info.writes == 1 ? "" : "s");
 	if (fremove(FILE_NAME) < 0 || fstat(FILE_NAME, &info) == 0) {
 		printf("guest: persist: FAIL: cannot remove %s\n", FILE_NAME);
 		return 1;

@@ -231,7 +231,7 @@ int main(int arg)
 		write(PROMPT, sizeof(PROMPT) - 1);
 		n = read(line, LINE);
 		if (n <= 0)
-			break;	/* end of input */
+			break; /* end of input */
 		line[n] = '\0';
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';

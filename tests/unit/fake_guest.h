@@ -28,7 +28,7 @@
 #define FAKE_RAM MiB(1)
 
 /* Where fake_driver_setup() puts the rings of queue q. */
-#define FAKE_DESC(q) (0x10000u + (q) * 0x8000u)
+#define FAKE_DESC(q) (0x10000u + (q)*0x8000u)
 #define FAKE_AVAIL(q) (FAKE_DESC(q) + 0x1000u)
 #define FAKE_USED(q) (FAKE_DESC(q) + 0x2000u)
 /* Free RAM for buffers. */
@@ -38,7 +38,7 @@
 
 static char fake_log[8192];
 static size_t fake_log_len;
-static unsigned fake_irqs;    /* guest_raise_irq calls */
+static unsigned fake_irqs; /* guest_raise_irq calls */
 static unsigned fake_last_irq;
 static unsigned fake_kills;
 
@@ -116,8 +116,7 @@ static struct virtio_dev *fd;
 /* A guest with FAKE_RAM of RAM (filled with a marker, so untouched bytes
  * can be recognised) and device 0 wired to ops.  The buffer is exactly
  * mem_size long, so ASan catches a byte read or written past RAM. */
-static inline void fake_guest_new(const struct virtio_ops *ops,
-				  void *backend)
+static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 {
 	fg = calloc(1, sizeof(*fg));
 	assert_non_null(fg);
@@ -250,8 +249,8 @@ static inline void fake_driver_setup(uint32_t low, uint16_t size)
 #define DESC_WRITE 2
 #define DESC_INDIRECT 4
 
-static inline void set_desc(unsigned q, uint16_t i, uint64_t addr,
-			    uint32_t len, uint16_t flags, uint16_t next)
+static inline void set_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len,
+			    uint16_t flags, uint16_t next)
 {
 	uint32_t at = FAKE_DESC(q) + 16u * i;
 

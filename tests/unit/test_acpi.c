@@ -37,19 +37,20 @@ static int find(const void *bytes, size_t len)
 static void test_byte_prefix(void **state)
 {
 	/* Name (_S5, Package (0x04) { 0x05, 0x05, 0x00, 0x00 }) */
-	static const uint8_t aml[] = {0x08, '_', 'S', '5', '_', 0x12, 0x0A,
-				      0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00,
-				      0x00};
+	static const uint8_t aml[] = {
+		0x08, '_',  'S',  '5',	'_',  0x12, 0x0A,
+		0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00
+	};
 
 	assert_int_equal(FIND(aml), 5);
 }
 
 static void test_zero_and_one_ops(void **state)
 {
-	static const uint8_t zero[] = {0x08, '_', 'S', '5', '_', 0x12,
-				       0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
-	static const uint8_t one[] = {0x08, '_', 'S', '5', '_', 0x12,
-				      0x06, 0x04, 0x01, 0x01, 0x00, 0x00};
+	static const uint8_t zero[] = { 0x08, '_',  'S',  '5',	'_',  0x12,
+					0x06, 0x04, 0x00, 0x00, 0x00, 0x00 };
+	static const uint8_t one[] = { 0x08, '_',  'S',	 '5',  '_',  0x12,
+				       0x06, 0x04, 0x01, 0x01, 0x00, 0x00 };
 
 	assert_int_equal(FIND(zero), 0);
 	assert_int_equal(FIND(one), 1);
@@ -58,9 +59,9 @@ static void test_zero_and_one_ops(void **state)
 static void test_root_prefix(void **state)
 {
 	/* Name (\_S5, ...), as QEMU's DSDT writes it. */
-	static const uint8_t aml[] = {0x08, '\\', '_', 'S', '5', '_', 0x12,
-				      0x08, 0x04, 0x0A, 0x07, 0x0A, 0x07,
-				      0x00, 0x00};
+	static const uint8_t aml[] = { 0x08, '\\', '_',	 'S',  '5',
+				       '_',  0x12, 0x08, 0x04, 0x0A,
+				       0x07, 0x0A, 0x07, 0x00, 0x00 };
 
 	assert_int_equal(FIND(aml), 7);
 }
@@ -70,13 +71,13 @@ static void test_inside_a_table(void **state)
 	/* Other objects around it, including a _S4_ and a "_S5_" that is
 	 * only a string (no NameOp): neither must be mistaken for it. */
 	static const uint8_t aml[] = {
-		0x10, 0x20, '\\', '_', 'S', 'B', '_',		/* Scope */
-		0x0D, '_', 'S', '5', '_', 0x00,			/* String */
-		0x08, '_', 'S', '4', '_', 0x12, 0x06, 0x04, 0x0A, 0x02, /* S4 */
-		0x0A, 0x02, 0x00, 0x00,
-		0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x0A, 0x03,
-		0x0A, 0x03, 0x00, 0x00,
-		0x14, 0x08, '_', 'P', 'T', 'S', 0x01, 0xA3,	/* Method */
+		0x10, 0x20, '\\', '_',	'S',  'B',  '_', /* Scope */
+		0x0D, '_',  'S',  '5',	'_',  0x00,	 /* String */
+		0x08, '_',  'S',  '4',	'_',  0x12, 0x06, 0x04, 0x0A,
+		0x02, /* S4 */
+		0x0A, 0x02, 0x00, 0x00, 0x08, '_',  'S',  '5',	'_',
+		0x12, 0x06, 0x04, 0x0A, 0x03, 0x0A, 0x03, 0x00, 0x00,
+		0x14, 0x08, '_',  'P',	'T',  'S',  0x01, 0xA3, /* Method */
 	};
 
 	assert_int_equal(FIND(aml), 3);
@@ -85,13 +86,14 @@ static void test_inside_a_table(void **state)
 static void test_multibyte_pkglength(void **state)
 {
 	/* PkgLength 0x40 | n: one extra byte follows the lead byte. */
-	static const uint8_t two[] = {0x08, '_', 'S', '5', '_', 0x12, 0x46,
-				      0x00, 0x04, 0x0A, 0x09, 0x00, 0x00,
-				      0x00};
+	static const uint8_t two[] = {
+		0x08, '_',  'S',  '5',	'_',  0x12, 0x46,
+		0x00, 0x04, 0x0A, 0x09, 0x00, 0x00, 0x00
+	};
 	/* 0xC0 | n: three extra bytes. */
-	static const uint8_t four[] = {0x08, '_', 'S', '5', '_', 0x12, 0xC6,
-				       0x00, 0x00, 0x00, 0x04, 0x01, 0x00,
-				       0x00, 0x00};
+	static const uint8_t four[] = { 0x08, '_',  'S',  '5',	'_',
+					0x12, 0xC6, 0x00, 0x00, 0x00,
+					0x04, 0x01, 0x00, 0x00, 0x00 };
 
 	assert_int_equal(FIND(two), 9);
 	assert_int_equal(FIND(four), 1);
@@ -100,10 +102,10 @@ static void test_multibyte_pkglength(void **state)
 static void test_package_at_the_very_end(void **state)
 {
 	/* The shortest complete package, ending the buffer: found. */
-	static const uint8_t zero[] = {0x08, '_', 'S', '5', '_', 0x12, 0x03,
-				       0x01, 0x00};
-	static const uint8_t byte[] = {0x08, '\\', '_', 'S', '5', '_', 0x12,
-				       0x04, 0x01, 0x0A, 0x05};
+	static const uint8_t zero[] = { 0x08, '_',  'S',  '5', '_',
+					0x12, 0x03, 0x01, 0x00 };
+	static const uint8_t byte[] = { 0x08, '\\', '_',  'S',	'5', '_',
+					0x12, 0x04, 0x01, 0x0A, 0x05 };
 
 	assert_int_equal(FIND(zero), 0);
 	assert_int_equal(FIND(byte), 5);
@@ -111,8 +113,9 @@ static void test_package_at_the_very_end(void **state)
 
 static void test_truncated(void **state)
 {
-	static const uint8_t full[] = {0x08, '_', 'S', '5', '_', 0x12, 0xC6,
-				       0x00, 0x00, 0x00, 0x04, 0x0A, 0x05};
+	static const uint8_t full[] = { 0x08, '_',  'S',  '5',	'_',
+					0x12, 0xC6, 0x00, 0x00, 0x00,
+					0x04, 0x0A, 0x05 };
 
 	/* Every prefix of a valid package is refused without reading past
 	 * its end; only the whole of it is found. */
@@ -124,17 +127,17 @@ static void test_truncated(void **state)
 
 static void test_not_found(void **state)
 {
-	static const uint8_t none[] = {0x08, '_', 'S', '4', '_', 0x12, 0x06,
-				       0x04, 0x0A, 0x05, 0x00, 0x00};
+	static const uint8_t none[] = { 0x08, '_',  'S',  '4',	'_',  0x12,
+					0x06, 0x04, 0x0A, 0x05, 0x00, 0x00 };
 	/* "_S5_" with no NameOp before it. */
-	static const uint8_t no_nameop[] = {0x00, '_', 'S', '5', '_', 0x12,
-					    0x06, 0x04, 0x0A, 0x05, 0x00};
+	static const uint8_t no_nameop[] = { 0x00, '_',	 'S',  '5',  '_', 0x12,
+					     0x06, 0x04, 0x0A, 0x05, 0x00 };
 	/* At offset 0 there is no room for a NameOp. */
-	static const uint8_t at_start[] = {'_', 'S', '5', '_', 0x12, 0x06,
-					   0x04, 0x0A, 0x05, 0x00, 0x00};
+	static const uint8_t at_start[] = { '_',  'S',	'5',  '_',  0x12, 0x06,
+					    0x04, 0x0A, 0x05, 0x00, 0x00 };
 	/* A Method called _S5_, not a Name. */
-	static const uint8_t method[] = {0x14, 0x08, '_', 'S', '5', '_', 0x00,
-					 0xA3, 0x00, 0x00};
+	static const uint8_t method[] = { 0x14, 0x08, '_',  'S',  '5',
+					  '_',	0x00, 0xA3, 0x00, 0x00 };
 
 	assert_int_equal(find(NULL, 0), -1);
 	assert_int_equal(FIND(none), -1);
@@ -146,11 +149,12 @@ static void test_not_found(void **state)
 static void test_not_a_package_or_odd_element(void **state)
 {
 	/* Name (_S5_, 5): an integer, not a package. */
-	static const uint8_t integer[] = {0x08, '_', 'S', '5', '_', 0x0A,
-					  0x05, 0x00, 0x00, 0x00};
+	static const uint8_t integer[] = { 0x08, '_',  'S',  '5',  '_',
+					   0x0A, 0x05, 0x00, 0x00, 0x00 };
 	/* A WordPrefix element: not a form we understand. */
-	static const uint8_t word[] = {0x08, '_', 'S', '5', '_', 0x12, 0x07,
-				       0x04, 0x0B, 0x05, 0x00, 0x00, 0x00};
+	static const uint8_t word[] = { 0x08, '_',  'S',  '5',	'_',
+					0x12, 0x07, 0x04, 0x0B, 0x05,
+					0x00, 0x00, 0x00 };
 
 	assert_int_equal(FIND(integer), -1);
 	assert_int_equal(FIND(word), -1);

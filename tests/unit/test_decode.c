@@ -418,8 +418,8 @@ static void test_rejected(void **state)
 static void test_strerror(void **state)
 {
 	static const int errs[] = {
-	    DECODE_ETRUNC, DECODE_EOPCODE, DECODE_EPREFIX,
-	    DECODE_EREGOP, DECODE_EMODRM,
+		DECODE_ETRUNC, DECODE_EOPCODE, DECODE_EPREFIX,
+		DECODE_EREGOP, DECODE_EMODRM,
 	};
 	const char *unknown = decode_strerror(-1000);
 	size_t i, j;
@@ -445,7 +445,8 @@ static struct mmio_insn decode(const uint8_t *bytes, size_t n)
 }
 
 #define DECODE(...)                                                            \
-	decode((const uint8_t[]){__VA_ARGS__}, sizeof((uint8_t[]){__VA_ARGS__}))
+	decode((const uint8_t[]){ __VA_ARGS__ },                               \
+	       sizeof((uint8_t[]){ __VA_ARGS__ }))
 
 static void test_effective_address(void **state)
 {
@@ -488,7 +489,7 @@ static void test_effective_address(void **state)
 /* Addresses wrap at 4 GiB, whichever term overflows. */
 static void test_effective_address_wraps(void **state)
 {
-	uint32_t regs[8] = {0};
+	uint32_t regs[8] = { 0 };
 	struct mmio_insn in;
 
 	/* [edx-0x80] with edx = 0x10 */
@@ -611,9 +612,9 @@ static void test_load_extend(void **state)
 
 static void test_store_value(void **state)
 {
-	const uint32_t regs[8] = {0x11223344, 0x55667788, 0x99aabbcc,
-				  0xddeeff00, 0x01020304, 0x05060708,
-				  0x090a0b0c, 0x0d0e0f10};
+	const uint32_t regs[8] = { 0x11223344, 0x55667788, 0x99aabbcc,
+				   0xddeeff00, 0x01020304, 0x05060708,
+				   0x090a0b0c, 0x0d0e0f10 };
 	struct mmio_insn in;
 
 	/* mov [edx],eax / ax / al */
@@ -647,18 +648,18 @@ static void test_store_value(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table_size),
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_table_trailing),
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_empty),
-	    cmocka_unit_test(test_rejected),
-	    cmocka_unit_test(test_strerror),
-	    cmocka_unit_test(test_effective_address),
-	    cmocka_unit_test(test_effective_address_wraps),
-	    cmocka_unit_test(test_load_merge),
-	    cmocka_unit_test(test_load_extend),
-	    cmocka_unit_test(test_store_value),
+		cmocka_unit_test(test_table_size),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_trailing),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_rejected),
+		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_effective_address),
+		cmocka_unit_test(test_effective_address_wraps),
+		cmocka_unit_test(test_load_merge),
+		cmocka_unit_test(test_load_extend),
+		cmocka_unit_test(test_store_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,21 +26,21 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 /* Format into a big buffer and compare with the expected text and length. */
-#define CHECK(expect, ...)                                                   \
-	do {                                                                 \
-		char b_[256];                                                \
-		int n_ = hv_snprintf(b_, sizeof(b_), __VA_ARGS__);           \
-		assert_string_equal(b_, expect);                             \
-		assert_int_equal(n_, (int)strlen(expect));                   \
+#define CHECK(expect, ...)                                                     \
+	do {                                                                   \
+		char b_[256];                                                  \
+		int n_ = hv_snprintf(b_, sizeof(b_), __VA_ARGS__);             \
+		assert_string_equal(b_, expect);                               \
+		assert_int_equal(n_, (int)strlen(expect));                     \
 	} while (0)
 
 /* The same, and the host libc must agree with the expected text too. */
-#define CHECK_LIBC(expect, ...)                                              \
-	do {                                                                 \
-		char l_[256];                                                \
-		snprintf(l_, sizeof(l_), __VA_ARGS__);                       \
-		assert_string_equal(l_, expect);                             \
-		CHECK(expect, __VA_ARGS__);                                  \
+#define CHECK_LIBC(expect, ...)                                                \
+	do {                                                                   \
+		char l_[256];                                                  \
+		snprintf(l_, sizeof(l_), __VA_ARGS__);                         \
+		assert_string_equal(l_, expect);                               \
+		CHECK(expect, __VA_ARGS__);                                    \
 	} while (0)
 
 static void test_plain_text(void **state)
@@ -160,7 +160,7 @@ static void test_strings_and_chars(void **state)
 	CHECK_LIBC("[key]", "[%.*s]", 3, "keyword");
 	/* The precision bounds the read: no NUL is needed after it. */
 	{
-		char unterminated[3] = {'x', 'y', 'z'};
+		char unterminated[3] = { 'x', 'y', 'z' };
 		CHECK("xy", "%.2s", unterminated);
 	}
 }
@@ -247,14 +247,16 @@ static void test_return_matches_libc(void **state)
 	/* A table of formats compared with the host's snprintf, output and
 	 * return value, over values that cross every digit boundary. */
 	static const char *const fmts[] = {
-		"%d", "%5d", "%-5d|", "%05d", "%+d", "% d", "%.3d",
-		"%8.3d", "%-8.3d|", "%x", "%#x", "%08x", "%#010x", "%o",
-		"%#o", "%u", "%X", "%+.0d", "%#.0x", "%#.0o", "%#.4o",
-		"%+u", "% x", "%#-8o|", "%hhd", "%hu",
+		"%d",	  "%5d",   "%-5d|",   "%05d", "%+d", "% d",
+		"%.3d",	  "%8.3d", "%-8.3d|", "%x",   "%#x", "%08x",
+		"%#010x", "%o",	   "%#o",     "%u",   "%X",  "%+.0d",
+		"%#.0x",  "%#.0o", "%#.4o",   "%+u",  "% x", "%#-8o|",
+		"%hhd",	  "%hu",
 	};
-	static const int vals[] = {0, 1, -1, 7, 8, 9, 10, 15, 16, 99, 100,
-				   -100, 255, 256, 4095, 65535, 1000000,
-				   INT32_MAX, INT32_MIN};
+	static const int vals[] = { 0,	   1,	    -1,	       7,	 8,
+				    9,	   10,	    15,	       16,	 99,
+				    100,   -100,    255,       256,	 4095,
+				    65535, 1000000, INT32_MAX, INT32_MIN };
 
 	for (size_t f = 0; f < ARRAY_SIZE(fmts); f++) {
 		for (size_t v = 0; v < ARRAY_SIZE(vals); v++) {

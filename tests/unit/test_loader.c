@@ -107,7 +107,7 @@ struct bz_spec {
 	uint8_t setup_sects; /* as stored; 0 means 4 */
 	uint32_t payload;    /* bytes after the setup part */
 	uint16_t version;
-	uint8_t hdr_len;     /* byte at 0x201: header end is 0x202 + this */
+	uint8_t hdr_len; /* byte at 0x201: header end is 0x202 + this */
 	uint32_t init_size;
 	uint64_t pref;
 	uint32_t code32;
@@ -149,9 +149,9 @@ static uint8_t *make_bz(const struct bz_spec *s, uint32_t *len)
 	put16(b + 0x206, s->version);
 	b[0x211] = 0x81; /* LOADED_HIGH | CAN_USE_HEAP */
 	put32(b + 0x214, s->code32);
-	put16(b + 0x224, 0x1234);	 /* heap_end_ptr: loader-owned */
-	put32(b + 0x230, 0x200000);	 /* kernel_alignment */
-	put64(b + 0x250, 0xdeadbeef);	 /* setup_data: loader-owned */
+	put16(b + 0x224, 0x1234);     /* heap_end_ptr: loader-owned */
+	put32(b + 0x230, 0x200000);   /* kernel_alignment */
+	put64(b + 0x250, 0xdeadbeef); /* setup_data: loader-owned */
 	put64(b + 0x258, s->pref);
 	put32(b + 0x260, s->init_size);
 	for (i = 0; i < s->payload; i++)
@@ -684,8 +684,8 @@ static void neither_format(void **state)
 	struct guest_image_info info;
 	uint8_t *img = exact(junk, sizeof(junk));
 
-	check_refused(loader_load_kernel(ram, RAM_ELF, img, sizeof(junk),
-					 &info, err, sizeof(err)),
+	check_refused(loader_load_kernel(ram, RAM_ELF, img, sizeof(junk), &info,
+					 err, sizeof(err)),
 		      "not a bzImage or ELF kernel");
 	check_refused(loader_load_kernel(ram, RAM_ELF, img, 0, &info, err,
 					 sizeof(err)),
@@ -721,8 +721,8 @@ static void initrd_valid(void **state)
 	/* M - align4K(5000) = M - 8192. */
 	assert_int_equal(gpa, MiB(8) - 0x2000);
 	assert_memory_equal(ram + gpa, data, sizeof(data));
-	assert_true(all_bytes(ram + gpa + sizeof(data),
-			      0x2000 - sizeof(data), 0));
+	assert_true(
+		all_bytes(ram + gpa + sizeof(data), 0x2000 - sizeof(data), 0));
 	assert_int_equal(ram[gpa - 1], STALE);
 	free(img);
 
@@ -742,8 +742,8 @@ static void initrd_empty(void **state)
 	uint8_t byte = 1;
 	uint32_t gpa = 1;
 
-	check_refused(loader_load_initrd(ram, MiB(8), 0x203000, &byte, 0,
-					 &gpa, err, sizeof(err)),
+	check_refused(loader_load_initrd(ram, MiB(8), 0x203000, &byte, 0, &gpa,
+					 err, sizeof(err)),
 		      "empty");
 	assert_int_equal(gpa, 0);
 	free(ram);
@@ -761,8 +761,8 @@ static void initrd_too_large(void **state)
 		      "initrd too large to handle");
 	assert_non_null(strstr(err, "half"));
 	/* Clearly under half is fine. */
-	assert_int_equal(loader_load_initrd(ram, MiB(8), 0x203000, big,
-					    MiB(3), &gpa, err, sizeof(err)),
+	assert_int_equal(loader_load_initrd(ram, MiB(8), 0x203000, big, MiB(3),
+					    &gpa, err, sizeof(err)),
 			 0);
 	assert_int_equal(gpa, MiB(5));
 	free(big);
@@ -777,8 +777,8 @@ static void initrd_overlaps_kernel(void **state)
 
 	assert_non_null(data);
 	/* Lands at 5 MiB; a kernel ending one byte later collides. */
-	check_refused(loader_load_initrd(ram, MiB(8), MiB(5) + 1, data,
-					 MiB(3), &gpa, err, sizeof(err)),
+	check_refused(loader_load_initrd(ram, MiB(8), MiB(5) + 1, data, MiB(3),
+					 &gpa, err, sizeof(err)),
 		      "overlap the kernel");
 	assert_true(all_bytes(ram + MiB(5), MiB(3), STALE));
 	assert_int_equal(loader_load_initrd(ram, MiB(8), MiB(5), data, MiB(3),
@@ -861,8 +861,8 @@ static void bp_bzimage_with_initrd(void **state)
 	uint8_t zp[ZP];
 
 	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, img, len, "",
-						  RAM_BZ - 0x3000, 0x2345,
-						  err, sizeof(err)),
+						  RAM_BZ - 0x3000, 0x2345, err,
+						  sizeof(err)),
 			 0);
 	check_common_fields(ram, RAM_BZ);
 	/* Copied from the image. */
@@ -913,9 +913,8 @@ static void bp_header_length_bounded(void **state)
 
 	/* A file that ends inside its header: copy only what exists. */
 	cut = exact(img, 0x220);
-	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, cut, 0x220,
-						  NULL, 0, 0, err,
-						  sizeof(err)),
+	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, cut, 0x220, NULL,
+						  0, 0, err, sizeof(err)),
 			 0);
 	assert_int_equal(get32(ram + 0x214), 0x100000);
 	assert_int_equal(get32(ram + 0x260), 0);
@@ -959,11 +958,11 @@ static void bp_small_ram(void **state)
 {
 	uint8_t *ram = new_ram(0x1800);
 
-	check_refused(loader_build_boot_params(ram, 0x17FF, NULL, 0, "a", 0,
-					       0, err, sizeof(err)),
+	check_refused(loader_build_boot_params(ram, 0x17FF, NULL, 0, "a", 0, 0,
+					       err, sizeof(err)),
 		      "zero page and command line");
-	assert_int_equal(loader_build_boot_params(ram, 0x1800, NULL, 0, "a",
-						  0, 0, err, sizeof(err)),
+	assert_int_equal(loader_build_boot_params(ram, 0x1800, NULL, 0, "a", 0,
+						  0, err, sizeof(err)),
 			 0);
 	assert_int_equal(get64(ram + 0x2D8), 0x1800);
 	free(ram);
@@ -976,20 +975,18 @@ static void bp_bad_inputs(void **state)
 	uint8_t *img = exact(junk, sizeof(junk));
 
 	check_refused(loader_build_boot_params(ram, RAM_ELF, NULL, 0, "",
-						RAM_ELF - 0x1000, 0x1001, err,
-						sizeof(err)),
+					       RAM_ELF - 0x1000, 0x1001, err,
+					       sizeof(err)),
 		      "initrd");
 	check_refused(loader_build_boot_params(ram, RAM_ELF, NULL, 0, "",
 					       0xFFFFF000, 0x2000, err,
 					       sizeof(err)),
 		      "initrd");
 	check_refused(loader_build_boot_params(ram, RAM_ELF, NULL, 0, "",
-					       0x1000, 0x10, err,
-					       sizeof(err)),
+					       0x1000, 0x10, err, sizeof(err)),
 		      "initrd");
-	check_refused(loader_build_boot_params(ram, RAM_ELF, img,
-					       sizeof(junk), "", 0, 0, err,
-					       sizeof(err)),
+	check_refused(loader_build_boot_params(ram, RAM_ELF, img, sizeof(junk),
+					       "", 0, 0, err, sizeof(err)),
 		      "not a bzImage");
 	assert_true(all_bytes(ram, RAM_ELF, STALE));
 	free(img);
@@ -1009,13 +1006,11 @@ static void full_bzimage_boot(void **state)
 					    sizeof(err)),
 			 0);
 	assert_int_equal(loader_load_initrd(ram, RAM_BZ, info.kernel_end, rd,
-					    sizeof(rd), &gpa, err,
-					    sizeof(err)),
+					    sizeof(rd), &gpa, err, sizeof(err)),
 			 0);
 	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, img, len,
 						  "root=/dev/vda", gpa,
-						  sizeof(rd), err,
-						  sizeof(err)),
+						  sizeof(rd), err, sizeof(err)),
 			 0);
 	assert_int_equal(gpa, RAM_BZ - 0x1000);
 	assert_int_equal(get32(ram + 0x218), gpa);

@@ -155,10 +155,10 @@ static void test_mem_sizes(void **state)
 		const char *opt;
 		uint32_t bytes;
 	} good[] = {
-		{"mem=2M", 2u << 20},	     {"mem=64M", 64u << 20},
-		{"mem=2048M", 2048u << 20},  {"mem=2G", 2048u << 20},
-		{"mem=1g", 1024u << 20},     {"mem=4096K", 4u << 20},
-		{"mem=0x4000000", 64u << 20}, {"mem=8388608", 8u << 20},
+		{ "mem=2M", 2u << 20 },		{ "mem=64M", 64u << 20 },
+		{ "mem=2048M", 2048u << 20 },	{ "mem=2G", 2048u << 20 },
+		{ "mem=1g", 1024u << 20 },	{ "mem=4096K", 4u << 20 },
+		{ "mem=0x4000000", 64u << 20 }, { "mem=8388608", 8u << 20 },
 	};
 	struct fixture *f = *state;
 	char s[64];
@@ -191,10 +191,10 @@ static void test_mem_sizes(void **state)
 static void test_mem_bad(void **state)
 {
 	static const char *const bad[] = {
-		"mem=1M",   "mem=0",	 "mem=4G",   "mem=2049M",
-		"mem=3000000", "mem=64MB", "mem=",   "mem=-64M",
-		"mem=64 ",  "mem=1536K1", "mem=0x",
-		"mem=99999999999999999999G",
+		"mem=1M",     "mem=0",	     "mem=4G",
+		"mem=2049M",  "mem=3000000", "mem=64MB",
+		"mem=",	      "mem=-64M",    "mem=64 ",
+		"mem=1536K1", "mem=0x",	     "mem=99999999999999999999G",
 	};
 	struct fixture *f = *state;
 	char s[64];
@@ -223,7 +223,7 @@ static void test_names(void **state)
 	struct fixture *f = *state;
 
 	add_mod(f, "kernel name=Web_server-01");
-	add_mod(f, "kernel name=abcdefghijklmno"); /* 15: the maximum */
+	add_mod(f, "kernel name=abcdefghijklmno");  /* 15: the maximum */
 	add_mod(f, "kernel name=abcdefghijklmnop"); /* 16: too long */
 	add_mod(f, "kernel name=");
 	assert_int_equal(run(f), 4);
@@ -242,7 +242,7 @@ static void test_names(void **state)
 static void test_names_bad_characters(void **state)
 {
 	static const char *const bad[] = {
-		"name=a.b", "name=a/b", "name=a%s", "name=caf\xc3\xa9",
+		"name=a.b", "name=a/b",	 "name=a%s", "name=caf\xc3\xa9",
 		"name=a:b", "name=\x01", "name=a=b",
 	};
 	struct fixture *f = *state;

@@ -65,8 +65,7 @@ static void mb_string(struct mb *b, uint32_t type, const char *s)
 	memcpy(t + 8, s, strlen(s) + 1);
 }
 
-static void mb_module(struct mb *b, uint32_t start, uint32_t end,
-		      const char *s)
+static void mb_module(struct mb *b, uint32_t start, uint32_t end, const char *s)
 {
 	uint8_t *t = mb_tag(b, MB2_TAG_MODULE, 16 + (uint32_t)strlen(s) + 1);
 
@@ -128,8 +127,8 @@ static void mb_meminfo(struct mb *b, uint32_t lower, uint32_t upper)
 static void mb_simple_mmap(struct mb *b)
 {
 	static const struct e820 e[] = {
-		{0, 0x9FC00, MB2_MEMORY_AVAILABLE},
-		{0x100000, 0x7F00000, MB2_MEMORY_AVAILABLE},
+		{ 0, 0x9FC00, MB2_MEMORY_AVAILABLE },
+		{ 0x100000, 0x7F00000, MB2_MEMORY_AVAILABLE },
 	};
 
 	mb_mmap(b, e, 2, 24);
@@ -185,8 +184,8 @@ static int parse(struct fixture *f)
 	return parse_avail(f, f->mb.len);
 }
 
-static void assert_region(const struct boot_info *bi, unsigned i,
-			  uint64_t base, uint64_t len, uint32_t type)
+static void assert_region(const struct boot_info *bi, unsigned i, uint64_t base,
+			  uint64_t len, uint32_t type)
 {
 	assert_true(i < bi->nr_mem);
 	assert_int_equal(bi->mem[i].base, base);
@@ -285,17 +284,17 @@ static void test_too_many_modules(void **state)
 static void test_bios_mmap(void **state)
 {
 	static const struct e820 e[] = {
-		{0, 0x9FC00, MB2_MEMORY_AVAILABLE},
-		{0x9FC00, 0x400, MB2_MEMORY_RESERVED},
-		{0xF0000, 0x10000, 99}, /* unknown types are reserved */
-		{0x100000, 0x1000000, MB2_MEMORY_AVAILABLE},
+		{ 0, 0x9FC00, MB2_MEMORY_AVAILABLE },
+		{ 0x9FC00, 0x400, MB2_MEMORY_RESERVED },
+		{ 0xF0000, 0x10000, 99 }, /* unknown types are reserved */
+		{ 0x100000, 0x1000000, MB2_MEMORY_AVAILABLE },
 		/* Contiguous and alike: merged with the one before. */
-		{0x1100000, 0x1000000, MB2_MEMORY_AVAILABLE},
-		{0x2100000, 0, MB2_MEMORY_AVAILABLE}, /* empty: dropped */
-		{0x3000000, 0x10000, MB2_MEMORY_ACPI_RECLAIMABLE},
-		{0x3010000, 0x10000, MB2_MEMORY_NVS},
-		{0x3020000, 0x10000, MB2_MEMORY_BADRAM},
-		{0x100000000ull, 0x40000000ull, MB2_MEMORY_AVAILABLE},
+		{ 0x1100000, 0x1000000, MB2_MEMORY_AVAILABLE },
+		{ 0x2100000, 0, MB2_MEMORY_AVAILABLE }, /* empty: dropped */
+		{ 0x3000000, 0x10000, MB2_MEMORY_ACPI_RECLAIMABLE },
+		{ 0x3010000, 0x10000, MB2_MEMORY_NVS },
+		{ 0x3020000, 0x10000, MB2_MEMORY_BADRAM },
+		{ 0x100000000ull, 0x40000000ull, MB2_MEMORY_AVAILABLE },
 	};
 	struct fixture *f = *state;
 	struct boot_info *bi = &f->bi;
@@ -320,8 +319,8 @@ static void test_bios_mmap(void **state)
 static void test_bios_mmap_larger_entries(void **state)
 {
 	static const struct e820 e[] = {
-		{0, 0x80000, MB2_MEMORY_AVAILABLE},
-		{0x100000, 0x100000, MB2_MEMORY_AVAILABLE},
+		{ 0, 0x80000, MB2_MEMORY_AVAILABLE },
+		{ 0x100000, 0x100000, MB2_MEMORY_AVAILABLE },
 	};
 	struct fixture *f = *state;
 
@@ -355,17 +354,17 @@ static void test_mmap_region_overflow(void **state)
 static void test_efi_mmap_only(void **state)
 {
 	static const struct efi d[] = {
-		{EFI_BOOT_SERVICES_CODE, 0, 1},
-		{EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9E},
-		{0 /* reserved */, 0xA0000, 0x60},
-		{EFI_LOADER_CODE, 0x100000, 0x100},
-		{EFI_LOADER_DATA, 0x200000, 0x100},
-		{EFI_BOOT_SERVICES_DATA, 0x300000, 0x100},
-		{9 /* ACPI reclaim */, 0x400000, 0x10},
-		{10 /* ACPI NVS */, 0x410000, 0x10},
-		{8 /* unusable */, 0x420000, 0x10},
-		{11 /* MMIO */, 0xFEC00000, 1},
-		{EFI_CONVENTIONAL_MEMORY, 0x500000, 0}, /* empty: dropped */
+		{ EFI_BOOT_SERVICES_CODE, 0, 1 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9E },
+		{ 0 /* reserved */, 0xA0000, 0x60 },
+		{ EFI_LOADER_CODE, 0x100000, 0x100 },
+		{ EFI_LOADER_DATA, 0x200000, 0x100 },
+		{ EFI_BOOT_SERVICES_DATA, 0x300000, 0x100 },
+		{ 9 /* ACPI reclaim */, 0x400000, 0x10 },
+		{ 10 /* ACPI NVS */, 0x410000, 0x10 },
+		{ 8 /* unusable */, 0x420000, 0x10 },
+		{ 11 /* MMIO */, 0xFEC00000, 1 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x500000, 0 }, /* empty: dropped */
 	};
 	struct fixture *f = *state;
 	struct boot_info *bi = &f->bi;
@@ -389,8 +388,9 @@ static void test_efi_mmap_only(void **state)
 static void test_efi_absurd_page_count(void **state)
 {
 	static const struct efi d[] = {
-		{EFI_CONVENTIONAL_MEMORY, 0x100000, 1ull << 60}, /* overflows */
-		{EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100},
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000,
+		  1ull << 60 }, /* overflows */
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100 },
 	};
 	struct fixture *f = *state;
 
@@ -404,8 +404,8 @@ static void test_efi_absurd_page_count(void **state)
 static void test_bios_preferred_over_efi(void **state)
 {
 	static const struct efi d[] = {
-		{EFI_CONVENTIONAL_MEMORY, 0, 0x10},
-		{EFI_CONVENTIONAL_MEMORY, 0x100000, 0x10},
+		{ EFI_CONVENTIONAL_MEMORY, 0, 0x10 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x10 },
 	};
 	struct fixture *f = *state;
 
@@ -702,7 +702,7 @@ static void test_no_memory_map(void **state)
 
 static void test_mmap_malformed(void **state)
 {
-	static const struct e820 e[] = {{0, 0x100000, 1}};
+	static const struct e820 e[] = { { 0, 0x100000, 1 } };
 	struct fixture *f = *state;
 
 	mb_mmap(&f->mb, e, 1, 16); /* entries smaller than the format */
@@ -717,7 +717,7 @@ static void test_mmap_malformed(void **state)
 
 static void test_mmap_huge_entry_size(void **state)
 {
-	static const struct e820 e[] = {{0, 0x100000, 1}};
+	static const struct e820 e[] = { { 0, 0x100000, 1 } };
 	struct fixture *f = *state;
 	uint8_t *t;
 
@@ -734,7 +734,7 @@ static void test_mmap_huge_entry_size(void **state)
 
 static void test_efi_mmap_malformed(void **state)
 {
-	static const struct efi d[] = {{EFI_CONVENTIONAL_MEMORY, 0, 16}};
+	static const struct efi d[] = { { EFI_CONVENTIONAL_MEMORY, 0, 16 } };
 	struct fixture *f = *state;
 	uint8_t *t;
 

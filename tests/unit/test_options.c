@@ -90,10 +90,10 @@ static void test_loglevel(void **state)
 		const char *text;
 		int level;
 	} good[] = {
-		{"loglevel=error", LOG_ERR}, {"loglevel=warn", LOG_WARN},
-		{"loglevel=info", LOG_INFO}, {"loglevel=debug", LOG_DEBUG},
-		{"loglevel=3", 3},	     {"loglevel=5", 5},
-		{"loglevel=7", 7},	     {"loglevel=0x7", 7},
+		{ "loglevel=error", LOG_ERR }, { "loglevel=warn", LOG_WARN },
+		{ "loglevel=info", LOG_INFO }, { "loglevel=debug", LOG_DEBUG },
+		{ "loglevel=3", 3 },	       { "loglevel=5", 5 },
+		{ "loglevel=7", 7 },	       { "loglevel=0x7", 7 },
 	};
 	struct hv_options o;
 
@@ -107,8 +107,8 @@ static void test_loglevel(void **state)
 static void test_loglevel_bad(void **state)
 {
 	static const char *const bad[] = {
-		"loglevel=2",	  "loglevel=8",	   "loglevel=DEBUG",
-		"loglevel=debug2", "loglevel=-1",  "loglevel=chatty",
+		"loglevel=2",	   "loglevel=8",  "loglevel=DEBUG",
+		"loglevel=debug2", "loglevel=-1", "loglevel=chatty",
 	};
 	struct hv_options o;
 
@@ -183,10 +183,12 @@ static void test_com1(void **state)
 static void test_com1_bad(void **state)
 {
 	static const char *const bad[] = {
-		"com1=",	  "com1=0",	      "com1=0xfff9",
-		"com1=0x10000",	  "com1=0x3f8,",      "com1=0x3f8,7",
-		"com1=0x3f8,0",	  "com1=0x3f8,230400", "com1=,9600",
-		"com1=0x3f8,9600,1", "com1=serial",   "com1=0x3f8;9600",
+		"com1=",	"com1=0",
+		"com1=0xfff9",	"com1=0x10000",
+		"com1=0x3f8,",	"com1=0x3f8,7",
+		"com1=0x3f8,0", "com1=0x3f8,230400",
+		"com1=,9600",	"com1=0x3f8,9600,1",
+		"com1=serial",	"com1=0x3f8;9600",
 	};
 	struct hv_options o;
 
@@ -222,9 +224,9 @@ static void test_exit(void **state)
 static void test_exit_bad(void **state)
 {
 	static const char *const bad[] = {
-		"exit=",	 "exit=off",	   "exit=qemu:",
-		"exit=qemu:0",	 "exit=qemu:0x10000", "exit=qemu:port",
-		"exit=qemux",	 "exit=QEMU",	   "exit=halt,reboot",
+		"exit=",       "exit=off",	    "exit=qemu:",
+		"exit=qemu:0", "exit=qemu:0x10000", "exit=qemu:port",
+		"exit=qemux",  "exit=QEMU",	    "exit=halt,reboot",
 	};
 	struct hv_options o;
 

@@ -69,8 +69,9 @@ static void test_u32_overflow(void **state)
 static void test_u32_junk(void **state)
 {
 	static const char *const bad[] = {
-		"",  "0x", "x10", "-1",	 "+1",	"1 ", " 1",   "12a", "0x1g",
-		"1.5", "0b101", "1e3", "0xx1", "abc", "1,000", "0x-1", "\t7",
+		"",	"0x",  "x10",	"-1",	"+1",	 "1 ",
+		" 1",	"12a", "0x1g",	"1.5",	"0b101", "1e3",
+		"0xx1", "abc", "1,000", "0x-1", "\t7",
 	};
 	uint32_t v = 99;
 
@@ -153,9 +154,9 @@ static void test_size_overflow(void **state)
 static void test_size_junk(void **state)
 {
 	static const char *const bad[] = {
-		"",    "K",	"M",	"G",   "0x",  "0xM", "64MB", "64 M",
-		"M64", "64T", "64KK", "1.5G", "-1M", "64b", "64B", " 64M",
-		"6 4",
+		"",	"K",	"M",   "G",    "0x",   "0xM",
+		"64MB", "64 M", "M64", "64T",  "64KK", "1.5G",
+		"-1M",	"64b",	"64B", " 64M", "6 4",
 	};
 	uint64_t v = 77;
 

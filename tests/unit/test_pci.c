@@ -43,8 +43,8 @@ static uint32_t fake_config(struct virtio_dev *d, uint8_t *buf)
 	return cfg_len;
 }
 
-static bool fake_config_write(struct virtio_dev *d, uint32_t off,
-			      unsigned size, uint32_t val)
+static bool fake_config_write(struct virtio_dev *d, uint32_t off, unsigned size,
+			      uint32_t val)
 {
 	cfg_writes++;
 	cfg_write_off = off;
@@ -84,7 +84,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define cfg_addr(bus, slot, fn, reg) \
+#define cfg_addr(bus, slot, fn, reg)                                           \
 	(ENABLE | (bus) << 16 | (slot) << 11 | (fn) << 8 | (reg))
 
 /* Read `size` bytes at `reg` of 00:slot.0, as Linux's conf1 accessors
@@ -96,8 +96,7 @@ static uint32_t cfg_read(unsigned slot, unsigned reg, unsigned size)
 	return guest_port_in(fg, DATA + (reg & 3), size);
 }
 
-static void cfg_write(unsigned slot, unsigned reg, unsigned size,
-		      uint32_t val)
+static void cfg_write(unsigned slot, unsigned reg, unsigned size, uint32_t val)
 {
 	guest_port_out(fg, ADDR, 4, cfg_addr(0, slot, 0, reg & ~3u));
 	guest_port_out(fg, DATA + (reg & 3), size, val);
@@ -149,8 +148,9 @@ static void header_through_ports(void **state)
 	assert_int_equal(cfg_read(1, 0x34, 1), 0x40);
 	assert_int_equal(cfg_read(1, 0x3C, 1), 5);
 	/* The early console's probe: dword 0 of 00:01.0 for a console. */
-	fd->ops = &(const struct virtio_ops){ .type = 3, .config = fake_config,
-					     .features = fake_features };
+	fd->ops = &(const struct virtio_ops){ .type = 3,
+					      .config = fake_config,
+					      .features = fake_features };
 	assert_int_equal(cfg_read(1, 0x00, 4), 0x10431AF4);
 }
 
@@ -203,10 +203,8 @@ static void capability_chain(void **state)
 static void capability_chain_config_sizes(void **state)
 {
 	static const struct cap_want console[] = {
-		{ 0x40, 0x50, 16, 1, 0, 56 },
-		{ 0x50, 0x64, 20, 2, 56, 2 },
-		{ 0x64, 0x84, 16, 3, 58, 1 },
-		{ 0x84, 0x74, 20, 5, 0, 0 },
+		{ 0x40, 0x50, 16, 1, 0, 56 },  { 0x50, 0x64, 20, 2, 56, 2 },
+		{ 0x64, 0x84, 16, 3, 58, 1 },  { 0x84, 0x74, 20, 5, 0, 0 },
 		{ 0x74, 0x00, 16, 4, 60, 12 },
 	};
 	static const struct cap_want none[] = {
@@ -344,15 +342,15 @@ static void read_only_fields(void **state)
 
 	pci_config_image(fd, before);
 	cfg_write(1, 0x00, 4, 0x12345678);
-	cfg_write(1, 0x04, 2, 0x0007);	  /* command */
+	cfg_write(1, 0x04, 2, 0x0007); /* command */
 	cfg_write(1, 0x04, 4, 0xFFFFFFFF);
 	cfg_write(1, 0x14, 4, 0xFFFFFFFF); /* BAR1 */
 	cfg_write(1, 0x30, 4, 0xFFFFFFFF); /* ROM */
-	cfg_write(1, 0x3C, 1, 11);	  /* interrupt line */
+	cfg_write(1, 0x3C, 1, 11);	   /* interrupt line */
 	cfg_write(1, 0x34, 1, 0x80);
-	cfg_write(1, 0x41, 1, 0x00);	  /* a capability's next */
-	cfg_write(1, 0x4C, 4, 0xFFFF);	  /* common cap length */
-	cfg_write(1, 0x60, 4, 4);	  /* notify multiplier */
+	cfg_write(1, 0x41, 1, 0x00);   /* a capability's next */
+	cfg_write(1, 0x4C, 4, 0xFFFF); /* common cap length */
+	cfg_write(1, 0x60, 4, 4);      /* notify multiplier */
 	pci_config_image(fd, after);
 	assert_memory_equal(before, after, 256);
 	assert_int_equal(cfg_read(1, 0x14, 4), 0);
@@ -435,11 +433,13 @@ static void access_window_bad(void **state)
 		uint8_t bar;
 		uint32_t off, len;
 	} bad[] = {
-		{ 1, 0, 4 },	      { 5, 0, 4 },	  { 0, 0, 0 },
-		{ 0, 0, 3 },	      { 0, 0, 8 },	  { 0, 2, 4 },
-		{ 0, 1, 2 },	      { 0, 128, 4 },	  { 0, 128, 1 },
-		{ 0, 0xFFFFFFFC, 4 }, { 0, 0x80000000, 4 },
-		{ 0, 0, 0xFFFFFFFF }, { 0, 4, 0xFFFFFFFC },
+		{ 1, 0, 4 },	      { 5, 0, 4 },
+		{ 0, 0, 0 },	      { 0, 0, 3 },
+		{ 0, 0, 8 },	      { 0, 2, 4 },
+		{ 0, 1, 2 },	      { 0, 128, 4 },
+		{ 0, 128, 1 },	      { 0, 0xFFFFFFFC, 4 },
+		{ 0, 0x80000000, 4 }, { 0, 0, 0xFFFFFFFF },
+		{ 0, 4, 0xFFFFFFFC },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -13,13 +13,13 @@
 
 #include "hv/pit_emul.h"
 
-#define NS_PER_TICK(n) ((uint64_t)(n) * 1000000000ull / 1193182u)
+#define NS_PER_TICK(n) ((uint64_t)(n)*1000000000ull / 1193182u)
 
 /* Mode 0, low then high byte, gate on: what quick_pit_calibrate() does. */
 static void start_mode0(struct pit_channel2 *p, uint16_t count, uint64_t t)
 {
 	pit2_reset(p);
-	pit2_write_port61(p, 0x01, t); /* gate on, speaker off */
+	pit2_write_port61(p, 0x01, t);	/* gate on, speaker off */
 	pit2_write_command(p, 0xB0, t); /* channel 2, lo/hi, mode 0 */
 	pit2_write_count(p, count & 0xFF, t);
 	pit2_write_count(p, count >> 8, t);
@@ -41,7 +41,8 @@ static void counts_down_in_real_time(void **state)
 	/* 256 ticks later the most significant byte has dropped by one:
 	 * exactly what pit_expect_msb() waits for. */
 	assert_int_equal(read16(&p, 1000 + NS_PER_TICK(256) + 10) >> 8, 0xFE);
-	assert_int_equal(read16(&p, 1000 + NS_PER_TICK(1000) + 10), 0xFFFF - 1000);
+	assert_int_equal(read16(&p, 1000 + NS_PER_TICK(1000) + 10),
+			 0xFFFF - 1000);
 }
 
 static void out2_rises_at_terminal_count(void **state)
@@ -72,7 +73,8 @@ static void gate_closed_holds_the_count(void **state)
 	assert_int_equal(pit2_read_port61(&p, 50000000) & 0x20, 0);
 	/* Opening the gate starts it then. */
 	pit2_write_port61(&p, 0x01, 60000000);
-	assert_int_equal(read16(&p, 60000000 + NS_PER_TICK(16) + 10), 0x1234 - 16);
+	assert_int_equal(read16(&p, 60000000 + NS_PER_TICK(16) + 10),
+			 0x1234 - 16);
 }
 
 static void half_written_count_stops_the_counter(void **state)
@@ -84,7 +86,8 @@ static void half_written_count_stops_the_counter(void **state)
 	pit2_write_count(&p, 0xFF, NS_PER_TICK(10)); /* low byte only */
 	assert_false(p.counting);
 	pit2_write_count(&p, 0x00, NS_PER_TICK(20)); /* now 0x00FF */
-	assert_int_equal(read16(&p, NS_PER_TICK(20) + NS_PER_TICK(5) + 10), 0xFF - 5);
+	assert_int_equal(read16(&p, NS_PER_TICK(20) + NS_PER_TICK(5) + 10),
+			 0xFF - 5);
 }
 
 static void latch_freezes_one_pair(void **state)

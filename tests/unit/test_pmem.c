@@ -339,8 +339,8 @@ static void test_free_out_of_range(void **state)
 	struct pmem *pm = *state;
 
 	pmem_init(pm, 16 * MB);
-	assert_false(pmem_free(pm, 4096, 1)); /* at the limit */
-	assert_false(pmem_free(pm, 4000, 97)); /* runs past it */
+	assert_false(pmem_free(pm, 4096, 1));	    /* at the limit */
+	assert_false(pmem_free(pm, 4000, 97));	    /* runs past it */
 	assert_false(pmem_free(pm, 1, UINT32_MAX)); /* would wrap */
 	assert_false(pmem_free(pm, UINT32_MAX, 2));
 	assert_int_equal(pm->free_pages, 0);

@@ -27,42 +27,62 @@ uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 	fail_msg("guest_port_in called");
 	return 0;
 }
-void guest_port_out(struct guest *g, uint16_t port, unsigned size,
-		    uint32_t val)
+void guest_port_out(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
 	fail_msg("guest_port_out called");
 }
 
 struct row {
 	uint8_t bytes[3];
-	unsigned n;	  /* bytes in the encoding */
-	unsigned len;	  /* expected length (0: not ours) */
+	unsigned n;   /* bytes in the encoding */
+	unsigned len; /* expected length (0: not ours) */
 	bool in, imm, cli;
 	unsigned size;
 	uint8_t port;
 };
 
 static const struct row rows[] = {
-	{{0xFA}, 1, 1, false, false, true, 0, 0},	    /* cli */
-	{{0xE4, 0x42}, 2, 2, true, true, false, 1, 0x42},   /* in al, 0x42 */
-	{{0xE5, 0x71}, 2, 2, true, true, false, 4, 0x71},   /* in eax, 0x71 */
-	{{0x66, 0xE5, 0x71}, 3, 3, true, true, false, 2, 0x71}, /* in ax */
-	{{0x66, 0xE4, 0x60}, 3, 3, true, true, false, 1, 0x60}, /* 66 on 8-bit */
-	{{0xEC}, 1, 1, true, false, false, 1, 0},	    /* in al, dx */
-	{{0xED}, 1, 1, true, false, false, 4, 0},	    /* in eax, dx */
-	{{0x66, 0xED}, 2, 2, true, false, false, 2, 0},	    /* in ax, dx */
-	{{0xE6, 0x80}, 2, 2, false, true, false, 1, 0x80},  /* out 0x80, al */
-	{{0xE7, 0x80}, 2, 2, false, true, false, 4, 0x80},  /* out 0x80, eax */
-	{{0x66, 0xE7, 0x80}, 3, 3, false, true, false, 2, 0x80},
-	{{0xEE}, 1, 1, false, false, false, 1, 0},	    /* out dx, al */
-	{{0xEF}, 1, 1, false, false, false, 4, 0},	    /* out dx, eax */
-	{{0x66, 0xEF}, 2, 2, false, false, false, 2, 0},    /* out dx, ax */
-	{{0xFB}, 1, 0, false, false, false, 0, 0},	    /* sti: not ours */
-	{{0xF4}, 1, 0, false, false, false, 0, 0},	    /* hlt: not ours */
-	{{0x0F, 0x32}, 2, 0, false, false, false, 0, 0},    /* rdmsr */
-	{{0x6C}, 1, 0, false, false, false, 0, 0},	    /* insb: not ours */
-	{{0xF3, 0x6E}, 2, 0, false, false, false, 0, 0},    /* rep outsb */
-	{{0x66, 0x66, 0xEC}, 3, 0, false, false, false, 0, 0}, /* two 66s */
+	{ { 0xFA }, 1, 1, false, false, true, 0, 0 },	      /* cli */
+	{ { 0xE4, 0x42 }, 2, 2, true, true, false, 1, 0x42 }, /* in al, 0x42 */
+	{ { 0xE5, 0x71 }, 2, 2, true, true, false, 4, 0x71 }, /* in eax, 0x71 */
+	{ { 0x66, 0xE5, 0x71 }, 3, 3, true, true, false, 2, 0x71 }, /* in ax */
+	{ { 0x66, 0xE4, 0x60 },
+	  3,
+	  3,
+	  true,
+	  true,
+	  false,
+	  1,
+	  0x60 },					    /* 66 on 8-bit */
+	{ { 0xEC }, 1, 1, true, false, false, 1, 0 },	    /* in al, dx */
+	{ { 0xED }, 1, 1, true, false, false, 4, 0 },	    /* in eax, dx */
+	{ { 0x66, 0xED }, 2, 2, true, false, false, 2, 0 }, /* in ax, dx */
+	{ { 0xE6, 0x80 },
+	  2,
+	  2,
+	  false,
+	  true,
+	  false,
+	  1,
+	  0x80 }, /* out 0x80, al */
+	{ { 0xE7, 0x80 },
+	  2,
+	  2,
+	  false,
+	  true,
+	  false,
+	  4,
+	  0x80 }, /* out 0x80, eax */
+	{ { 0x66, 0xE7, 0x80 }, 3, 3, false, true, false, 2, 0x80 },
+	{ { 0xEE }, 1, 1, false, false, false, 1, 0 },	     /* out dx, al */
+	{ { 0xEF }, 1, 1, false, false, false, 4, 0 },	     /* out dx, eax */
+	{ { 0x66, 0xEF }, 2, 2, false, false, false, 2, 0 }, /* out dx, ax */
+	{ { 0xFB }, 1, 0, false, false, false, 0, 0 },	     /* sti: not ours */
+	{ { 0xF4 }, 1, 0, false, false, false, 0, 0 },	     /* hlt: not ours */
+	{ { 0x0F, 0x32 }, 2, 0, false, false, false, 0, 0 }, /* rdmsr */
+	{ { 0x6C }, 1, 0, false, false, false, 0, 0 }, /* insb: not ours */
+	{ { 0xF3, 0x6E }, 2, 0, false, false, false, 0, 0 }, /* rep outsb */
+	{ { 0x66, 0x66, 0xEC }, 3, 0, false, false, false, 0, 0 }, /* two 66s */
 };
 
 static void table(void **state)

@@ -34,7 +34,7 @@
 #define W 0x2u /* #PF error code: write */
 #define U 0x4u /* #PF error code: user */
 
-#define RAM_PAGES 0x2000u	       /* 32 MiB of guest RAM */
+#define RAM_PAGES 0x2000u	      /* 32 MiB of guest RAM */
 #define WINDOW_END (RAM_PAGES + 257u) /* 1 MiB gap plus one page of BARs */
 
 static uint32_t frame(uint32_t pfn)
@@ -91,9 +91,9 @@ static void pde_frame_bounds(void **state)
  * wherever the frame lies. */
 static void pte_bit7_is_bad(void **state)
 {
-	assert_int_equal(guest_pte_check(frame(3) | F_P | F_BIT7, RAM_PAGES,
-					 WINDOW_END),
-			 PTE_BAD);
+	assert_int_equal(
+		guest_pte_check(frame(3) | F_P | F_BIT7, RAM_PAGES, WINDOW_END),
+		PTE_BAD);
 	assert_int_equal(guest_pte_check(frame(RAM_PAGES) | F_P | F_BIT7,
 					 RAM_PAGES, WINDOW_END),
 			 PTE_BAD);
@@ -130,12 +130,12 @@ static void pte_frame_classes(void **state)
  * change where its frame is. */
 static void pte_other_flags_harmless(void **state)
 {
-	uint32_t flags = F_P | F_RW | F_US | F_PWT | F_PCD | F_A | F_D | F_G |
-			 F_SOFT;
+	uint32_t flags =
+		F_P | F_RW | F_US | F_PWT | F_PCD | F_A | F_D | F_G | F_SOFT;
 
-	assert_int_equal(guest_pte_check(frame(7) | flags, RAM_PAGES,
-					 WINDOW_END),
-			 PTE_OK);
+	assert_int_equal(
+		guest_pte_check(frame(7) | flags, RAM_PAGES, WINDOW_END),
+		PTE_OK);
 	assert_int_equal(guest_pte_check(frame(RAM_PAGES + 2) | flags,
 					 RAM_PAGES, WINDOW_END),
 			 PTE_IN_DEVICE_WINDOW);
@@ -145,11 +145,11 @@ static void pte_other_flags_harmless(void **state)
  * not emulated. */
 static void pte_empty_window(void **state)
 {
-	assert_int_equal(guest_pte_check(frame(RAM_PAGES) | F_P, RAM_PAGES,
+	assert_int_equal(
+		guest_pte_check(frame(RAM_PAGES) | F_P, RAM_PAGES, RAM_PAGES),
+		PTE_BAD);
+	assert_int_equal(guest_pte_check(frame(RAM_PAGES - 1) | F_P, RAM_PAGES,
 					 RAM_PAGES),
-			 PTE_BAD);
-	assert_int_equal(guest_pte_check(frame(RAM_PAGES - 1) | F_P,
-					 RAM_PAGES, RAM_PAGES),
 			 PTE_OK);
 }
 
@@ -222,13 +222,13 @@ static void shadow_frame_replaced(void **state)
 	assert_int_equal(shadow_pte_for(pde, pte, 0), F_P | F_RW | F_A | F_D);
 	/* A clean writable page is mapped read-only, so the first write
 	 * faults and the hypervisor can set D. */
-	assert_int_equal(shadow_pte_for(pde, frame(3) | F_P | F_RW | F_A,
-					frame(0x400)),
-			 frame(0x400) | F_P | F_A);
+	assert_int_equal(
+		shadow_pte_for(pde, frame(3) | F_P | F_RW | F_A, frame(0x400)),
+		frame(0x400) | F_P | F_A);
 	/* What Linux writes for an ioremap or a kernel page with G. */
-	assert_int_equal(shadow_pte_for(frame(1) | 0x63,
-					frame(3) | 0x163, frame(0x500)),
-			 frame(0x500) | 0x63);
+	assert_int_equal(
+		shadow_pte_for(frame(1) | 0x63, frame(3) | 0x163, frame(0x500)),
+		frame(0x500) | 0x63);
 }
 
 int main(void)

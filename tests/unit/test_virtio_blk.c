@@ -42,10 +42,10 @@ extern const struct virtio_ops virtio_blk_ops;
 #define STATUS_GPA (FAKE_DATA + 0x100u)
 
 static struct blkdev disk;
-static uint8_t *image;		/* the disk's bytes */
-static uint8_t original[DISK_BYTES]; /* what they were at the start */
-static uint16_t next_desc;	/* next free descriptor */
-static uint16_t used_seen;	/* used entries already checked */
+static uint8_t *image;			/* the disk's bytes */
+static uint8_t original[DISK_BYTES];	/* what they were at the start */
+static uint16_t next_desc;		/* next free descriptor */
+static uint16_t used_seen;		/* used entries already checked */
 static uint16_t chain_head, chain_last; /* the request being built */
 static bool chain_open;
 
@@ -165,9 +165,9 @@ static void config_and_features(void **state)
 {
 	assert_int_equal(bar_r(60, 4), SECTORS); /* capacity, low half */
 	assert_int_equal(bar_r(64, 4), 0);
-	assert_int_equal(bar_r(72, 4), 254);	  /* seg_max */
-	assert_int_equal(bar_r(80, 4), 512);	  /* blk_size */
-	assert_int_equal(bar_r(94, 2), 1);	  /* num_queues */
+	assert_int_equal(bar_r(72, 4), 254); /* seg_max */
+	assert_int_equal(bar_r(80, 4), 512); /* blk_size */
+	assert_int_equal(bar_r(94, 2), 1);   /* num_queues */
 	assert_int_equal(bar_r(18, 2), 1);
 	bar_w(0, 4, 0);
 	assert_int_equal(bar_r(4, 4), (1u << 2) | (1u << 6) | (1u << 9));
@@ -254,8 +254,9 @@ static void get_id(void **state)
 
 static void unsupported_types(void **state)
 {
-	static const uint32_t types[] = { 2, 3, 5, 7, 9, 11, 0x80000000u,
-					  0x80000001u, 0xFFFFFFFFu };
+	static const uint32_t types[] = {
+		2, 3, 5, 7, 9, 11, 0x80000000u, 0x80000001u, 0xFFFFFFFFu
+	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(types); i++) {
 		request(types[i], 0, 512);
@@ -273,9 +274,12 @@ static void read_beyond_capacity(void **state)
 		uint64_t sector;
 		uint32_t len;
 	} bad[] = {
-		{ SECTORS, 512 },	  { SECTORS - 1, 1024 },
-		{ SECTORS - 1, 513 },	  { SECTORS + 1, 512 },
-		{ 1ull << 55, 512 },	  { 0xFFFFFFFFFFFFFFFFull, 512 },
+		{ SECTORS, 512 },
+		{ SECTORS - 1, 1024 },
+		{ SECTORS - 1, 513 },
+		{ SECTORS + 1, 512 },
+		{ 1ull << 55, 512 },
+		{ 0xFFFFFFFFFFFFFFFFull, 512 },
 		{ 0x0080000000000000ull, 512 }, /* sector * 512 wraps to 0 */
 		{ 0, DISK_BYTES + 512 },
 	};
@@ -469,8 +473,8 @@ static void batch(void **state)
 		assert_int_equal(used_id(0, r), r * 3);
 		assert_int_equal(used_len(0, r), 513);
 		assert_int_equal(gget8(STATUS_GPA + r), S_OK);
-		assert_memory_equal(fg->mem + BUF + r * 512,
-				    original + r * 512, 512);
+		assert_memory_equal(fg->mem + BUF + r * 512, original + r * 512,
+				    512);
 	}
 	assert_int_equal(fake_irqs, 1);
 }

@@ -62,8 +62,8 @@ static uint32_t fake_config(struct virtio_dev *d, uint8_t *buf)
 	return 12;
 }
 
-static bool fake_config_write(struct virtio_dev *d, uint32_t off,
-			      unsigned size, uint32_t val)
+static bool fake_config_write(struct virtio_dev *d, uint32_t off, unsigned size,
+			      uint32_t val)
 {
 	cfg_writes++;
 	cfg_write_off = off;
@@ -349,8 +349,7 @@ static void queue_enable_good(void **state)
 
 /* Try to enable queue 0 of size n with the given rings on a fresh
  * device: true if it was enabled, false if the device broke instead. */
-static bool try_enable(uint32_t desc, uint32_t avail, uint32_t used,
-		       uint16_t n)
+static bool try_enable(uint32_t desc, uint32_t avail, uint32_t used, uint16_t n)
 {
 	bool ok;
 
@@ -414,13 +413,13 @@ static void natural_widths(void **state)
 		uint32_t off;
 		unsigned width;
 	} regs[] = {
-		{ DFSELECT, 4 }, { DF, 4 },	  { GFSELECT, 4 },
-		{ GF, 4 },	 { MSIX, 2 },	  { NUMQ, 2 },
-		{ STATUS, 1 },	 { CFGGEN, 1 },	  { QSELECT, 2 },
-		{ QSIZE, 2 },	 { QMSIX, 2 },	  { QENABLE, 2 },
-		{ QNOFF, 2 },	 { QDESC, 4 },	  { QDESC + 4, 4 },
-		{ QAVAIL, 4 },	 { QAVAIL + 4, 4 }, { QUSED, 4 },
-		{ QUSED + 4, 4 }, { NOTIFY, 2 },  { ISR, 1 },
+		{ DFSELECT, 4 },  { DF, 4 },	     { GFSELECT, 4 },
+		{ GF, 4 },	  { MSIX, 2 },	     { NUMQ, 2 },
+		{ STATUS, 1 },	  { CFGGEN, 1 },     { QSELECT, 2 },
+		{ QSIZE, 2 },	  { QMSIX, 2 },	     { QENABLE, 2 },
+		{ QNOFF, 2 },	  { QDESC, 4 },	     { QDESC + 4, 4 },
+		{ QAVAIL, 4 },	  { QAVAIL + 4, 4 }, { QUSED, 4 },
+		{ QUSED + 4, 4 }, { NOTIFY, 2 },     { ISR, 1 },
 	};
 	static const unsigned widths[] = { 1, 2, 4 };
 

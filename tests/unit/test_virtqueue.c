@@ -20,7 +20,7 @@
 
 #include "tests/unit/fake_guest.h"
 
-#define Q 1    /* the queue under test; queue 0 stays idle */
+#define Q 1 /* the queue under test; queue 0 stays idle */
 #define QSZ 8
 
 static struct vq_chain chain;
