@@ -1,6 +1,6 @@
 /*
  * emulate.c - [Ports 2] the instructions a guest kernel may run in ring 1
- * that fault there: in, out and cli (ABI section 8.10).
+ * that fault there: in, out and cli (ABI section 8.10), and hlt.
  *
  * They raise #GP(0) because IOPL is 0.  We read the instruction bytes at
  * the guest's EIP, and if they are one of the forms below, perform it and
@@ -57,6 +57,32 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 	return i;
 }
 
+/*
+ * A bare "hlt" in the guest kernel.  The Linux guest idles with the HALT
+ * hypercall, but "halt" (as opposed to "poweroff") ends in a loop of real
+ * hlt instructions with interrupts off.  ABI section 12 lets a hypervisor
+ * take that as "halted for good" instead of reflecting the #GP (which
+ * oopses the guest): nothing could ever wake it, so the guest stops, as
+ * if powered off.  With virtual interrupts on, hlt is just an idle like
+ * the HALT hypercall.
+ */
+static bool emulate_hlt(struct guest *g)
+{
+	uint32_t flags = 0;
+
+	if (!g->lguest_data || !lgd_read(g, LGD_IRQ_ENABLED, &flags))
+		return false;
+	g->regs.eip += 1;
+	if (!(flags & EFLAGS_IF)) {
+		guest_stop(g, STOP_POWEROFF,
+			   "halted (hlt with interrupts disabled)");
+		return true;
+	}
+	g->halted = true;
+	g->stats.halts++;
+	return true;
+}
+
 bool emulate_insn(struct guest *g)
 {
 	uint8_t bytes[7];
@@ -66,6 +92,8 @@ bool emulate_insn(struct guest *g)
 	uint16_t port;
 
 	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
+	if (avail && bytes[0] == 0xF4 && (r->cs & 3) == 1 && emulate_hlt(g))
+		return true;
 	len = decode_port_insn(bytes, avail, &pi);
 	if (!len)
 		return false;

@@ -100,6 +100,25 @@ static void gdt_call_gate(void)
 }
 
 /*
+ * A bare hlt in ring 1 with interrupts off: what Linux's "halt" ends in.
+ * The hypervisor takes it as the guest halting for good (ABI 12) and
+ * stops it; a reflected #GP would be "NOT refused".
+ */
+static void hlt_irqs_off(void)
+{
+	connect_with_idt();
+	printf("guest: test: hlt with interrupts off\n");
+	irq_disable();
+	fixup_vector = -1;
+	asm volatile("1: hlt\n\t"
+		     "2:\n\t" FIXUP("1b", "2b")
+		     :
+		     :
+		     : "memory");
+	not_refused();
+}
+
+/*
  * The fast system-call instructions.  "sysenter" enters ring 0 at the
  * SYSENTER_CS/EIP MSRs, and on AMD processors "syscall" works in 32-bit
  * mode too, entering ring 0 at the STAR MSR's address, whenever EFER.SCE
@@ -277,6 +296,7 @@ static const struct adversary adversaries[] = {
 	{ "gdt-call-gate", gdt_call_gate },
 	{ "gdt-dpl0", gdt_dpl0 },
 	{ "fast-syscalls", fast_syscalls },
+	{ "hlt-irqs-off", hlt_irqs_off },
 	{ "init-twice", init_twice },
 	{ "init-wild", done_in_early_boot },
 	{ "call-before-init", done_in_early_boot },
