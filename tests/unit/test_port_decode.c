@@ -31,6 +31,15 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
 	fail_msg("guest_port_out called");
 }
+bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v)
+{
+	fail_msg("guest_read32 called");
+	return false;
+}
+void guest_stop(struct guest *g, enum stop_reason why, const char *msg)
+{
+	fail_msg("guest_stop called");
+}
 
 struct row {
 	uint8_t bytes[3];
