@@ -114,5 +114,23 @@ if step other-guest-runs-on "$PROMPT" 300; then
 	step other-guest-halts 'hv: guest linux: power off: halted' 60
 fi
 qemu_wait 60
+
+# The same ISO on a UEFI machine with a 64-bit (AMD-flavoured) CPU model:
+# GRUB's EFI build, another CPUID for the guest to filter.
+if [ -r /usr/share/ovmf/OVMF.fd ]; then
+	qemu_start "$out/check-linux-uefi.log" qemu-system-x86_64 \
+		-bios /usr/share/ovmf/OVMF.fd -m "$machine_mem" -display none \
+		-monitor none -no-reboot -cdrom "$iso" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	step uefi-booted 'hv: booted by .* via UEFI' 120
+	if step uefi-boot-to-shell "$PROMPT" 300; then
+		# (a fresh machine: the disk is the image file again, zeros)
+		send 'echo uefi-pattern-42 | dd of=/dev/vda bs=512 count=1 conv=sync 2>/dev/null; sync; dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 15; echo'
+		step uefi-vda '^uefi-pattern-42' 30
+		send 'poweroff -f'
+		step uefi-poweroff 'hv: guest linux: power off' 60
+	fi
+	qemu_wait 60
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
