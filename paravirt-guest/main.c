@@ -62,7 +62,7 @@ static bool word_is(const char *w, const char *word)
  */
 void guest_connect(void)
 {
-	printf("guest: pvguest v1 running, command line '%s'\n", boot_cmdline);
+	printf("guest: pvguest v2 running, command line '%s'\n", boot_cmdline);
 	printf("guest: lguest_data at %p: reserve_mem 0x%x, tsc_khz %u\n",
 	       (void *)&lguest_data, lguest_data.reserve_mem,
 	       lguest_data.tsc_khz);
