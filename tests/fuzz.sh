@@ -5,7 +5,8 @@
 #
 # Targets are tests/fuzz/fuzz_*.c.  Each names the project sources it needs
 # in a comment line "FUZZ_SOURCES: hv/a.c ...", and may give seed inputs
-# as hex strings in a line "FUZZ_SEEDS: 8b00 668902 ...".  NAME is a
+# as hex strings in a line "FUZZ_SEEDS: 8b00 668902 ..." and its longest
+# input in a line "FUZZ_MAX_LEN: N" (default 32).  NAME is a
 # target's file name without "fuzz_" and ".c".
 #
 # FUZZ_SECONDS (default 60) is the run time of each target.  The corpus is
@@ -83,8 +84,10 @@ for src in tests/fuzz/fuzz_*.c; do
 	done
 
 	# The fresh corpus directory comes first: libFuzzer writes new
-	# inputs to it.  -max_len 32 covers the 15-byte limit with room.
-	"$bin" -max_total_time="$seconds" -max_len=32 -print_final_stats=1 \
+	# inputs to it.  A target may say how long its inputs get in a line
+	# "FUZZ_MAX_LEN: N"; 32 covers the decoder's 15-byte limit with room.
+	maxlen=$(sed -n 's/.*FUZZ_MAX_LEN: *\([0-9]*\).*/\1/p' "$src" | head -1)
+	"$bin" -max_total_time="$seconds" -max_len="${maxlen:-32}" -print_final_stats=1 \
 		-artifact_prefix="build/fuzz/$name." "$corpus" >"$bin.log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$bin.log")
