@@ -47,16 +47,13 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 		case PF_FIXED:
 		case PF_KILLED:
 			return;
-		case PF_REFLECT:
-			if (g->lguest_data)
-				lgd_write(g, LGD_CR2, cr2);
-			deliver_trap(g, T_PAGE_FAULT, true, r->err);
-			return;
 		case PF_MMIO:
 			if (mmio_emulate(g, mmio_gpa))
 				return;
 			/* No register there, or an instruction we do not
 			 * emulate: the guest's own fault (section 11.6). */
+			__attribute__((fallthrough));
+		case PF_REFLECT:
 			if (g->lguest_data)
 				lgd_write(g, LGD_CR2, cr2);
 			deliver_trap(g, T_PAGE_FAULT, true, r->err);

@@ -66,6 +66,13 @@ static void free_table(uint32_t *p)
 	pages_in_use--;
 }
 
+/* The machine address of the frame a guest entry names (already checked
+ * to be inside the guest's RAM). */
+static uint32_t machine_frame(const struct guest *g, uint32_t entry)
+{
+	return (uint32_t)(uintptr_t)g->mem + (entry & PTE_FRAME);
+}
+
 static uint32_t *table_of(uint32_t pde)
 {
 	return (uint32_t *)(uintptr_t)(pde & PTE_FRAME);
@@ -278,9 +285,7 @@ static enum pf_result fix_fault(struct guest *g, uint32_t va, uint32_t err,
 		guest_kill(g, "out of memory for shadow page tables");
 		return PF_KILLED;
 	}
-	*slot = shadow_pte_for(w.pde, w.pte,
-			       (uint32_t)(uintptr_t)g->mem +
-				       (w.pte & PTE_FRAME));
+	*slot = shadow_pte_for(w.pde, w.pte, machine_frame(g, w.pte));
 	return PF_FIXED;
 }
 
@@ -400,9 +405,7 @@ static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
 		    !(pde & PTE_P) ||
 		    !guest_pde_ok(pde, g->mem_size >> PAGE_SHIFT))
 			return;
-		*slot = shadow_pte_for(pde, pte,
-				       (uint32_t)(uintptr_t)g->mem +
-					       (pte & PTE_FRAME));
+		*slot = shadow_pte_for(pde, pte, machine_frame(g, pte));
 		return;
 	case PTE_IN_DEVICE_WINDOW:
 		return; /* stays unmapped: accesses trap to the emulator */
