@@ -42,17 +42,21 @@ HV_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
 	-fno-asynchronous-unwind-tables -mgeneral-regs-only -mno-red-zone \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP
+	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP -I.
 ifeq ($(SELFTEST),1)
 HV_CFLAGS += -DHV_SELFTEST
 endif
 HV_LDFLAGS := -m elf_i386 -T linker.ld -z noexecstack --no-warn-rwx-segments \
 	--fatal-warnings
-HV_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP
+HV_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP -I.
 # libgcc supplies the 64-bit division helpers (__udivdi3 and friends).
 LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 
-HV_SRCS := $(wildcard boot/*.S boot/*.c hv/*.c drivers/*.c switcher/*.S switcher/*.c)
+# Every .c and .S under the hypervisor's folders; headers are included by
+# their path from the top of the tree (-I.), so an #include says where
+# the file lives.
+HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
+	switcher/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
@@ -127,7 +131,7 @@ fuzz: check-deps
 # ---- Dependencies: Debian packages for building, the ISO and the tests.
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
-	mtools ovmf libcmocka-dev gdb
+	mtools ovmf libcmocka-dev gdb python3
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)

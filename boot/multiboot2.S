@@ -10,7 +10,7 @@
  * alike: GRUB's EFI build exits boot services and drops to 32-bit mode for
  * us, so there is one entry path.
  */
-#include "../boot/multiboot2.h"
+#include "hv/include/multiboot2.h"
 
 	.section .multiboot2, "a"
 	.align 8

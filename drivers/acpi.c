@@ -7,11 +7,11 @@
  * Every table is checked (signature, length, checksum) before use; a
  * machine without usable ACPI just cannot power off and halts.
  */
-#include "acpi.h"
-#include "../hv/layout.h"
-#include "../hv/lib.h"
-#include "../hv/printk.h"
-#include "../hv/x86.h"
+#include "drivers/acpi.h"
+#include "hv/include/layout.h"
+#include "hv/include/x86.h"
+#include "hv/lib/lib.h"
+#include "hv/lib/printk.h"
 
 struct sdt_header {
 	char signature[4];

@@ -9,8 +9,8 @@
  *
  * where SLP_TYPa is BytePrefix and a byte, ZeroOp or OneOp.
  */
-#include "acpi.h"
-#include "../hv/lib.h"
+#include "drivers/acpi.h"
+#include "hv/lib/lib.h"
 
 int acpi_find_s5(const uint8_t *aml, size_t len)
 {

@@ -3,8 +3,8 @@
  * on top of the CPU's exceptions; we move them to vector_base..+15 and
  * mask every line until a driver asks for it.
  */
-#include "pic.h"
-#include "../hv/x86.h"
+#include "drivers/pic.h"
+#include "hv/include/x86.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21

@@ -4,8 +4,8 @@
  * 0x61 and readable there, measures the TSC at boot: it needs no
  * interrupts, so it works before anything else is set up.
  */
-#include "pit.h"
-#include "../hv/x86.h"
+#include "drivers/pit.h"
+#include "hv/include/x86.h"
 
 #define PIT_CH0 0x40
 #define PIT_CH2 0x42

@@ -2,8 +2,8 @@
  * ramdisk.c - a block device in memory (see blkdev.h).  The disk image
  * GRUB loaded as a module is the disk itself; nothing is copied.
  */
-#include "blkdev.h"
-#include "../hv/lib.h"
+#include "drivers/blkdev.h"
+#include "hv/lib/lib.h"
 
 static int ram_read(struct blkdev *b, uint64_t off, void *buf, uint32_t len)
 {

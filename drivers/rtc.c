@@ -4,8 +4,8 @@
  * and 12-hour formats are converted.  The RTC is assumed to run in UTC, as
  * it does under QEMU by default.
  */
-#include "rtc.h"
-#include "../hv/x86.h"
+#include "drivers/rtc.h"
+#include "hv/include/x86.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71

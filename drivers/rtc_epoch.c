@@ -2,7 +2,7 @@
  * rtc_epoch.c - civil date to seconds since 1970, apart from rtc.c so that
  * the host unit tests can build it without the port I/O the clock needs.
  */
-#include "rtc.h"
+#include "drivers/rtc.h"
 
 uint32_t rtc_to_epoch(unsigned year, unsigned mon, unsigned day, unsigned hour,
 		      unsigned min, unsigned sec)

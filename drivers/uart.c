@@ -8,10 +8,10 @@
  * the ring ever fills, further bytes are counted as dropped rather than
  * silently lost.
  */
-#include "console.h"
-#include "uart.h"
-#include "../hv/printk.h"
-#include "../hv/x86.h"
+#include "drivers/uart.h"
+#include "hv/include/x86.h"
+#include "hv/lib/console.h"
+#include "hv/lib/printk.h"
 
 /* 16550 register offsets from the base port. */
 #define UART_DATA 0 /* RBR on read, THR on write; DLL when DLAB=1 */
@@ -29,16 +29,16 @@
 #define MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the IRQ line on PCs */
 #define FCR_ENABLE_CLEAR 0x07
 
-#define UART_CLOCK 115200
-
-static uint16_t base = 0x3F8;
+static uint16_t base = UART_COM1_PORT;
 static bool present;
 static struct uart_rx_ring rx;
 static void (*input_hook)(void);
 
+static void uart_console_putc(char c);
+
 void uart_init(uint16_t port, uint32_t baud)
 {
-	uint32_t divisor = baud ? UART_CLOCK / baud : 1;
+	uint32_t divisor = baud ? UART_MAX_BAUD / baud : 1;
 
 	if (divisor == 0)
 		divisor = 1;
@@ -52,6 +52,7 @@ void uart_init(uint16_t port, uint32_t baud)
 	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
 	/* A port that reads back all ones has nothing behind it. */
 	present = inb(base + UART_LSR) != 0xFF;
+	console_register(CONSOLE_SERIAL, uart_console_putc);
 }
 
 void uart_putc(char c)
@@ -64,6 +65,14 @@ void uart_putc(char c)
 	}
 	if (present)
 		outb(base + UART_DATA, (uint8_t)c);
+}
+
+/* As a console: terminals want CR LF at the end of a line. */
+static void uart_console_putc(char c)
+{
+	if (c == '\n')
+		uart_putc('\r');
+	uart_putc(c);
 }
 
 uint16_t uart_port(void)

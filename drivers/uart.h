@@ -10,6 +10,12 @@
 
 #define UART_RX_RING 1024 /* a power of two */
 
+/* The PC's first serial port, the console until "com1=" says otherwise. */
+#define UART_COM1_PORT 0x3F8
+/* The 16550's clock over 16: the fastest rate, which every other divides. */
+#define UART_MAX_BAUD 115200
+#define UART_DEFAULT_BAUD UART_MAX_BAUD
+
 struct uart_rx_ring {
 	uint8_t buf[UART_RX_RING];
 	uint32_t head, tail; /* free-running; head - tail = bytes held */
@@ -37,6 +43,14 @@ static inline int uart_rx_pop(struct uart_rx_ring *r)
 	return r->buf[r->tail++ % UART_RX_RING];
 }
 
+/* uart.c: a 16550-compatible UART; uart_init also makes it the serial
+ * console (hv/lib/console.h). */
+void uart_init(uint16_t port, uint32_t baud);
+void uart_putc(char c); /* one raw byte */
+int uart_getc(void);	/* -1 when nothing is waiting */
+void uart_enable_rx_irq(void);
+uint16_t uart_port(void);
+int uart_irq(void);
 void uart_handle_irq(void);
 /* Called from the receive interrupt whenever bytes are waiting. */
 void uart_set_input_hook(void (*fn)(void));

@@ -4,14 +4,17 @@
  * where, from the Multiboot2 framebuffer tag (type "EGA text"); UEFI
  * machines report a pixel framebuffer instead and get serial only.
  */
-#include "console.h"
-#include "../hv/lib.h"
-#include "../hv/x86.h"
+#include "drivers/vga.h"
+#include "hv/include/x86.h"
+#include "hv/lib/console.h"
+#include "hv/lib/lib.h"
 
 #define ATTR_LIGHT_GREY 0x07
 
 static volatile uint16_t *screen;
 static uint32_t cols, rows, col, row;
+
+static void vga_putc(char c);
 
 void vga_init(uint32_t phys, uint32_t width, uint32_t height)
 {
@@ -24,11 +27,7 @@ void vga_init(uint32_t phys, uint32_t width, uint32_t height)
 	for (uint32_t i = 0; i < cols * rows; i++)
 		screen[i] = (ATTR_LIGHT_GREY << 8) | ' ';
 	col = row = 0;
-}
-
-int vga_present(void)
-{
-	return screen != NULL;
+	console_register(CONSOLE_VGA, vga_putc);
 }
 
 static void scroll(void)
@@ -40,7 +39,7 @@ static void scroll(void)
 	row = rows - 1;
 }
 
-void vga_putc(char c)
+static void vga_putc(char c)
 {
 	if (!screen)
 		return;

@@ -8,22 +8,24 @@
  * Switcher), the interrupt controller and the timer, print the banner, and
  * then run the guests the modules describe.
  */
-#include "bootinfo.h"
-#include "cpu.h"
-#include "hv.h"
-#include "irq.h"
-#include "options.h"
-#include "paging.h"
-#include "pmem_hv.h"
-#include "power.h"
-#include "printk.h"
-#include "time.h"
-#include "version.h"
-#include "x86.h"
-#include "../boot/multiboot2.h"
-#include "../drivers/console.h"
-#include "../drivers/uart.h"
-#include "../switcher/switcher.h"
+#include "drivers/uart.h"
+#include "drivers/vga.h"
+#include "hv/core/sched.h"
+#include "hv/hv.h"
+#include "hv/include/multiboot2.h"
+#include "hv/include/x86.h"
+#include "hv/lib/console.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/cpu.h"
+#include "hv/machine/irq.h"
+#include "hv/machine/power.h"
+#include "hv/machine/time.h"
+#include "hv/mm/paging.h"
+#include "hv/mm/pmem_hv.h"
+#include "hv/setup/bootinfo.h"
+#include "hv/setup/options.h"
+#include "hv/version.h"
+#include "switcher/switcher.h"
 
 void hv_main(uint32_t magic, uint32_t mbi_addr);
 
@@ -67,7 +69,8 @@ static void apply_options(void)
 		printk("hv: command line longer than %d bytes, truncated\n",
 		       BOOT_CMDLINE_MAX - 1);
 	hv_loglevel = hv_options.loglevel;
-	if (hv_options.com_port != 0x3F8 || hv_options.com_baud != 115200)
+	if (hv_options.com_port != UART_COM1_PORT ||
+	    hv_options.com_baud != UART_DEFAULT_BAUD)
 		uart_init(hv_options.com_port, hv_options.com_baud);
 }
 
@@ -156,7 +159,9 @@ static void print_banner(void)
 	}
 	printk("hv: consoles: %s%s%s\n",
 	       console_enabled() & CONSOLE_SERIAL ? "serial " : "",
-	       (console_enabled() & CONSOLE_VGA) && vga_present() ? "vga " : "",
+	       (console_enabled() & CONSOLE_VGA) && console_present(CONSOLE_VGA)
+		       ? "vga "
+		       : "",
 	       boot_info.has_fb && boot_info.fb_type != MB2_FB_TYPE_EGA_TEXT
 		       ? "(pixel framebuffer present, not used)"
 		       : "");
@@ -164,7 +169,7 @@ static void print_banner(void)
 
 void hv_main(uint32_t magic, uint32_t mbi_addr)
 {
-	uart_init(0x3F8, 115200);
+	uart_init(UART_COM1_PORT, UART_DEFAULT_BAUD);
 	read_boot_info(magic, mbi_addr);
 	apply_options();
 
@@ -172,6 +177,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	cpu_init_control_regs();
 	hv_pmem_init(&boot_info, mbi_addr);
 	paging_init();
+	paging_map_switcher(switcher_build_page_tables());
 	switcher_init();
 	irq_init();
 	time_init();

@@ -4,10 +4,10 @@
  * (HV_SELFTEST, set by "make ... SELFTEST=1"); a normal build refuses the
  * option, so a production image can never be told to crash itself.
  */
-#include "hv.h"
-#include "power.h"
-#include "printk.h"
-#include "x86.h"
+#include "hv/hv.h"
+#include "hv/include/x86.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/power.h"
 
 #ifdef HV_SELFTEST
 static volatile uint32_t zero;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # gensyms.sh ELF OUT.S - write the backtrace symbol table for hv.elf as
-# assembly (see hv/symbols.c).  With ELF "-", write an empty table: the
+# assembly (see hv/lib/symbols.c).  With ELF "-", write an empty table: the
 # first link needs the section to exist before there are symbols to list.
 set -eu
 elf=$1 out=$2

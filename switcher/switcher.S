@@ -7,15 +7,15 @@
  *
  * Two paths:
  *   - every interrupt and exception, from any ring, enters through a stub
- *     below, which builds a struct trapframe (hv/trapframe.h);
+ *     below, which builds a struct trapframe (hv/include/trapframe.h);
  *   - switcher_enter() loads a guest's registers and address space and
  *     "irets" into it, and is "returned from" when the guest next traps.
  *
  * Interrupts are off throughout: interrupt gates clear IF on entry, and
  * the hypervisor keeps IF clear whenever it runs (except in idle).
  */
-#include "switcher.h"
-#include "../hv/trapframe.h"
+#include "switcher/switcher.h"
+#include "hv/include/trapframe.h"
 
 	.section .switcher.text, "ax"
 	.code32
@@ -83,7 +83,7 @@ common_entry:
 	je 2f
 	movl %eax, %cr3
 2:	pushl %esp		/* the struct trapframe * argument */
-	call hv_trap		/* hv/trap.c, identity-mapped */
+	call hv_trap		/* hv/machine/trap.c, identity-mapped */
 	addl $4, %esp
 	movl %cr3, %eax
 	cmpl %eax, %ebx

@@ -7,10 +7,9 @@
  * and 16 (its code, data and TSS); the guest's slots are filled in when a
  * guest is switched in (issue: the Switcher and ring-1 guests).
  */
-#include "switcher.h"
-#include "../hv/lib.h"
-#include "../hv/paging.h"
-#include "../hv/printk.h"
+#include "switcher/switcher.h"
+#include "hv/lib/lib.h"
+#include "hv/lib/printk.h"
 
 struct switcher_desc switcher_desc __attribute__((section(".switcher.desc")));
 
@@ -45,7 +44,13 @@ void idt_set_gate(unsigned vec, uint32_t handler, uint16_t sel, unsigned dpl,
 				    (dpl << DESC_HI_DPL_SHIFT) | (type << 8);
 }
 
-static void build_page_tables(void)
+/*
+ * The Switcher's page table for each world.  Returns the hypervisor's
+ * table; the caller (hv_main) hangs it in the host page directory before
+ * switcher_init() loads descriptors that live at SWITCHER_BASE.  The
+ * Switcher itself knows nothing of the host's paging code.
+ */
+uint32_t switcher_build_page_tables(void)
 {
 	uint32_t desc_va = (uint32_t)(uintptr_t)&switcher_desc;
 	uint32_t stack_va = (uint32_t)(uintptr_t)switcher_stack;
@@ -66,7 +71,7 @@ static void build_page_tables(void)
 		host_switcher_pt[PTX(va)] = host;
 		guest_switcher_pt[PTX(va)] = guest;
 	}
-	paging_map_switcher((uint32_t)(uintptr_t)host_switcher_pt);
+	return (uint32_t)(uintptr_t)host_switcher_pt;
 }
 
 uint32_t switcher_guest_pde(void)
@@ -123,7 +128,6 @@ static void build_idt(void)
 
 void switcher_init(void)
 {
-	build_page_tables();
 	build_gdt_tss();
 	build_idt();
 	switcher_desc.host_cr3 = read_cr3();

@@ -16,7 +16,7 @@
 #ifndef SWITCHER_SWITCHER_H
 #define SWITCHER_SWITCHER_H
 
-#include "../hv/layout.h"
+#include "hv/include/layout.h"
 
 /* Offsets inside the descriptor page; switcher.S uses the same numbers. */
 #define SWDESC_GDT 0x000
@@ -25,8 +25,8 @@
 #define SWDESC_IDT 0x800
 
 #ifndef __ASSEMBLER__
-#include "../hv/x86.h"
-#include "../hv/trapframe.h"
+#include "hv/include/trapframe.h"
+#include "hv/include/x86.h"
 
 struct switcher_desc {
 	struct desc gdt[GDT_ENTRIES];
@@ -72,6 +72,9 @@ static inline struct trapframe *switcher_guest_frame(void)
 }
 
 /* switcher.c */
+/* Build both worlds' Switcher page tables; returns the hypervisor's, for
+ * the host page directory (hv/mm/paging.c). */
+uint32_t switcher_build_page_tables(void);
 void switcher_init(void);
 /* The page table that maps the Switcher into a guest's address space
  * (read-only code and descriptors, writable stack), as a PDE value. */

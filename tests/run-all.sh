@@ -3,11 +3,16 @@
 # QEMU integration tests.  Ends with the line "N passed, N failed" and a
 # non-zero exit status if anything failed.
 #
+# Tree checks are tests/checks/*.py: rules about the source tree itself
+# (the include order of the rooms, docs that name only what exists); each
+# prints its findings and exits non-zero on any.
+#
 # Unit tests are tests/unit/test_*.c.  Each names the project sources it
 # tests in a comment line "UNIT_SOURCES: hv/a.c hv/b.c"; it is compiled
 # for the host with -DHV_HOST_TEST and the sanitizers.  QEMU tests are
-# tests/qemu/*.test (see tests/qemu/run-test.sh).  NAME is a unit test's
-# file name without "test_" and ".c", or a QEMU test's without ".test".
+# tests/qemu/*.test (see tests/qemu/run-test.sh).  NAME is a check's file
+# name without ".py", a unit test's without "test_" and ".c", or a QEMU
+# test's without ".test".
 set -u
 cd "$(dirname "$0")/.."
 only=""
@@ -17,6 +22,21 @@ mkdir -p build/unit build/tests
 
 CFLAGS_UNIT="-std=gnu11 -g -O1 -DHV_HOST_TEST -I. -Wall -Wextra -Werror \
  -Wno-unused-parameter -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+for chk in tests/checks/*.py; do
+	[ -e "$chk" ] || continue
+	name=$(basename "$chk" .py)
+	[ -n "$only" ] && [ "$only" != "$name" ] && continue
+	ran=$((ran + 1))
+	if out=$(python3 "$chk" 2>&1); then
+		echo "PASS check/$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL check/$name"
+		sed 's/^/     /' <<<"$out" | head -30
+		fail=$((fail + 1))
+	fi
+done
 
 for src in tests/unit/test_*.c; do
 	[ -e "$src" ] || continue

@@ -8,7 +8,7 @@
  * fault handler can act on without further checks.  Built and run by
  * tests/fuzz.sh.
  *
- * FUZZ_SOURCES: hv/decode.c
+ * FUZZ_SOURCES: hv/dev/decode.c
  * FUZZ_SEEDS: 8b00 668b00 8a00 8902 668902 8802 8b442408 8b04fd00100000
  * FUZZ_SEEDS: 8b8424000100 66c7003412 c60001 a178563412 0fb602 0fbf1458
  * FUZZ_SEEDS: 64660fbe74dc40 8b0c24 8b0425785634
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/decode.h"
+#include "hv/dev/decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
  * RAM: the RAM is a heap block of its exact size, so ASan sees any stray
  * byte.  Built and run by tests/fuzz.sh.
  *
- * FUZZ_SOURCES: hv/virtqueue.c hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
+ * FUZZ_SOURCES: hv/virtio/virtqueue.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  * FUZZ_MAX_LEN: 600
  * FUZZ_SEEDS: 03
  */
@@ -18,10 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/guest.h"
-#include "hv/printk.h"
-#include "hv/shadow.h"
-#include "hv/virtio.h"
+#include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
+#include "hv/virtio/virtio.h"
 
 #define RAM 0x1000u
 #define DESC 0x0u
@@ -49,14 +48,6 @@ void guest_kill(struct guest *g, const char *fmt, ...)
 {
 	(void)g;
 	(void)fmt;
-}
-bool gva_to_gpa(struct guest *g, uint32_t gva, bool write, uint32_t *gpa)
-{
-	(void)g;
-	(void)gva;
-	(void)write;
-	(void)gpa;
-	abort(); /* the walker works on guest-physical addresses only */
 }
 
 static uint64_t no_features(struct virtio_dev *d)
@@ -94,7 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct guest g;
 	static struct vq_chain c;
-	struct virtio_dev *d = &g.devs[0];
+	static struct virtio_dev dev;
+	struct virtio_dev *d = &dev;
 	uint8_t *ram = malloc(RAM), scratch[512];
 	uint16_t qsize;
 
@@ -105,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(ram, 0, RAM);
 	memcpy(ram, data + 1, size - 1 < RAM ? size - 1 : RAM);
 	memset(&g, 0, sizeof(g));
+	memset(&dev, 0, sizeof(dev));
 	g.mem = ram;
 	g.mem_size = RAM;
 	d->g = &g;

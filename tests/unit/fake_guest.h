@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/guest.h"
-#include "hv/printk.h"
-#include "hv/shadow.h"
-#include "hv/virtio.h"
+#include "hv/dev/devices.h"
+#include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
+#include "hv/virtio/virtio.h"
 
 #define FAKE_RAM MiB(1)
 
@@ -84,14 +84,6 @@ void guest_kill(struct guest *g, const char *fmt, ...)
 	g->state = GUEST_STOPPED;
 }
 
-/* Nothing under test reaches guest-virtual memory: fail loudly if it
- * ever does, rather than pretend to translate. */
-bool gva_to_gpa(struct guest *g, uint32_t gva, bool write, uint32_t *gpa)
-{
-	fail_msg("gva_to_gpa(%#x) called", gva);
-	return false;
-}
-
 static char fake_console[4096];
 static size_t fake_console_len;
 
@@ -125,15 +117,17 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 	assert_non_null(fg->mem);
 	memset(fg->mem, 0xEE, FAKE_RAM);
 	snprintf(fg->name, sizeof(fg->name), "t0");
-	fd = &fg->devs[0];
+	fg->dev = calloc(1, sizeof(*fg->dev));
+	assert_non_null(fg->dev);
+	fd = &fg->dev->virtio[0];
 	fd->g = fg;
 	fd->ops = ops;
 	fd->backend = backend;
 	fd->slot = 1;
 	fd->irq = 5;
 	fd->bar0 = FAKE_RAM + MiB(1);
-	fg->pci.dev[1] = fd;
-	fg->ndevs = 1;
+	fg->dev->pci.dev[1] = fd;
+	fg->dev->n = 1;
 	virtio_reset(fd);
 	fake_log_len = 0;
 	fake_log[0] = '\0';
@@ -144,6 +138,7 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 static inline void fake_guest_free(void)
 {
 	free(fg->mem);
+	free(fg->dev);
 	free(fg);
 	fg = NULL;
 	fd = NULL;

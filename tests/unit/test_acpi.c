@@ -8,7 +8,7 @@
  * case is copied to a heap buffer of its exact length, so a read past the
  * end is an AddressSanitizer failure.
  *
- * UNIT_SOURCES: drivers/acpi_s5.c hv/string.c
+ * UNIT_SOURCES: drivers/acpi_s5.c hv/lib/string.c
  */
 #include <stdarg.h>
 #include <stddef.h>

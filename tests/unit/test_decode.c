@@ -2,7 +2,7 @@
  * test_decode.c - the MMIO instruction decoder against a table of
  * encodings, plus its refusals, truncation and register-file helpers.
  *
- * UNIT_SOURCES: hv/decode.c hv/string.c
+ * UNIT_SOURCES: hv/dev/decode.c hv/lib/string.c
  *
  * Every byte sequence in the table was checked by assembling the
  * instruction in the comment with `as --32` and reading it back with
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "hv/decode.h"
+#include "hv/dev/decode.h"
 
 /* One expected decode.  The instruction's length is the number of bytes
  * given, since each row holds exactly one instruction. */

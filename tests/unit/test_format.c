@@ -6,7 +6,7 @@
  * Most cases are checked twice: against a literal, and against the host C
  * library's snprintf, which is the behaviour format.c promises to copy.
  *
- * UNIT_SOURCES: hv/format.c hv/string.c
+ * UNIT_SOURCES: hv/lib/format.c hv/lib/string.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/lib.h"
+#include "hv/lib/lib.h"
 
 /* Some cases are deliberately what GCC warns about: conflicting flags, an
  * unknown conversion, a lone '%' at the end. */

@@ -9,7 +9,7 @@
 /*
  * The runner takes the rest of the next line as the sources to link, so
  * it must not end with the comment's closing mark.
- * UNIT_SOURCES: hv/loader.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/setup/loader.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 #include <cmocka.h>
 #include <elf.h>
 
-#include "hv/loader.h"
+#include "hv/setup/loader.h"
 
 #define RAM_BZ MiB(32)
 #define RAM_ELF MiB(4)

@@ -4,7 +4,7 @@
  * The boot_info here is built by hand (only the module strings matter), so
  * each test reads like the grub.cfg it stands for.
  *
- * UNIT_SOURCES: hv/modconfig.c hv/parse.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/setup/modconfig.c hv/lib/parse.c hv/lib/string.c hv/lib/format.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/bootinfo.h"
-#include "hv/options.h"
+#include "hv/setup/bootinfo.h"
+#include "hv/setup/options.h"
 
 #define MAX_MSGS 32
 static char msgs[MAX_MSGS][300];

@@ -6,7 +6,7 @@
  * readable, so AddressSanitizer catches any read past it: "the parser
  * never reads outside the block" is checked, not hoped for.
  *
- * UNIT_SOURCES: hv/multiboot.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/setup/multiboot.c hv/lib/string.c hv/lib/format.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/bootinfo.h"
-#include "boot/multiboot2.h"
+#include "hv/include/multiboot2.h"
+#include "hv/setup/bootinfo.h"
 
 /* ---- A small builder for information blocks. ---- */
 

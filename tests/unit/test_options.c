@@ -5,7 +5,7 @@
  * callback, the option it tried to set keeps its default, and the good
  * words around it still take effect.
  *
- * UNIT_SOURCES: hv/options.c hv/parse.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/setup/options.c hv/lib/parse.c hv/lib/string.c hv/lib/format.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/options.h"
-#include "hv/printk.h"
-#include "drivers/console.h"
+#include "hv/lib/console.h"
+#include "hv/lib/printk.h"
+#include "hv/setup/options.h"
 
 /* What the parser reported, captured for assertions. */
 #define MAX_MSGS 16

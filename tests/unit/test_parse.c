@@ -3,7 +3,7 @@
  * option and module string.  They must be strict: a typo has to be an
  * error, never a quietly different number.
  *
- * UNIT_SOURCES: hv/parse.c hv/string.c
+ * UNIT_SOURCES: hv/lib/parse.c hv/lib/string.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/lib.h"
+#include "hv/lib/lib.h"
 
 /* The parsers take (pointer, length): call them on a whole C string. */
 static bool u32(const char *s, uint32_t *v)

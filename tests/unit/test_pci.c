@@ -9,7 +9,7 @@
  * as the guest's accessors do; the latch is never poked directly.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/pci.c hv/ports.c hv/pit_emul.c hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/dev/pci.c hv/dev/ports.c hv/guest/debugcon.c hv/dev/pit_emul.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
+#include "hv/dev/ports.h"
 #include "tests/unit/fake_guest.h"
-#include "hv/ports.h"
 
 #define ADDR 0xCF8
 #define DATA 0xCFC

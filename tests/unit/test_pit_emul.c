@@ -1,8 +1,8 @@
 /*
- * test_pit_emul.c - the guest's 8254 channel 2 (hv/pit_emul.c): the
+ * test_pit_emul.c - the guest's 8254 channel 2 (hv/dev/pit_emul.c): the
  * sequences Linux's TSC calibration uses, driven with a fake clock.
  *
- * UNIT_SOURCES: hv/pit_emul.c hv/string.c
+ * UNIT_SOURCES: hv/dev/pit_emul.c hv/lib/string.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "hv/pit_emul.h"
+#include "hv/dev/pit_emul.h"
 
 #define NS_PER_TICK(n) ((uint64_t)(n)*1000000000ull / 1193182u)
 

@@ -6,7 +6,7 @@
  * checked against a recount of the bitmap: a counter that drifts from the
  * bits is how allocator bugs usually begin.
  *
- * UNIT_SOURCES: hv/pmem.c hv/string.c
+ * UNIT_SOURCES: hv/mm/pmem.c hv/lib/string.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/pmem.h"
+#include "hv/mm/pmem.h"
 
 #define MB (1ull << 20)
 #define GB (1ull << 30)

@@ -1,9 +1,9 @@
 /*
- * test_port_decode.c - decode_port_insn() (hv/emulate.c) against the table
+ * test_port_decode.c - decode_port_insn() (hv/dev/emulate.c) against the table
  * of ABI section 8.10: cli, and in/out with an immediate port or DX, 8, 16
  * or 32 bits wide.
  *
- * UNIT_SOURCES: hv/emulate.c hv/string.c
+ * UNIT_SOURCES: hv/dev/emulate.c hv/lib/string.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "hv/guest.h"
-#include "hv/ports.h"
+#include "hv/dev/ports.h"
+#include "hv/guest/guest.h"
 
 /* emulate.c's other half needs these; the decoder never calls them. */
 unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,

@@ -9,7 +9,7 @@
  * test walks all of them, because a mistake usually hides in the one
  * combination nobody wrote down.
  *
- * UNIT_SOURCES: hv/ptwalk.c
+ * UNIT_SOURCES: hv/mm/ptwalk.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "hv/ptwalk.h"
+#include "hv/mm/ptwalk.h"
 
 #define F_P 0x001u
 #define F_RW 0x002u

@@ -10,7 +10,7 @@
  * untouched.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/virtio_blk.c hv/virtqueue.c hv/virtio_pci.c hv/guestmem.c drivers/ramdisk.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/virtio/virtio_blk.c hv/virtio/virtqueue.c hv/virtio/virtio_pci.c hv/guest/guestmem.c drivers/ramdisk.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/fake_guest.h"
 #include "drivers/blkdev.h"
+#include "tests/unit/fake_guest.h"
 
 extern const struct virtio_ops virtio_blk_ops;
 

@@ -9,7 +9,7 @@
  * by offset, as the guest's driver reaches them.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>

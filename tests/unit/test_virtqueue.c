@@ -9,7 +9,7 @@
  * device NEEDS_RESET and stop it, never crash or hang the hypervisor.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/virtqueue.c hv/virtio_pci.c hv/guestmem.c hv/string.c hv/format.c
+ * UNIT_SOURCES: hv/virtio/virtqueue.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,0 +1,104 @@
+/*
+ * exits.c - [Guest 3] running a guest: one trip in through the Switcher,
+ * and whatever brought it back out.
+ *
+ * An exit is a hypercall, a trap to reflect, a port or a device register
+ * to emulate, a page to map, the lazy FPU switch, or a hardware interrupt
+ * that was ours all along.  Each is handled here and the guest goes back
+ * in; the scheduler (sched.c) decides when it stops going back.
+ */
+#include "hv/dev/devices.h"
+#include "hv/guest/guest.h"
+#include "hv/include/layout.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/irq.h"
+#include "hv/machine/power.h"
+#include "hv/mm/shadow.h"
+#include "switcher/switcher.h"
+
+static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
+{
+	struct trapframe *r = &g->regs;
+	uint32_t vec = r->trapno, mmio_gpa = 0;
+
+	g->stats.exits++;
+	if (status == TRAP_BAD_GUEST_STATE) {
+		guest_kill(g,
+			   "cannot resume it: reloading its segment "
+			   "registers or its return frame faulted "
+			   "(vector %u)",
+			   switcher_bad_vector);
+		return;
+	}
+	if (vec >= IRQ_BASE && vec < IRQ_BASE + NR_HW_IRQS) {
+		irq_dispatch(vec - IRQ_BASE);
+		return;
+	}
+	switch (vec) {
+	case HCALL_VECTOR:
+		do_hypercall(g);
+		return;
+	case T_GP:
+		if (r->err == 0 && (r->cs & 3) == 1 && emulate_insn(g))
+			return;
+		deliver_trap(g, T_GP, true, r->err);
+		return;
+	case T_PAGE_FAULT:
+		switch (shadow_page_fault(g, cr2, r->err, &mmio_gpa)) {
+		case PF_FIXED:
+		case PF_KILLED:
+			return;
+		case PF_MMIO:
+			if (mmio_emulate(g, mmio_gpa))
+				return;
+			/* No register there, or an instruction we do not
+			 * emulate: the guest's own fault (section 11.6). */
+			__attribute__((fallthrough));
+		case PF_REFLECT:
+			if (g->lguest_data)
+				lgd_write(g, LGD_CR2, cr2);
+			deliver_trap(g, T_PAGE_FAULT, true, r->err);
+			return;
+		}
+		return;
+	case T_NO_DEVICE:
+		fpu_handle_nm(g);
+		return;
+	case T_NMI:
+		/* Not the guest's, and nothing here arms NMIs: report it, as
+		 * hv_trap() does when one arrives in the hypervisor. */
+		pr_warn("hv: NMI while guest %s ran (eip %#x)\n", g->name,
+			r->eip);
+		return;
+	case T_DOUBLE_FAULT:
+		guest_kill(g, "double fault");
+		return;
+	case T_MACHINE_CHECK:
+		panic("machine check while guest %s ran", g->name);
+	}
+	if (vec < NR_EXCEPTIONS || vec == LGUEST_SYSCALL_VEC)
+		deliver_trap(g, vec, vector_has_error_code(vec), r->err);
+	else
+		guest_kill(g, "unexpected vector %u", vec);
+}
+
+/* One trip into the guest and back. */
+void guest_enter_once(struct guest *g)
+{
+	struct trapframe *f = switcher_guest_frame();
+	uint32_t status, cr2;
+
+	guest_gdt_install(g);
+	guest_idt_install(g);
+	fpu_prepare_entry(g);
+	*f = g->regs;
+	/* Whatever the guest did to its flags: interrupts on (they are ours),
+	 * IOPL 0 (so port I/O traps), no virtual-8086 or nested task. */
+	f->eflags = (f->eflags | EFLAGS_IF | EFLAGS_RESERVED1) &
+		    ~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_NT);
+	BUG_ON((f->cs & 3) == 0 || (f->ss & 3) == 0);
+	status = switcher_enter(shadow_cr3(g));
+	cr2 = read_cr2();
+	g->regs = *f;
+	handle_exit(g, status, cr2);
+}

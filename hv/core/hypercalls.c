@@ -1,0 +1,209 @@
+/*
+ * hypercalls.c - [Hypercalls 1] what a guest asks of us with int $0x1F
+ * (ABI sections 4 and 5).
+ *
+ * EAX holds the call number, EBX, ECX and EDX the arguments.  No call
+ * returns a value and every register is preserved.  A call that breaks
+ * the rules kills the guest: the ABI has no error returns, so a guest
+ * that sends nonsense is broken or hostile, and either way must stop.
+ *
+ * Before each synchronous call we run the calls the guest queued in the
+ * asynchronous ring inside lguest_data, in ring order (section 4.1).
+ */
+#include "hv/guest/guest.h"
+#include "hv/include/layout.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/cpu.h"
+#include "hv/machine/power.h"
+#include "hv/mm/shadow.h"
+
+/* The hypervisor region as the guest sees it: 4 GiB minus H. */
+#define RESERVE_MEM (0u - GUEST_H)
+
+static void lguest_init(struct guest *g, uint32_t gpa)
+{
+	uint32_t syscall_vec, tsc;
+
+	if (g->lguest_data) {
+		guest_kill(g, "LGUEST_INIT again: already have lguest_data");
+		return;
+	}
+	if (!guest_range_ok(g, gpa, LGUEST_DATA_SIZE)) {
+		guest_kill(g,
+			   "LGUEST_INIT with lguest_data at %#x, outside "
+			   "its RAM",
+			   gpa);
+		return;
+	}
+	g->lguest_data = gpa;
+	/* A TSC that may change rate or stop is no clock: tell the guest
+	 * 0 and it will use lguest_data.time instead (section 10). */
+	tsc = cpu_has(CPU_TSC_INVARIANT) ? tsc_khz() : 0;
+	lgd_write(g, LGD_TSC_KHZ, tsc);
+	lgd_read(g, LGD_SYSCALL_VEC, &syscall_vec);
+	if (syscall_vec != LGUEST_SYSCALL_VEC) {
+		guest_kill(g, "bad syscall vector %#x (only 0x80 is served)",
+			   syscall_vec);
+		return;
+	}
+	lgd_read(g, LGD_NOIRQ_IRET, &g->noirq_iret);
+	guest_write_time(g);
+	lgd_read(g, LGD_KERNEL_ADDRESS, &g->kernel_address);
+	if (g->kernel_address >= GUEST_H) {
+		guest_kill(g,
+			   "kernel_address %#x is inside the hypervisor "
+			   "region (%#x)",
+			   g->kernel_address, GUEST_H);
+		return;
+	}
+	lgd_write(g, LGD_RESERVE_MEM, RESERVE_MEM);
+	shadow_discard_all(g);
+}
+
+static void set_stack(struct guest *g, uint32_t ss, uint32_t esp,
+		      uint32_t pages)
+{
+	if ((ss & 3) != 1) {
+		guest_kill(g, "SET_STACK with selector %#x, not ring 1", ss);
+		return;
+	}
+	if (pages > 2) {
+		guest_kill(g, "SET_STACK with %u pages (at most 2)", pages);
+		return;
+	}
+	if (!g->ss1)
+		g->idt_changed = true; /* direct gates need a ring-1 stack */
+	g->ss1 = ss;
+	g->esp1 = esp;
+	g->stack_pages = pages;
+	if (!shadow_pin_stack(g))
+		guest_kill(g,
+			   "bad stack page: SET_STACK(%#x) is not mapped "
+			   "writable",
+			   esp);
+}
+
+static void shutdown(struct guest *g, uint32_t gpa, uint32_t how)
+{
+	char msg[128];
+	uint32_t n = 0;
+
+	/* Up to 127 bytes or the first NUL, inside RAM; an unreadable
+	 * address is an empty message, never a reason to ignore the
+	 * request (the ABI's recommendation, section 5). */
+	for (n = 0; n < sizeof(msg) - 1; n++) {
+		if (gpa + n < gpa || !copy_from_guest(g, &msg[n], gpa + n, 1) ||
+		    !msg[n])
+			break;
+	}
+	msg[n] = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (msg[i] < 0x20 || msg[i] > 0x7E)
+			msg[i] = '?'; /* keep the console readable */
+	guest_stop(g,
+		   how == LGUEST_SHUTDOWN_RESTART ? STOP_RESTART
+						  : STOP_POWEROFF,
+		   msg);
+}
+
+/* One hypercall, synchronous or from the ring. */
+static void dispatch(struct guest *g, uint32_t nr, uint32_t a1, uint32_t a2,
+		     uint32_t a3)
+{
+	if (nr < ARRAY_SIZE(g->stats.by_hypercall))
+		g->stats.by_hypercall[nr]++;
+	if (!g->lguest_data && nr != LHCALL_LGUEST_INIT) {
+		guest_kill(g, "hypercall %u before LGUEST_INIT", nr);
+		return;
+	}
+	switch (nr) {
+	case LHCALL_FLUSH_ASYNC:
+	case LHCALL_SEND_INTERRUPTS:
+		/* Nothing to do: the drain before this call, or the
+		 * interrupt check after it, is the point. */
+		break;
+	case LHCALL_LGUEST_INIT:
+		lguest_init(g, a1);
+		break;
+	case LHCALL_SHUTDOWN:
+		shutdown(g, a1, a2);
+		break;
+	case LHCALL_NEW_PGTABLE:
+		shadow_new_pgtable(g, a1);
+		break;
+	case LHCALL_FLUSH_TLB:
+		shadow_flush_tlb(g, a1 != 0);
+		break;
+	case LHCALL_LOAD_IDT_ENTRY:
+		guest_load_idt_entry(g, a1, a2, a3);
+		break;
+	case LHCALL_SET_STACK:
+		set_stack(g, a1, a2, a3);
+		break;
+	case LHCALL_TS:
+		g->ts = a1 != 0;
+		break;
+	case LHCALL_SET_CLOCKEVENT:
+		guest_set_clockevent(g, a1);
+		break;
+	case LHCALL_HALT:
+		g->halted = true;
+		g->stats.halts++;
+		break;
+	case LHCALL_SET_PTE:
+		shadow_set_pte(g, a1, a2, a3);
+		break;
+	case LHCALL_SET_PGD:
+		shadow_set_pgd(g, a1, a2);
+		break;
+	case LHCALL_LOAD_TLS:
+		guest_load_tls(g, a1);
+		break;
+	case LHCALL_LOAD_GDT_ENTRY:
+		guest_load_gdt_entry(g, a1, a2, a3);
+		break;
+	default: /* including SET_PMD: this is a two-level, non-PAE ABI */
+		guest_kill(g, "bad hypercall %u", nr);
+		break;
+	}
+}
+
+/* Run what the guest queued in lguest_data's ring (section 4.1). */
+static void drain_async_ring(struct guest *g)
+{
+	uint8_t status[LHCALL_RING_SIZE];
+	const uint8_t done = LHCALL_SLOT_FREE;
+
+	/* One snapshot: slots the guest fills while we work wait for the
+	 * next hypercall, as they would under the reference host. */
+	if (!copy_from_guest(g, status, g->lguest_data + LGD_HCALL_STATUS,
+			     sizeof(status)))
+		return;
+	for (unsigned n = 0; n < LHCALL_RING_SIZE && guest_alive(g); n++) {
+		unsigned slot = g->hcall_cursor;
+		uint32_t args[5];
+
+		if (status[slot] == LHCALL_SLOT_FREE)
+			break;
+		g->hcall_cursor = (slot + 1) % LHCALL_RING_SIZE;
+		if (!copy_from_guest(g, args,
+				     g->lguest_data + LGD_HCALLS + slot * 20,
+				     sizeof(args)))
+			return;
+		g->stats.async_hypercalls++;
+		dispatch(g, args[0], args[1], args[2], args[3]);
+		copy_to_guest(g, g->lguest_data + LGD_HCALL_STATUS + slot,
+			      &done, 1);
+	}
+}
+
+void do_hypercall(struct guest *g)
+{
+	struct trapframe *r = &g->regs;
+
+	g->stats.hypercalls++;
+	if (g->lguest_data)
+		drain_async_ring(g);
+	if (guest_alive(g))
+		dispatch(g, r->eax, r->ebx, r->ecx, r->edx);
+}

@@ -1,0 +1,166 @@
+/*
+ * sched.c - [Guest 4] which guest runs: round robin over the live ones, a
+ * time slice when several are ready, and sleep ("sti; hlt") when none is.
+ * Also the end of the run: every guest's statistics, and the machine
+ * switched off the way the "exit=" option says.
+ */
+#include "hv/core/sched.h"
+#include "drivers/uart.h"
+#include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/power.h"
+#include "hv/mm/pmem_hv.h"
+
+#define TIMESLICE_NS 10000000u /* between guests, when several are ready */
+
+static struct guest guests[MAX_GUESTS];
+static int nr_guests;
+static bool need_resched;
+static struct hv_timer slice_timer;
+static uint64_t idle_sleeps, idle_ns;
+
+static void end_slice(struct hv_timer *t)
+{
+	(void)t;
+	need_resched = true;
+}
+
+static int nr_alive(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < nr_guests; i++)
+		n += guest_alive(&guests[i]);
+	return n;
+}
+
+static void run_slice(struct guest *g)
+{
+	need_resched = false;
+	if (nr_alive() > 1) {
+		slice_timer.fn = end_slice;
+		timer_arm(&slice_timer, time_now_ns() + TIMESLICE_NS);
+	}
+	while (guest_alive(g) && !need_resched) {
+		deliver_pending_irq(g);
+		if (!guest_alive(g) || g->halted)
+			break;
+		guest_enter_once(g);
+	}
+	timer_cancel(&slice_timer);
+}
+
+struct guest *guest_first_alive(void)
+{
+	for (int i = 0; i < nr_guests; i++)
+		if (guest_alive(&guests[i]))
+			return &guests[i];
+	return NULL;
+}
+
+static bool runnable(struct guest *g)
+{
+	return guest_alive(g) && (!g->halted || guest_deliverable_irq(g) >= 0);
+}
+
+/* Round robin, starting after the guest that ran last. */
+static struct guest *pick_next(int *last)
+{
+	for (int i = 1; i <= nr_guests; i++) {
+		int idx = (*last + i) % nr_guests;
+		if (runnable(&guests[idx])) {
+			*last = idx;
+			return &guests[idx];
+		}
+	}
+	return NULL;
+}
+
+/* Nothing to run: sleep until an interrupt.  "sti; hlt" is one step, so
+ * an interrupt that arrived since we looked wakes us at once. */
+static void idle(void)
+{
+	uint64_t t0 = time_now_ns();
+
+	idle_sleeps++;
+	sti_hlt();
+	cli();
+	idle_ns += time_now_ns() - t0;
+}
+
+static void print_stats(const struct guest *g)
+{
+	const struct guest_stats *s = &g->stats;
+
+	printk("hv: guest %s: stats: exits %llu, hypercalls %llu (+%llu "
+	       "queued), traps %llu, irqs %llu, halts %llu, port I/O %llu, "
+	       "page faults %llu\n",
+	       g->name, (unsigned long long)s->exits,
+	       (unsigned long long)s->hypercalls,
+	       (unsigned long long)s->async_hypercalls,
+	       (unsigned long long)s->traps_reflected,
+	       (unsigned long long)s->irqs_delivered,
+	       (unsigned long long)s->halts, (unsigned long long)s->port_io,
+	       (unsigned long long)s->page_faults);
+	printk("hv: guest %s: hypercalls by number:", g->name);
+	for (unsigned i = 0; i < ARRAY_SIZE(s->by_hypercall); i++)
+		if (s->by_hypercall[i])
+			printk(" %u:%u", i, s->by_hypercall[i]);
+	printk("\n");
+}
+
+__noreturn void hv_run_guests(struct guest_config *cfg, int n)
+{
+	uint32_t free_before = pmem.free_pages;
+	bool killed = false;
+	int last = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (!cfg[i].ok) {
+			printk("hv: guest %s: not started (configuration "
+			       "errors above)\n",
+			       cfg[i].name);
+			killed = true;
+			continue;
+		}
+		if (guest_create(&guests[nr_guests], &cfg[i], nr_guests))
+			nr_guests++;
+		else
+			killed = true;
+	}
+	if (nr_guests == 0) {
+		printk("hv: %s\n", n ? "no guest could be started"
+				     : "no guests configured; nothing to run");
+		hv_exit_machine(killed ? HV_EXIT_GUEST_KILLED : HV_EXIT_OK);
+	}
+
+	while (nr_alive() > 0) {
+		struct guest *g = pick_next(&last);
+
+		if (!g) {
+			idle();
+			continue;
+		}
+		run_slice(g);
+		if (!guest_alive(g))
+			guest_maybe_restart(g);
+	}
+
+	for (int i = 0; i < nr_guests; i++) {
+		print_stats(&guests[i]);
+		if (guests[i].stop_reason == STOP_KILLED)
+			killed = true;
+		guest_destroy(&guests[i]);
+	}
+	if (uart_rx_dropped())
+		printk("hv: console: %u typed bytes were dropped (no guest "
+		       "read them in time)\n",
+		       uart_rx_dropped());
+	printk("hv: idle: %llu sleeps, %llu ms\n",
+	       (unsigned long long)idle_sleeps,
+	       (unsigned long long)(idle_ns / 1000000));
+	printk("hv: all guests stopped; %u pages free (%u before the "
+	       "guests started)\n",
+	       pmem.free_pages, free_before);
+	hv_exit_machine(killed ? HV_EXIT_GUEST_KILLED : HV_EXIT_OK);
+}

@@ -1,0 +1,341 @@
+/*
+ * decode.c - the MMIO instruction decoder (see decode.h for the contract).
+ *
+ * The instruction bytes come from guest memory and are hostile: every byte
+ * is fetched through a bounds-checked cursor, and the decoder works on a
+ * local copy so a failed decode never leaves a half-filled result behind.
+ * The lguest reference guessed the length from ModRM.mod alone, ignoring
+ * SIB and mis-sizing [disp32] (ABI Appendix A item 5); here ModRM, SIB and
+ * the displacement are decoded as the SDM (Vol. 2, section 2.1) describes.
+ */
+#include "hv/dev/decode.h"
+
+/* Bounds-checked reading of the instruction bytes. */
+struct cursor {
+	const uint8_t *bytes;
+	size_t avail;
+	size_t pos;
+};
+
+/* Fetch n (1, 2 or 4) little-endian bytes; false if they are not all
+ * there, in which case nothing past avail was touched. */
+static bool fetch(struct cursor *c, unsigned n, uint32_t *val)
+{
+	uint32_t v = 0;
+	unsigned i;
+
+	if (c->avail - c->pos < n)
+		return false;
+	for (i = 0; i < n; i++)
+		v |= (uint32_t)c->bytes[c->pos + i] << (8 * i);
+	c->pos += n;
+	*val = v;
+	return true;
+}
+
+/* The prefixes we accept, up to the opcode byte (returned in *op).  The SDM
+ * calls only one prefix per group useful and compilers never repeat one,
+ * so a repeat is refused rather than guessed at; that also bounds the
+ * loop, as there are only two prefixes to accept. */
+static int decode_prefixes(struct cursor *c, struct mmio_insn *insn,
+			   bool *opsize16, uint32_t *op)
+{
+	for (;;) {
+		enum mmio_seg seg;
+
+		if (!fetch(c, 1, op))
+			return DECODE_ETRUNC;
+		switch (*op) {
+		case 0x66:
+			if (*opsize16)
+				return DECODE_EPREFIX;
+			*opsize16 = true;
+			continue;
+		case 0x26:
+			seg = MMIO_ES;
+			break;
+		case 0x2e:
+			seg = MMIO_CS;
+			break;
+		case 0x36:
+			seg = MMIO_SS;
+			break;
+		case 0x3e:
+			seg = MMIO_DS;
+			break;
+		case 0x64:
+			seg = MMIO_FS;
+			break;
+		case 0x65:
+			seg = MMIO_GS;
+			break;
+		case 0x67: /* 16-bit addressing: the guest never uses it */
+		case 0xf0: /* LOCK: no atomic device registers here */
+		case 0xf2: /* REP: string moves are not emulated */
+		case 0xf3:
+			return DECODE_EPREFIX;
+		default:
+			return 0;
+		}
+		if (insn->seg_override)
+			return DECODE_EPREFIX;
+		insn->seg_override = true;
+		insn->seg = seg;
+	}
+}
+
+/* The memory operand from ModRM (and SIB and displacement after it).
+ * *reg_field gets ModRM.reg, which the opcode gives its own meaning. */
+static int decode_modrm(struct cursor *c, struct mmio_insn *insn,
+			uint8_t *reg_field)
+{
+	uint32_t modrm, sib, disp = 0;
+	unsigned mod, rm;
+
+	if (!fetch(c, 1, &modrm))
+		return DECODE_ETRUNC;
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	*reg_field = (modrm >> 3) & 7;
+	if (mod == 3)
+		return DECODE_EREGOP;
+
+	insn->base = rm;
+	insn->index = MMIO_NOREG;
+	insn->scale = 1;
+	if (rm == 4) {
+		/* r/m 100 means a SIB byte follows. */
+		if (!fetch(c, 1, &sib))
+			return DECODE_ETRUNC;
+		insn->base = sib & 7;
+		/* Index 100 means no index; the scale bits are then
+		 * ignored, so report 1 rather than a meaningless value. */
+		if (((sib >> 3) & 7) != 4) {
+			insn->index = (sib >> 3) & 7;
+			insn->scale = 1 << (sib >> 6);
+		}
+		/* Base 101 with mod 00 is not EBP but "no base, disp32". */
+		if (insn->base == MMIO_EBP && mod == 0) {
+			insn->base = MMIO_NOREG;
+			mod = 2;
+		}
+	} else if (rm == 5 && mod == 0) {
+		/* Likewise [EBP] with mod 00 is a bare disp32. */
+		insn->base = MMIO_NOREG;
+		mod = 2;
+	}
+
+	if (mod == 1) {
+		if (!fetch(c, 1, &disp))
+			return DECODE_ETRUNC;
+		disp = (uint32_t)(int32_t)(int8_t)disp;
+	} else if (mod == 2) {
+		if (!fetch(c, 4, &disp))
+			return DECODE_ETRUNC;
+	}
+	insn->disp = (int32_t)disp;
+
+	/* Stack-based addressing defaults to SS (SDM Vol. 1, 3.7.4). */
+	if (!insn->seg_override &&
+	    (insn->base == MMIO_ESP || insn->base == MMIO_EBP))
+		insn->seg = MMIO_SS;
+	return 0;
+}
+
+/* A1/A3 and friends: the address is a bare 32-bit offset, no ModRM. */
+static int decode_moffs(struct cursor *c, struct mmio_insn *insn)
+{
+	uint32_t offset;
+
+	if (!fetch(c, 4, &offset))
+		return DECODE_ETRUNC;
+	insn->base = MMIO_NOREG;
+	insn->index = MMIO_NOREG;
+	insn->scale = 1;
+	insn->disp = (int32_t)offset;
+	insn->reg = MMIO_EAX;
+	return 0;
+}
+
+/* The two-byte opcodes: movzx and movsx, always loads.  The low opcode bit
+ * picks a byte or word source; bit 3 picks sign extension. */
+static int decode_0f(struct cursor *c, struct mmio_insn *insn, unsigned opsize)
+{
+	uint32_t op;
+
+	if (!fetch(c, 1, &op))
+		return DECODE_ETRUNC;
+	if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+		return DECODE_EOPCODE;
+	insn->size = (op & 1) ? 2 : 1;
+	insn->dest_size = opsize;
+	insn->ext = (op & 8) ? MMIO_EXT_SIGN : MMIO_EXT_ZERO;
+	return decode_modrm(c, insn, &insn->reg);
+}
+
+/* The one-byte opcodes.  In each pair the low bit picks byte or full
+ * width, as the SDM's opcode map lays them out. */
+static int decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
+			 unsigned opsize)
+{
+	uint8_t reg_field;
+	uint32_t imm;
+	int err;
+
+	insn->size = (op & 1) ? opsize : 1;
+	switch (op) {
+	case 0x88: /* mov r/m, r */
+	case 0x89:
+		insn->is_write = true;
+		/* fall through */
+	case 0x8a: /* mov r, r/m */
+	case 0x8b:
+		return decode_modrm(c, insn, &insn->reg);
+	case 0xc6: /* mov r/m, imm */
+	case 0xc7:
+		insn->is_write = true;
+		insn->src = MMIO_SRC_IMM;
+		err = decode_modrm(c, insn, &reg_field);
+		if (err)
+			return err;
+		/* reg 0 is mov; the others are undefined or XBEGIN-style
+		 * register forms, none of which store an immediate. */
+		if (reg_field != 0)
+			return DECODE_EMODRM;
+		if (!fetch(c, insn->size, &imm))
+			return DECODE_ETRUNC;
+		insn->imm = imm;
+		return 0;
+	case 0xa2: /* mov moffs, AL/eAX */
+	case 0xa3:
+		insn->is_write = true;
+		/* fall through */
+	case 0xa0: /* mov AL/eAX, moffs */
+	case 0xa1:
+		return decode_moffs(c, insn);
+	case 0x0f:
+		return decode_0f(c, insn, opsize);
+	default:
+		return DECODE_EOPCODE;
+	}
+}
+
+int decode_mmio_insn(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
+{
+	struct cursor c = { 0 };
+	struct mmio_insn insn = { 0 };
+	bool opsize16 = false;
+	uint32_t op;
+	int err;
+
+	c.bytes = bytes;
+	c.avail = MIN(avail, (size_t)DECODE_MAX_LEN);
+	insn.src = MMIO_SRC_REG;
+	insn.ext = MMIO_EXT_NONE;
+	insn.seg = MMIO_DS;
+	err = decode_prefixes(&c, &insn, &opsize16, &op);
+	if (err)
+		return err;
+	err = decode_opcode(&c, &insn, op, opsize16 ? 2 : 4);
+	if (err)
+		return err;
+	if (insn.ext == MMIO_EXT_NONE)
+		insn.dest_size = insn.size;
+	insn.len = (uint8_t)c.pos;
+	*out = insn;
+	return 0;
+}
+
+const char *decode_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "success";
+	case DECODE_ETRUNC:
+		return "instruction truncated";
+	case DECODE_EOPCODE:
+		return "unsupported opcode";
+	case DECODE_EPREFIX:
+		return "unsupported or repeated prefix";
+	case DECODE_EREGOP:
+		return "register operand, not memory";
+	case DECODE_EMODRM:
+		return "invalid ModRM reg field";
+	default:
+		return "unknown decode error";
+	}
+}
+
+uint32_t mmio_effective_address(const struct mmio_insn *insn,
+				const uint32_t regs[8])
+{
+	/* Unsigned arithmetic wraps modulo 2^32, as the address adder does. */
+	uint32_t ea = (uint32_t)insn->disp;
+
+	if (insn->base != MMIO_NOREG)
+		ea += regs[insn->base & 7];
+	if (insn->index != MMIO_NOREG)
+		ea += regs[insn->index & 7] * insn->scale;
+	return ea;
+}
+
+/* Byte registers 4-7 are the second byte of registers 0-3 (AH is EAX's
+ * bits 8-15): returns which register holds the byte, and *shift where. */
+static unsigned byte_reg(uint8_t reg, unsigned *shift)
+{
+	*shift = (reg & 4) ? 8 : 0;
+	return reg & 3;
+}
+
+/* Widen a size-byte value to 32 bits as movzx/movsx would. */
+static uint32_t extend(uint32_t value, unsigned size, enum mmio_ext ext)
+{
+	if (size == 1)
+		return ext == MMIO_EXT_SIGN ? (uint32_t)(int32_t)(int8_t)value
+					    : (value & 0xff);
+	if (size == 2)
+		return ext == MMIO_EXT_SIGN ? (uint32_t)(int32_t)(int16_t)value
+					    : (value & 0xffff);
+	return value;
+}
+
+void mmio_complete_load(const struct mmio_insn *insn, uint32_t regs[8],
+			uint32_t value)
+{
+	uint32_t *dst;
+	unsigned shift;
+
+	if (insn->is_write)
+		return;
+	value = extend(value, insn->size, insn->ext);
+	switch (insn->dest_size) {
+	case 1:
+		dst = &regs[byte_reg(insn->reg, &shift)];
+		*dst = (*dst & ~(0xffu << shift)) | ((value & 0xff) << shift);
+		break;
+	case 2:
+		dst = &regs[insn->reg & 7];
+		*dst = (*dst & 0xffff0000u) | (value & 0xffff);
+		break;
+	default:
+		regs[insn->reg & 7] = value;
+		break;
+	}
+}
+
+uint32_t mmio_store_value(const struct mmio_insn *insn, const uint32_t regs[8])
+{
+	uint32_t value;
+	unsigned shift;
+
+	if (!insn->is_write)
+		return 0;
+	if (insn->src == MMIO_SRC_IMM)
+		return insn->imm;
+	if (insn->size == 1) {
+		value = regs[byte_reg(insn->reg, &shift)];
+		return (value >> shift) & 0xff;
+	}
+	value = regs[insn->reg & 7];
+	return insn->size == 2 ? (value & 0xffff) : value;
+}

@@ -1,0 +1,135 @@
+/*
+ * devices.c - [Devices 7] which devices a guest gets, and where.
+ *
+ * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a "disk"
+ * module also has a block device at slot 2 (IRQ 2).  Their registers sit
+ * in the device window above RAM, from RAM + 1 MiB, 128 bytes each, as in
+ * the reference (ABI section 11.4).  The first guest with a console owns
+ * the keyboard: input typed on the serial port goes to it.
+ */
+#include "hv/dev/devices.h"
+#include "drivers/uart.h"
+#include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
+#include "hv/mm/pmem_hv.h"
+#include "hv/setup/bootinfo.h"
+
+extern const struct virtio_ops virtio_console_ops, virtio_blk_ops;
+void virtio_console_input(struct virtio_dev *d);
+
+#define DEVICE_WINDOW_GAP MiB(1)
+
+static struct guest *input_owner;
+static bool hook_set;
+
+/* Typed input goes to the first guest that is still running: when the
+ * one that had it stops, the next one takes over the keyboard. */
+static void console_input_ready(void)
+{
+	if (!input_owner || !guest_alive(input_owner)) {
+		struct guest *next = guest_first_alive();
+
+		if (!next)
+			return; /* nobody to read it: it waits in the UART */
+		if (input_owner)
+			printk("hv: console input now goes to guest %s\n",
+			       next->name);
+		input_owner = next;
+	}
+	virtio_console_input(&input_owner->dev->virtio[0]);
+}
+
+static void add_device(struct guest *g, const struct virtio_ops *ops,
+		       void *backend)
+{
+	struct virtio_dev *d = &g->dev->virtio[g->dev->n];
+
+	hv_memset(d, 0, sizeof(*d));
+	d->g = g;
+	d->ops = ops;
+	d->backend = backend;
+	d->slot = (uint8_t)(g->dev->n + 1);
+	d->irq = (uint8_t)(g->dev->n + 1);
+	d->bar0 = g->mem_size + DEVICE_WINDOW_GAP + g->dev->n * VIRTIO_BAR_SIZE;
+	g->dev->pci.dev[d->slot] = d;
+	g->dev->n++;
+	virtio_reset(d);
+}
+
+bool devices_create(struct guest *g)
+{
+	const struct guest_config *cfg = g->cfg;
+
+	_Static_assert(sizeof(struct guest_devices) <= PAGE_SIZE,
+		       "a guest's device state must fit its one page");
+	g->dev = page_alloc(); /* zeroed: no devices, an idle PCI latch */
+	if (!g->dev) {
+		printk("hv: guest %s: refused: no memory for its devices\n",
+		       g->name);
+		return false;
+	}
+	add_device(g, &virtio_console_ops, NULL);
+	if (cfg->disk_mod >= 0) {
+		const struct boot_module *m = &boot_info.mods[cfg->disk_mod];
+		struct blkdev *b = &g->dev->disk;
+		uint32_t len = m->end - m->start;
+
+		ramdisk_init(b, "vda", (void *)(uintptr_t)m->start, len,
+			     cfg->disk_readonly);
+		if (b->size == 0) {
+			printk("hv: guest %s: disk module is %u bytes, less "
+			       "than one sector\n",
+			       g->name, len);
+			return false;
+		}
+		if (b->size != len)
+			printk("hv: guest %s: disk is %u bytes; the last %u "
+			       "(not a whole sector) are ignored\n",
+			       g->name, len, (unsigned)(len - b->size));
+		add_device(g, &virtio_blk_ops, b);
+		pr_info("hv: guest %s: disk %u MiB%s\n", g->name,
+			(unsigned)(b->size >> 20),
+			b->readonly ? ", read-only" : "");
+	}
+	g->mmio_end = PAGE_ROUND_UP(g->dev->virtio[g->dev->n - 1].bar0 +
+				    VIRTIO_BAR_SIZE);
+	if (!input_owner)
+		input_owner = g;
+	if (!hook_set) {
+		uart_set_input_hook(console_input_ready);
+		hook_set = true;
+	}
+	return true;
+}
+
+void devices_destroy(struct guest *g)
+{
+	if (input_owner == g)
+		input_owner = NULL;
+	if (g->dev)
+		page_free(g->dev);
+	g->dev = NULL;
+}
+
+void devices_reset(struct guest *g)
+{
+	pit2_reset(&g->dev->pit2);
+	for (unsigned i = 0; i < g->dev->n; i++)
+		virtio_reset(&g->dev->virtio[i]);
+}
+
+struct virtio_dev *devices_find_bar(struct guest *g, uint32_t gpa)
+{
+	for (unsigned i = 0; i < g->dev->n; i++) {
+		struct virtio_dev *d = &g->dev->virtio[i];
+		if (gpa >= d->bar0 && gpa - d->bar0 < VIRTIO_BAR_SIZE)
+			return d;
+	}
+	return NULL;
+}
+
+void devices_console_input(struct guest *g)
+{
+	if (g->dev->n)
+		virtio_console_input(&g->dev->virtio[0]);
+}

@@ -1,0 +1,59 @@
+/*
+ * devices.h - a guest's devices and how it reaches them: its PCI bus
+ * (configuration space through ports 0xCF8/0xCFC), the device window of
+ * BARs above its RAM, and the one legacy timer channel Linux reads.
+ *
+ *   devices.c   which devices a guest gets, and where
+ *   pci.c       configuration space images
+ *   mmio.c      a fault in the device window becomes a register access
+ *               (with decode.c)
+ *   ports.c     what in and out reach; pit_emul.c, the 8254's channel 2
+ *
+ * The devices themselves are virtio devices (hv/virtio/).
+ */
+#ifndef HV_DEV_DEVICES_H
+#define HV_DEV_DEVICES_H
+
+#include "drivers/blkdev.h"
+#include "hv/dev/pit_emul.h"
+#include "hv/lib/lib.h"
+#include "hv/virtio/virtio.h"
+
+struct guest;
+
+/* pci.c: a guest's PCI bus. */
+#define PCI_MAX_DEVICES 8
+struct pci_bus {
+	uint32_t latch; /* the 0xCF8 configuration address */
+	struct virtio_dev *dev[PCI_MAX_DEVICES]; /* by slot; 0 = bridge */
+};
+uint32_t pci_config_read(struct pci_bus *bus, unsigned port, unsigned size);
+void pci_config_write(struct pci_bus *bus, unsigned port, unsigned size,
+		      uint32_t val);
+/* pure: the configuration space image of a device (256 bytes) */
+void pci_config_image(const struct virtio_dev *d, uint8_t cs[256]);
+
+/* Everything device-side a guest has, reached from struct guest's `dev`
+ * (one page, allocated with the guest's devices and freed with them). */
+#define GUEST_MAX_DEVICES 2 /* the console, then the disk if any */
+struct guest_devices {
+	struct pci_bus pci;
+	struct virtio_dev virtio[GUEST_MAX_DEVICES];
+	unsigned n;		  /* how many of virtio[] exist */
+	struct blkdev disk;	  /* the backend of the block device, if any */
+	struct pit_channel2 pit2; /* the timer channel Linux measures with */
+};
+
+/* devices.c: a guest's devices. */
+bool devices_create(struct guest *g);
+void devices_destroy(struct guest *g);
+/* Back to power-on state (a guest restart; RAM is reloaded separately). */
+void devices_reset(struct guest *g);
+struct virtio_dev *devices_find_bar(struct guest *g, uint32_t gpa);
+void devices_console_input(struct guest *g); /* new bytes at the UART */
+
+/* mmio.c */
+/* Emulate the access at gpa that faulted; false: re-inject the #PF. */
+bool mmio_emulate(struct guest *g, uint32_t gpa);
+
+#endif

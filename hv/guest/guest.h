@@ -1,0 +1,186 @@
+/*
+ * guest.h - a guest: its memory, its one virtual CPU, and everything the
+ * hypervisor remembers on its behalf between exits.
+ *
+ * The register state lives in `regs` (a struct trapframe, the same shape
+ * the Switcher saves and restores).  The guest's view of its descriptor
+ * tables (GDT, IDT), its virtual interrupt state and its timer are here
+ * too; the real tables are loaded from these on entry.
+ */
+#ifndef HV_GUEST_H
+#define HV_GUEST_H
+
+#include "hv/include/layout.h"
+#include "hv/include/lguest.h"
+#include "hv/include/trapframe.h"
+#include "hv/include/x86.h"
+#include "hv/lib/lib.h"
+#include "hv/machine/time.h"
+#include "hv/setup/options.h"
+
+enum guest_state {
+	GUEST_RUNNING,
+	GUEST_STOPPED, /* powered off or killed; see stop_reason */
+};
+
+enum stop_reason {
+	STOP_NONE,
+	STOP_POWEROFF,
+	STOP_RESTART,
+	STOP_KILLED,
+};
+
+/* A guest's IDT entry, reduced to what the ABI keeps (section 8.1). */
+struct guest_gate {
+	uint32_t handler;
+	uint8_t type; /* GATE_INTERRUPT or GATE_TRAP */
+	uint8_t dpl;
+	bool present;
+};
+
+struct guest_stats {
+	uint64_t exits, hypercalls, async_hypercalls, irqs_delivered;
+	uint64_t traps_reflected, port_io, halts, page_faults;
+	uint64_t fpu_switches;
+	uint32_t by_hypercall[20]; /* synchronous and queued, by number */
+	uint32_t flushes_all;	   /* FLUSH_TLB(1): every shadow emptied */
+};
+
+struct shadow;
+struct guest_devices;
+
+#define DEBUG_LINE_MAX 160 /* early console output is printed by lines */
+
+struct guest {
+	int id;
+	const struct guest_config *cfg;
+	char name[GUEST_NAME_MAX];
+
+	/* RAM: one contiguous machine block; GPA x is at mem + x. */
+	uint8_t *mem;
+	uint32_t mem_size;
+	uint32_t kernel_entry, kernel_end;
+	/* The device window [mem_size, mmio_end): never mapped, so every
+	 * access traps and is emulated (empty until devices exist). */
+	uint32_t mmio_end;
+
+	struct trapframe regs;
+
+	enum guest_state state;
+	enum stop_reason stop_reason;
+	unsigned restarts;
+
+	/* Set by LGUEST_INIT (section 3). */
+	uint32_t lguest_data; /* GPA, 0 until registered */
+	uint32_t noirq_iret, kernel_address;
+	unsigned hcall_cursor; /* next async ring slot to look at */
+
+	/* Segments (section 7) and the ring-1 stack (SET_STACK). */
+	struct desc gdt[GDT_ENTRIES];
+	uint32_t ss1, esp1, stack_pages;
+
+	/* Traps and interrupts (section 8). */
+	struct guest_gate idt[256];
+	bool idt_changed;      /* reload the direct gates on the next entry */
+	uint32_t irqs_pending; /* bit n: IRQ n raised, not yet delivered */
+	bool halted;
+
+	/* FPU (section 8.9): the guest's TS flag and its saved state. */
+	bool ts;
+	uint8_t fpu_state[512] __attribute__((aligned(16)));
+
+	/* The one-shot clock event (section 10). */
+	struct hv_timer clock;
+
+	/* Shadow page tables (hv/mm/shadow.c): one page of bookkeeping,
+	 * allocated with the guest's first address space. */
+	struct shadow *shadow;
+
+	/* Devices (ABI section 11): the PCI bus, what is on it, the legacy
+	 * timer channel (hv/dev/devices.h); allocated by devices_create(). */
+	struct guest_devices *dev;
+
+	/* The early console's line in progress (hv/guest/debugcon.c). */
+	struct {
+		char buf[DEBUG_LINE_MAX];
+		unsigned len;
+	} debug_line;
+
+	struct guest_stats stats;
+};
+
+#define GUEST_H SWITCHER_BASE /* the hypervisor region starts here */
+
+/* guest.c: creating and ending guests */
+bool guest_create(struct guest *g, const struct guest_config *cfg, int id);
+void guest_destroy(struct guest *g);
+/* After a stop: start again from scratch if the guest or its restart
+ * policy asks for it. */
+void guest_maybe_restart(struct guest *g);
+void guest_kill(struct guest *g, const char *fmt, ...) __printf(2, 3);
+void guest_stop(struct guest *g, enum stop_reason why, const char *msg);
+static inline bool guest_alive(const struct guest *g)
+{
+	return g->state == GUEST_RUNNING;
+}
+/* The first guest still running, or NULL. */
+struct guest *guest_first_alive(void);
+/* Wake the scheduler's attention: an interrupt was raised for g. */
+void guest_raise_irq(struct guest *g, unsigned irq);
+
+/* guestmem.c: every access to guest memory goes through these. */
+bool guest_range_ok(const struct guest *g, uint32_t gpa, uint32_t len);
+bool copy_from_guest(const struct guest *g, void *dst, uint32_t gpa,
+		     uint32_t len);
+bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
+		   uint32_t len);
+bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v);
+bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v);
+/* A pointer to [gpa, gpa+len) in guest RAM for the moment, or NULL if
+ * any of it lies outside.  For bulk device I/O only. */
+void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len);
+/* The guest-virtual doors are hv/mm/guestvirt.h. */
+
+/* lguest_data fields, by offset (section 6). */
+static inline bool lgd_read(struct guest *g, uint32_t off, uint32_t *v)
+{
+	return guest_read32(g, g->lguest_data + off, v);
+}
+static inline bool lgd_write(struct guest *g, uint32_t off, uint32_t v)
+{
+	return guest_write32(g, g->lguest_data + off, v);
+}
+
+/* exits.c: one trip into the guest, and the exit that ends it. */
+void guest_enter_once(struct guest *g);
+
+/* hypercalls.c */
+void do_hypercall(struct guest *g);
+
+/* segments.c */
+void guest_gdt_init(struct guest *g);
+void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
+			  uint32_t hi);
+void guest_load_tls(struct guest *g, uint32_t gpa);
+void guest_gdt_install(struct guest *g);
+
+/* interrupts.c */
+void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
+			  uint32_t hi);
+void guest_idt_install(struct guest *g);
+bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
+void deliver_pending_irq(struct guest *g);
+int guest_deliverable_irq(struct guest *g);
+void guest_set_clockevent(struct guest *g, uint32_t ns);
+void guest_write_time(struct guest *g);
+
+/* emulate.c: #GP(0) in ring 1, the port I/O instructions. */
+bool emulate_insn(struct guest *g);
+
+/* fpu.c */
+void fpu_guest_init(struct guest *g);
+void fpu_prepare_entry(struct guest *g);
+void fpu_handle_nm(struct guest *g);
+void fpu_guest_gone(struct guest *g);
+
+#endif

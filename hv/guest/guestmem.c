@@ -1,0 +1,47 @@
+/*
+ * guestmem.c - [Guest 2] the only doors into a guest's memory.
+ *
+ * A guest-physical address is an offset into the guest's RAM block; every
+ * access is bounds-checked here, once, including the overflow of gpa+len.
+ * Nothing else in the hypervisor turns a guest-supplied number into a
+ * pointer.  The guest-virtual doors, which translate through the guest's
+ * page tables first, are hv/mm/guestvirt.c.
+ */
+#include "hv/guest/guest.h"
+
+bool guest_range_ok(const struct guest *g, uint32_t gpa, uint32_t len)
+{
+	return gpa <= g->mem_size && len <= g->mem_size - gpa;
+}
+
+bool copy_from_guest(const struct guest *g, void *dst, uint32_t gpa,
+		     uint32_t len)
+{
+	if (!guest_range_ok(g, gpa, len))
+		return false;
+	hv_memcpy(dst, g->mem + gpa, len);
+	return true;
+}
+
+bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src, uint32_t len)
+{
+	if (!guest_range_ok(g, gpa, len))
+		return false;
+	hv_memcpy(g->mem + gpa, src, len);
+	return true;
+}
+
+void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len)
+{
+	return guest_range_ok(g, gpa, len) ? g->mem + gpa : NULL;
+}
+
+bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v)
+{
+	return copy_from_guest(g, v, gpa, 4);
+}
+
+bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v)
+{
+	return copy_to_guest(g, gpa, &v, 4);
+}

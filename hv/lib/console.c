@@ -1,0 +1,48 @@
+/*
+ * console.c - sends the hypervisor's output to every enabled console.
+ *
+ * Serial is on from the first instruction of hv_main (it needs nothing but
+ * port I/O), so even a panic during early boot is seen.  VGA joins once the
+ * Multiboot2 framebuffer tag has told us a text screen exists; on UEFI
+ * machines there is none and only serial is used.
+ */
+#include "hv/lib/console.h"
+
+#define CONSOLE_KINDS 2 /* CONSOLE_SERIAL, CONSOLE_VGA */
+
+static uint32_t enabled = CONSOLE_SERIAL;
+static void (*sink[CONSOLE_KINDS])(char c);
+
+static unsigned kind_index(uint32_t which)
+{
+	return which == CONSOLE_VGA ? 1 : 0;
+}
+
+void console_register(uint32_t which, void (*putc)(char c))
+{
+	sink[kind_index(which)] = putc;
+}
+
+int console_present(uint32_t which)
+{
+	return sink[kind_index(which)] != NULL;
+}
+
+void console_enable(uint32_t which)
+{
+	enabled = which;
+}
+
+uint32_t console_enabled(void)
+{
+	return enabled;
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned k = 0; k < CONSOLE_KINDS; k++)
+			if ((enabled & (1u << k)) && sink[k])
+				sink[k](s[i]);
+	}
+}

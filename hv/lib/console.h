@@ -1,0 +1,26 @@
+/*
+ * console.h - where the hypervisor's text goes: the serial port and, when
+ * the machine has one, the VGA text screen.  Which of them are used is the
+ * "console=" option.
+ *
+ * The drivers register themselves as sinks (drivers/uart.c, drivers/vga.c)
+ * so this multiplexer, and printk above it, know no hardware.
+ */
+#ifndef HV_LIB_CONSOLE_H
+#define HV_LIB_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_SERIAL 1u
+#define CONSOLE_VGA 2u
+
+void console_write(const char *s, size_t n);
+void console_enable(uint32_t which); /* CONSOLE_* bits, replaces the set */
+uint32_t console_enabled(void);
+/* A driver offers itself as console `which` (one CONSOLE_* bit). */
+void console_register(uint32_t which, void (*putc)(char c));
+/* Whether a console of that kind has registered (a screen exists). */
+int console_present(uint32_t which);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * parse.c - number parsing for the hypervisor and module command lines.
+ * Strict: the whole text must be a number, and overflow is an error, so a
+ * typo in an option is reported instead of silently becoming a value.
+ */
+#include "hv/lib/lib.h"
+
+/* Decimal, or hexadecimal with 0x, into 64 bits; false on junk/overflow. */
+static bool parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool parse_u32(const char *s, size_t len, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(s, len, &v) || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A size: a number with an optional K, M or G suffix (binary units).
+ * A bare number is bytes. */
+bool parse_size(const char *s, size_t len, uint64_t *out)
+{
+	unsigned shift = 0;
+	uint64_t v;
+
+	if (len > 0) {
+		switch (s[len - 1]) {
+		case 'k':
+		case 'K':
+			shift = 10;
+			break;
+		case 'm':
+		case 'M':
+			shift = 20;
+			break;
+		case 'g':
+		case 'G':
+			shift = 30;
+			break;
+		}
+		/* A hex number ending in a digit like 'b' is not a suffix;
+		 * only K/M/G are, and none of them is a hex digit. */
+		if (shift)
+			len--;
+	}
+	if (!parse_u64(s, len, &v))
+		return false;
+	if (shift && v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}

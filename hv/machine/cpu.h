@@ -1,0 +1,44 @@
+/*
+ * cpu.h - what the processor can do, from CPUID, read once at boot.
+ */
+#ifndef HV_CPU_H
+#define HV_CPU_H
+
+#include "hv/lib/lib.h"
+
+enum cpu_feature {
+	CPU_FPU,
+	CPU_PSE,
+	CPU_TSC,
+	CPU_MSR,
+	CPU_APIC,
+	CPU_SEP,
+	CPU_PGE,
+	CPU_CMOV,
+	CPU_FXSR,
+	CPU_SSE,
+	CPU_SSE2,
+	CPU_XSAVE,
+	CPU_TSC_INVARIANT,
+	CPU_EFER, /* the EFER MSR exists (SYSCALL or long mode) */
+	CPU_NR_FEATURES
+};
+
+struct cpu_info {
+	char vendor[13];
+	char brand[49];
+	uint32_t family, model, stepping;
+	bool feature[CPU_NR_FEATURES];
+};
+
+extern struct cpu_info boot_cpu;
+
+void cpu_identify(void);
+void cpu_init_control_regs(void);
+static inline bool cpu_has(enum cpu_feature f)
+{
+	return boot_cpu.feature[f];
+}
+const char *cpu_feature_name(enum cpu_feature f);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * power.c - [Boot 9] the end of a run (see power.h).
+ */
+#include "hv/machine/power.h"
+#include "drivers/acpi.h"
+#include "hv/include/x86.h"
+#include "hv/lib/printk.h"
+
+static enum exit_method method = EXIT_ACPI;
+static uint16_t qemu_port = 0xF4;
+
+void power_init(const struct hv_options *o, const uint8_t *rsdp,
+		unsigned rsdp_len)
+{
+	method = o->exit;
+	qemu_port = o->qemu_exit_port;
+	acpi_init(rsdp, rsdp_len);
+}
+
+static __noreturn void halt_forever(void)
+{
+	printk("hv: system halted.\n");
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+static void keyboard_controller_reset(void)
+{
+	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
+		pause();
+	outb(0x64, 0xFE); /* pulse the CPU reset line */
+}
+
+__noreturn void hv_exit_machine(enum hv_exit_status status)
+{
+	cli();
+	switch (method) {
+	case EXIT_QEMU:
+		printk("hv: exiting QEMU with status %d\n", status);
+		outl(qemu_port, (uint32_t)status);
+		/* Not under QEMU after all: fall back to a halt. */
+		printk("hv: no isa-debug-exit device at port %#x\n", qemu_port);
+		break;
+	case EXIT_REBOOT:
+		printk("hv: rebooting\n");
+		acpi_reset();
+		keyboard_controller_reset();
+		break;
+	case EXIT_ACPI:
+		if (status != HV_EXIT_OK) {
+			/* Keep the message on screen rather than power off. */
+			break;
+		}
+		printk("hv: powering off\n");
+		if (acpi_poweroff() < 0)
+			printk("hv: ACPI power-off unavailable\n");
+		break;
+	case EXIT_HALT:
+		break;
+	}
+	halt_forever();
+}

@@ -1,0 +1,31 @@
+/*
+ * trap.c - [Trap 1] traps taken while the hypervisor itself runs.
+ *
+ * switcher.S sends every vector here when the interrupted code was ring 0.
+ * Hardware interrupts are expected (we take them when idle); anything else
+ * is a bug in the hypervisor and ends in panic_trap() with a register dump.
+ * Traps from guests never come here: they return from switcher_enter().
+ */
+#include "hv/include/layout.h"
+#include "hv/include/trapframe.h"
+#include "hv/include/x86.h"
+#include "hv/lib/printk.h"
+#include "hv/machine/irq.h"
+
+void hv_trap(struct trapframe *tf);
+
+void hv_trap(struct trapframe *tf)
+{
+	if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + NR_HW_IRQS) {
+		irq_dispatch(tf->trapno - IRQ_BASE);
+		return;
+	}
+	if (tf->trapno == T_NMI) {
+		/* Nothing here arms NMIs (no watchdog); one that comes anyway
+		 * (a front-panel button, a chipset error) is reported, and the
+		 * machine goes on. */
+		pr_warn("hv: NMI at eip %#x\n", tf->eip);
+		return;
+	}
+	panic_trap(tf);
+}

@@ -1,0 +1,461 @@
+/*
+ * shadow.c - [Paging 1] shadow page tables (see shadow.h; ABI section 9).
+ *
+ * The guest keeps ordinary two-level page tables in its own memory and
+ * tells us, by hypercall, which directory is current and which entries
+ * changed.  We never trust them.  The CPU walks our shadow tables instead:
+ * each shadow PTE is built on the first fault at its page, from the
+ * guest's entry, after checking that its frame is inside the guest's RAM.
+ * A shadow PTE is writable only once the guest's entry is dirty, so the
+ * first write to a clean page faults and we set the dirty bit for it, the
+ * way the hardware would have.
+ *
+ * We keep SHADOW_DIRS shadow directories, each tagged with the guest
+ * directory it shadows, so that switching between a few processes does
+ * not throw away their mappings.  Mappings above kernel_address are the
+ * same in every guest directory, so they are shared knowledge: updates to
+ * them go to every cached shadow.  The top PDE of every shadow maps the
+ * Switcher, and no guest entry can ever replace it.
+ */
+#include "hv/mm/shadow.h"
+#include "hv/guest/guest.h"
+#include "hv/include/layout.h"
+#include "hv/lib/printk.h"
+#include "hv/mm/pmem_hv.h"
+#include "hv/mm/ptwalk.h"
+#include "switcher/switcher.h"
+
+#define SHADOW_DIRS 4
+#define NO_TAG 0xFFFFFFFFu
+#define LINEAR_PDE (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D) /* 0x67 */
+
+struct shadow_dir {
+	uint32_t tag;	 /* GPA of the guest directory, or NO_TAG */
+	uint32_t *pgdir; /* NULL until first used */
+};
+
+struct shadow {
+	bool linear; /* before the first NEW_PGTABLE (section 2.6) */
+	struct shadow_dir dir[SHADOW_DIRS];
+	unsigned cur;
+	unsigned next_victim;
+};
+
+static uint32_t pages_in_use;
+
+uint32_t shadow_pages_in_use(void)
+{
+	return pages_in_use;
+}
+
+/* ---- Shadow pages ---- */
+
+static uint32_t *alloc_table(void)
+{
+	uint32_t *p = page_alloc();
+
+	if (p)
+		pages_in_use++;
+	return p;
+}
+
+static void free_table(uint32_t *p)
+{
+	page_free(p);
+	pages_in_use--;
+}
+
+/* The machine address of the frame a guest entry names (already checked
+ * to be inside the guest's RAM). */
+static uint32_t machine_frame(const struct guest *g, uint32_t entry)
+{
+	return (uint32_t)(uintptr_t)g->mem + (entry & PTE_FRAME);
+}
+
+static uint32_t *table_of(uint32_t pde)
+{
+	return (uint32_t *)(uintptr_t)(pde & PTE_FRAME);
+}
+
+/* Drop shadow PDEs [from, to) and the page tables under them.  The
+ * Switcher's PDE is above every range we are ever asked to drop. */
+static void release_pdes(uint32_t *pgdir, unsigned from, unsigned to)
+{
+	if (to > SWITCHER_PDX)
+		to = SWITCHER_PDX;
+	for (unsigned i = from; i < to; i++) {
+		if (pgdir[i] & PTE_P)
+			free_table(table_of(pgdir[i]));
+		pgdir[i] = 0;
+	}
+}
+
+static uint32_t *new_dir(void)
+{
+	uint32_t *pgdir = alloc_table();
+
+	if (pgdir)
+		pgdir[SWITCHER_PDX] = switcher_guest_pde();
+	return pgdir;
+}
+
+static unsigned user_pdes(const struct guest *g)
+{
+	return g->kernel_address >> PGDIR_SHIFT;
+}
+
+bool shadow_init(struct guest *g)
+{
+	/* The bookkeeping gets a page of its own (zeroed), reached from
+	 * struct guest; the tables themselves come a page at a time. */
+	struct shadow *s = page_alloc();
+
+	_Static_assert(sizeof(struct shadow) <= PAGE_SIZE,
+		       "the shadow bookkeeping must fit its one page");
+	if (!s)
+		return false;
+	for (unsigned i = 0; i < SHADOW_DIRS; i++)
+		s->dir[i].tag = NO_TAG;
+	s->dir[0].pgdir = new_dir();
+	if (!s->dir[0].pgdir) {
+		page_free(s);
+		return false;
+	}
+	s->linear = true;
+	g->shadow = s;
+	return true;
+}
+
+void shadow_destroy(struct guest *g)
+{
+	struct shadow *s = g->shadow;
+
+	if (!s)
+		return;
+	for (unsigned i = 0; i < SHADOW_DIRS; i++) {
+		if (!s->dir[i].pgdir)
+			continue;
+		release_pdes(s->dir[i].pgdir, 0, SWITCHER_PDX);
+		free_table(s->dir[i].pgdir);
+		s->dir[i].pgdir = NULL;
+	}
+	page_free(s);
+	g->shadow = NULL;
+}
+
+uint32_t shadow_cr3(const struct guest *g)
+{
+	return (uint32_t)(uintptr_t)g->shadow->dir[g->shadow->cur].pgdir;
+}
+
+void shadow_discard_all(struct guest *g)
+{
+	struct shadow *s = g->shadow;
+
+	/* Our CR3 is loaded while we run, and every guest entry reloads the
+	 * guest's, so no stale translation survives in the TLB. */
+	for (unsigned i = 0; i < SHADOW_DIRS; i++)
+		if (s->dir[i].pgdir)
+			release_pdes(s->dir[i].pgdir, 0, SWITCHER_PDX);
+}
+
+/* The shadow PTE slot for va in pgdir, making its page table if asked. */
+static uint32_t *pte_slot(uint32_t *pgdir, uint32_t va, bool create)
+{
+	uint32_t *pde = &pgdir[PDX(va)];
+
+	if (!(*pde & PTE_P)) {
+		uint32_t *pt;
+
+		if (!create || !(pt = alloc_table()))
+			return NULL;
+		/* Permissions live in the PTEs, which combine both guest
+		 * levels (ptwalk.c); the PDE only has to allow them. */
+		*pde = (uint32_t)(uintptr_t)pt | PTE_P | PTE_RW | PTE_US;
+	}
+	return &table_of(*pde)[PTX(va)];
+}
+
+/* ---- Reading the guest's tables ---- */
+
+enum walk_result { WALK_OK, WALK_FAULT, WALK_KILLED };
+
+struct walk {
+	uint32_t pde, pte;
+	uint32_t pte_gpa; /* where the guest PTE lives; NO_TAG if fabricated */
+	bool mmio;	  /* the frame is in the device window */
+};
+
+static enum walk_result walk(struct guest *g, uint32_t va, uint32_t err,
+			     struct walk *w)
+{
+	struct shadow *s = g->shadow;
+	uint32_t ram_pages = g->mem_size >> PAGE_SHIFT;
+	uint32_t window_pages = g->mmio_end >> PAGE_SHIFT;
+	uint32_t pgdir = s->dir[s->cur].tag;
+
+	if (va >= GUEST_H)
+		return WALK_FAULT; /* never the guest's (section 9.7) */
+	if (s->linear) {
+		/* Section 2.6: as if every page were mapped to itself. */
+		if (va >= g->mmio_end) {
+			guest_kill(g,
+				   "bad page table entry: linear-mode "
+				   "access to %#x, beyond its RAM",
+				   va);
+			return WALK_KILLED;
+		}
+		w->pde = LINEAR_PDE;
+		w->pte = (va & PTE_FRAME) | PTE_P | PTE_RW | PTE_A | PTE_D;
+		w->pte_gpa = NO_TAG;
+		w->mmio = va >= g->mem_size;
+		return guest_access_ok(w->pde, w->pte, err) ? WALK_OK
+							    : WALK_FAULT;
+	}
+	if (!guest_read32(g, pgdir + PDX(va) * 4, &w->pde)) {
+		guest_kill(g, "page directory at %#x is outside its RAM",
+			   pgdir);
+		return WALK_KILLED;
+	}
+	if (!(w->pde & PTE_P))
+		return WALK_FAULT;
+	if (!guest_pde_ok(w->pde, ram_pages)) {
+		guest_kill(g, "bad page directory entry %#x for %#x", w->pde,
+			   va);
+		return WALK_KILLED;
+	}
+	w->pte_gpa = (w->pde & PTE_FRAME) + PTX(va) * 4;
+	guest_read32(g, w->pte_gpa, &w->pte); /* in RAM: the PDE was checked */
+	if (!guest_access_ok(w->pde, w->pte, err))
+		return WALK_FAULT;
+	switch (guest_pte_check(w->pte, ram_pages, window_pages)) {
+	case PTE_OK:
+		w->mmio = false;
+		return WALK_OK;
+	case PTE_IN_DEVICE_WINDOW:
+		w->mmio = true;
+		return WALK_OK;
+	case PTE_BAD:
+		break;
+	}
+	guest_kill(g, "bad page table entry %#x for %#x", w->pte, va);
+	return WALK_KILLED;
+}
+
+/* Set accessed (and on a write, dirty) in the guest's PTE, as the CPU
+ * would have when walking it; nothing to write back in linear mode. */
+static void touch(struct guest *g, struct walk *w, uint32_t err)
+{
+	uint32_t pte = w->pte | PTE_A | ((err & PF_WRITE) ? PTE_D : 0);
+
+	if (pte != w->pte && w->pte_gpa != NO_TAG)
+		guest_write32(g, w->pte_gpa, pte);
+	w->pte = pte;
+}
+
+bool gva_to_gpa(struct guest *g, uint32_t gva, bool write, uint32_t *gpa)
+{
+	struct walk w;
+	uint32_t err = write ? PF_WRITE : 0;
+
+	if (walk(g, gva, err, &w) != WALK_OK || w.mmio)
+		return false;
+	touch(g, &w, err);
+	*gpa = (w.pte & PTE_FRAME) | (gva & ~PAGE_MASK);
+	return true;
+}
+
+/* ---- Demand faulting (section 9.4) ---- */
+
+static enum pf_result fix_fault(struct guest *g, uint32_t va, uint32_t err,
+				uint32_t *mmio_gpa)
+{
+	struct shadow *s = g->shadow;
+	struct walk w;
+	uint32_t *slot;
+
+	switch (walk(g, va, err, &w)) {
+	case WALK_FAULT:
+		return PF_REFLECT;
+	case WALK_KILLED:
+		return PF_KILLED;
+	case WALK_OK:
+		break;
+	}
+	if (w.mmio) {
+		*mmio_gpa = (w.pte & PTE_FRAME) | (va & ~PAGE_MASK);
+		return PF_MMIO;
+	}
+	touch(g, &w, err);
+	slot = pte_slot(s->dir[s->cur].pgdir, va, true);
+	if (!slot) {
+		guest_kill(g, "out of memory for shadow page tables");
+		return PF_KILLED;
+	}
+	*slot = shadow_pte_for(w.pde, w.pte, machine_frame(g, w.pte));
+	return PF_FIXED;
+}
+
+enum pf_result shadow_page_fault(struct guest *g, uint32_t va, uint32_t err,
+				 uint32_t *mmio_gpa)
+{
+	g->stats.page_faults++;
+	return fix_fault(g, va, err, mmio_gpa);
+}
+
+/* ---- Stack pinning (section 9.6) ---- */
+
+bool shadow_pin_stack(struct guest *g)
+{
+	uint32_t mmio;
+
+	for (uint32_t i = 0; i < g->stack_pages; i++) {
+		uint32_t va = g->esp1 - 1 - i * PAGE_SIZE;
+		if (fix_fault(g, va, PF_WRITE, &mmio) != PF_FIXED)
+			return false;
+	}
+	return true;
+}
+
+static void repin_stack(struct guest *g)
+{
+	if (g->stack_pages && guest_alive(g) && !shadow_pin_stack(g))
+		guest_kill(g,
+			   "bad stack page: the ring-1 stack at %#x is not "
+			   "mapped writable",
+			   g->esp1);
+}
+
+/* ---- The page-table hypercalls (sections 9.3, 9.5) ---- */
+
+void shadow_new_pgtable(struct guest *g, uint32_t pgdir_gpa)
+{
+	struct shadow *s = g->shadow;
+	struct shadow_dir *d;
+	unsigned i;
+
+	if (s->linear) {
+		/* Leaving linear mode: nothing of it may survive. */
+		release_pdes(s->dir[0].pgdir, 0, SWITCHER_PDX);
+		s->linear = false;
+		s->dir[0].tag = pgdir_gpa;
+		s->cur = 0;
+		repin_stack(g);
+		return;
+	}
+	for (i = 0; i < SHADOW_DIRS; i++)
+		if (s->dir[i].tag == pgdir_gpa) {
+			s->cur = i;
+			return;
+		}
+	/* A free slot if there is one, else the next in turn (never the
+	 * current one: its mappings are the likeliest to be used again). */
+	for (i = 0; i < SHADOW_DIRS && s->dir[i].pgdir; i++)
+		;
+	if (i == SHADOW_DIRS) {
+		i = s->next_victim;
+		if (i == s->cur)
+			i = (i + 1) % SHADOW_DIRS;
+		s->next_victim = (i + 1) % SHADOW_DIRS;
+	}
+	d = &s->dir[i];
+	if (!d->pgdir) {
+		d->pgdir = new_dir();
+		if (!d->pgdir) {
+			guest_kill(g, "out of memory for a shadow directory");
+			return;
+		}
+	} else {
+		/* The kernel part is the same in every guest directory:
+		 * keep it; only the user part belonged to the old tag. */
+		release_pdes(d->pgdir, 0, user_pdes(g));
+	}
+	d->tag = pgdir_gpa;
+	s->cur = i;
+	repin_stack(g);
+}
+
+void shadow_flush_tlb(struct guest *g, bool all)
+{
+	struct shadow *s = g->shadow;
+
+	if (!all) {
+		release_pdes(s->dir[s->cur].pgdir, 0, user_pdes(g));
+		return;
+	}
+	shadow_discard_all(g);
+	repin_stack(g);
+}
+
+/* Section 9.5: bring one shadow's entry for va in line with a new PTE. */
+static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
+		      uint32_t pte)
+{
+	uint32_t *slot = pte_slot(d->pgdir, va, false);
+	uint32_t pde;
+
+	if (!slot)
+		return; /* not shadowed yet: the next fault will read it */
+	*slot = 0;
+	/* An entry the guest has used (accessed or dirty) is installed now,
+	 * saving a fault; others wait for one.  Non-present entries (swap
+	 * or PROT_NONE encodings) are never interpreted. */
+	if (!(pte & PTE_P) || !(pte & (PTE_A | PTE_D)))
+		return;
+	switch (guest_pte_check(pte, g->mem_size >> PAGE_SHIFT,
+				g->mmio_end >> PAGE_SHIFT)) {
+	case PTE_OK:
+		/* The directory entry above it limits it too (RW, US), as it
+		 * does on the fault path; if that entry is unusable, leave
+		 * the slot empty and let a fault sort it out. */
+		if (!guest_read32(g, d->tag + PDX(va) * 4, &pde) ||
+		    !(pde & PTE_P) ||
+		    !guest_pde_ok(pde, g->mem_size >> PAGE_SHIFT))
+			return;
+		*slot = shadow_pte_for(pde, pte, machine_frame(g, pte));
+		return;
+	case PTE_IN_DEVICE_WINDOW:
+		return; /* stays unmapped: accesses trap to the emulator */
+	case PTE_BAD:
+		guest_kill(g, "bad page table entry %#x for %#x (SET_PTE)", pte,
+			   va);
+		return;
+	}
+}
+
+void shadow_set_pte(struct guest *g, uint32_t pgdir_gpa, uint32_t va,
+		    uint32_t pte)
+{
+	struct shadow *s = g->shadow;
+
+	if (va >= GUEST_H) {
+		guest_kill(g, "SET_PTE for %#x, inside the hypervisor region",
+			   va);
+		return;
+	}
+	if (s->linear)
+		return; /* nothing is shadowed from guest tables yet */
+	for (unsigned i = 0; i < SHADOW_DIRS && guest_alive(g); i++) {
+		struct shadow_dir *d = &s->dir[i];
+
+		if (!d->pgdir || d->tag == NO_TAG)
+			continue;
+		if (va >= g->kernel_address || d->tag == pgdir_gpa)
+			apply_pte(g, d, va, pte);
+	}
+}
+
+void shadow_set_pgd(struct guest *g, uint32_t pgdir_gpa, uint32_t idx)
+{
+	struct shadow *s = g->shadow;
+
+	if (idx >= 1024) {
+		guest_kill(g, "SET_PGD index %u out of range", idx);
+		return;
+	}
+	if (s->linear || idx >= PDX(GUEST_H))
+		return; /* the hypervisor's PDE is not the guest's to touch */
+	for (unsigned i = 0; i < SHADOW_DIRS; i++)
+		if (s->dir[i].pgdir && s->dir[i].tag == pgdir_gpa)
+			release_pdes(s->dir[i].pgdir, idx, idx + 1);
+}

@@ -1,0 +1,247 @@
+/*
+ * modconfig.c - [Boot 4] which guests to run, from the Multiboot2 modules.
+ *
+ * Like Xen's dom0 modules, each GRUB "module2" line carries a role keyword
+ * and options; everything after "--" is the guest's own command line:
+ *
+ *   module2 /boot/guest.elf  kernel name=pv mem=64M restart=on-crash -- quiet
+ *   module2 /boot/initrd.gz  initrd
+ *   module2 /boot/disk.img   disk ro
+ *
+ * "kernel" starts a new guest; "initrd" and "disk" belong to the kernel
+ * above them.  Anything wrong (an unknown role, a disk with no kernel, a bad
+ * size) is reported with the module's number and text, and the guest it
+ * belongs to is refused; other guests still start.
+ */
+#include "hv/setup/bootinfo.h"
+#include "hv/setup/options.h"
+
+struct cursor {
+	const char *p;
+};
+
+/* Next space-separated word; false at the end or at "--". */
+static bool next_word(struct cursor *c, const char **w, size_t *len)
+{
+	while (*c->p == ' ' || *c->p == '\t')
+		c->p++;
+	if (!*c->p)
+		return false;
+	*w = c->p;
+	while (*c->p && *c->p != ' ' && *c->p != '\t')
+		c->p++;
+	*len = (size_t)(c->p - *w);
+	if (*len == 2 && (*w)[0] == '-' && (*w)[1] == '-')
+		return false;
+	return true;
+}
+
+static bool word_is(const char *w, size_t len, const char *lit)
+{
+	return hv_strlen(lit) == len && hv_strncmp(w, lit, len) == 0;
+}
+
+/* "key=value": split, or false if there is no '='. */
+static bool split_kv(const char *w, size_t len, size_t *klen, const char **val,
+		     size_t *vlen)
+{
+	for (size_t i = 0; i < len; i++)
+		if (w[i] == '=') {
+			*klen = i;
+			*val = w + i + 1;
+			*vlen = len - i - 1;
+			return true;
+		}
+	return false;
+}
+
+static void reportf(report_fn report, const char *fmt, ...) __printf(2, 3);
+static void reportf(report_fn report, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	report(msg);
+}
+
+static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
+			  size_t len, report_fn report)
+{
+	const char *val;
+	size_t klen, vlen;
+	uint64_t size;
+
+	if (!split_kv(w, len, &klen, &val, &vlen)) {
+		reportf(report, "module %u: unknown kernel option '%.*s'", mod,
+			(int)len, w);
+		g->ok = false;
+		return;
+	}
+	if (word_is(w, klen, "mem")) {
+		if (!parse_size(val, vlen, &size) || size < GUEST_MEM_MIN ||
+		    size > GUEST_MEM_MAX || size % MiB(1)) {
+			reportf(report,
+				"module %u: mem=%.*s: guest memory must be a "
+				"whole number of MiB from %uM to %uM",
+				mod, (int)vlen, val, GUEST_MEM_MIN >> 20,
+				GUEST_MEM_MAX >> 20);
+			g->ok = false;
+			return;
+		}
+		g->mem_bytes = (uint32_t)size;
+	} else if (word_is(w, klen, "name")) {
+		if (vlen == 0 || vlen >= GUEST_NAME_MAX) {
+			reportf(report,
+				"module %u: name must be 1 to %u characters",
+				mod, GUEST_NAME_MAX - 1);
+			g->ok = false;
+			return;
+		}
+		for (size_t i = 0; i < vlen; i++) {
+			char c = val[i];
+			if (!((c >= 'a' && c <= 'z') ||
+			      (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+				reportf(report,
+					"module %u: name '%.*s' may hold only "
+					"letters, digits, '-' and '_'",
+					mod, (int)vlen, val);
+				g->ok = false;
+				return;
+			}
+		}
+		hv_memcpy(g->name, val, vlen);
+		g->name[vlen] = 0;
+	} else if (word_is(w, klen, "restart")) {
+		if (word_is(val, vlen, "never"))
+			g->restart = RESTART_NEVER;
+		else if (word_is(val, vlen, "on-crash"))
+			g->restart = RESTART_ON_CRASH;
+		else if (word_is(val, vlen, "always"))
+			g->restart = RESTART_ALWAYS;
+		else {
+			reportf(report,
+				"module %u: restart=%.*s: expected never, "
+				"on-crash or always",
+				mod, (int)vlen, val);
+			g->ok = false;
+		}
+	} else {
+		reportf(report, "module %u: unknown kernel option '%.*s'", mod,
+			(int)klen, w);
+		g->ok = false;
+	}
+}
+
+int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
+		 report_fn report)
+{
+	int n = 0;
+	struct guest_config *g = NULL;
+
+	for (unsigned m = 0; m < bi->nr_mods; m++) {
+		struct cursor c = { bi->mods[m].string };
+		const char *w;
+		size_t len;
+
+		if (!next_word(&c, &w, &len)) {
+			reportf(report,
+				"module %u has no role (kernel, initrd or "
+				"disk); ignored",
+				m);
+			continue;
+		}
+		if (word_is(w, len, "kernel")) {
+			if (n == MAX_GUESTS) {
+				reportf(report,
+					"module %u: more than %d guests; "
+					"ignored",
+					m, MAX_GUESTS);
+				g = NULL;
+				continue;
+			}
+			g = &cfg[n];
+			hv_memset(g, 0, sizeof(*g));
+			hv_snprintf(g->name, sizeof(g->name), "guest%d", n);
+			g->mem_bytes = GUEST_MEM_DEFAULT;
+			g->kernel_mod = (int)m;
+			g->initrd_mod = g->disk_mod = -1;
+			g->ok = true;
+			n++;
+			while (next_word(&c, &w, &len))
+				kernel_option(g, m, w, len, report);
+			/* After "--": the guest's command line, verbatim. */
+			if (*c.p) {
+				const char *rest = c.p;
+				while (*rest == ' ' || *rest == '\t')
+					rest++;
+				if (hv_strlen(rest) >= GUEST_CMDLINE_MAX) {
+					reportf(report,
+						"module %u: guest command line "
+						"longer than %d bytes",
+						m, GUEST_CMDLINE_MAX - 1);
+					g->ok = false;
+				} else {
+					hv_strlcpy(g->cmdline, rest,
+						   sizeof(g->cmdline));
+				}
+			}
+			continue;
+		}
+		if (!word_is(w, len, "initrd") && !word_is(w, len, "disk")) {
+			reportf(report,
+				"module %u: unknown role '%.*s' (expected "
+				"kernel, initrd or disk); ignored",
+				m, (int)len, w);
+			continue;
+		}
+		if (!g) {
+			reportf(report,
+				"module %u: '%.*s' must follow a kernel "
+				"module; ignored",
+				m, (int)len, w);
+			continue;
+		}
+		if (word_is(w, len, "initrd")) {
+			if (g->initrd_mod >= 0) {
+				reportf(report,
+					"module %u: guest %s already has an "
+					"initrd",
+					m, g->name);
+				g->ok = false;
+			}
+			g->initrd_mod = (int)m;
+			while (next_word(&c, &w, &len)) {
+				reportf(report,
+					"module %u: unknown initrd option "
+					"'%.*s'",
+					m, (int)len, w);
+				g->ok = false;
+			}
+		} else {
+			if (g->disk_mod >= 0) {
+				reportf(report,
+					"module %u: guest %s already has a "
+					"disk",
+					m, g->name);
+				g->ok = false;
+			}
+			g->disk_mod = (int)m;
+			while (next_word(&c, &w, &len)) {
+				if (word_is(w, len, "ro")) {
+					g->disk_readonly = true;
+				} else {
+					reportf(report,
+						"module %u: unknown disk "
+						"option '%.*s'",
+						m, (int)len, w);
+					g->ok = false;
+				}
+			}
+		}
+	}
+	return n;
+}

@@ -1,0 +1,218 @@
+/*
+ * options.c - [Boot 3] the hypervisor's command line.
+ *
+ *   loglevel=<error|warn|info|debug|3..7>   how much to print (info)
+ *   console=<serial|vga>[,...]               where to print (serial,vga)
+ *   com1=<port>,<baud>                       serial port (0x3f8,115200)
+ *   exit=<acpi|qemu[:port]|halt|reboot>      what "power off" means (acpi)
+ *   selftest=<name>                          test builds only
+ *
+ * Words are separated by spaces; each is "key=value".  An unknown key or a
+ * bad value is reported by name and the default stays in force.
+ */
+#include "hv/setup/options.h"
+#include "drivers/uart.h"
+#include "hv/lib/console.h"
+#include "hv/lib/printk.h"
+
+void options_defaults(struct hv_options *o)
+{
+	hv_memset(o, 0, sizeof(*o));
+	o->loglevel = LOG_INFO;
+	o->consoles = CONSOLE_SERIAL | CONSOLE_VGA;
+	o->com_port = UART_COM1_PORT;
+	o->com_baud = UART_DEFAULT_BAUD;
+	o->exit = EXIT_ACPI;
+	o->qemu_exit_port = 0xF4;
+}
+
+/* A word of the command line: [key, key+klen) and [val, val+vlen). */
+struct word {
+	const char *key, *val;
+	size_t klen, vlen;
+	bool has_val;
+};
+
+static bool eq(const char *s, size_t len, const char *lit)
+{
+	return hv_strlen(lit) == len && hv_strncmp(s, lit, len) == 0;
+}
+
+static void complain(report_fn report, const struct word *w,
+		     const char *expected)
+{
+	char msg[200];
+
+	if (!w->has_val)
+		hv_snprintf(msg, sizeof(msg),
+			    "option '%.*s' needs a value (%s); ignored",
+			    (int)w->klen, w->key, expected);
+	else
+		hv_snprintf(msg, sizeof(msg),
+			    "option '%.*s': bad value '%.*s' (expected %s); "
+			    "ignored",
+			    (int)w->klen, w->key, (int)w->vlen, w->val,
+			    expected);
+	report(msg);
+}
+
+static bool parse_loglevel(const struct word *w, struct hv_options *o)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} names[] = { { "error", LOG_ERR },
+		      { "warn", LOG_WARN },
+		      { "info", LOG_INFO },
+		      { "debug", LOG_DEBUG } };
+	uint32_t n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (eq(w->val, w->vlen, names[i].name)) {
+			o->loglevel = names[i].level;
+			return true;
+		}
+	if (parse_u32(w->val, w->vlen, &n) && n >= LOG_ERR && n <= LOG_DEBUG) {
+		o->loglevel = (int)n;
+		return true;
+	}
+	return false;
+}
+
+static bool parse_console(const struct word *w, struct hv_options *o)
+{
+	uint32_t set = 0;
+	const char *p = w->val, *end = w->val + w->vlen;
+
+	/* An empty item is a typo wherever it is, the end included. */
+	if (w->vlen && end[-1] == ',')
+		return false;
+	while (p < end) {
+		const char *comma = p;
+		while (comma < end && *comma != ',')
+			comma++;
+		if (eq(p, (size_t)(comma - p), "serial"))
+			set |= CONSOLE_SERIAL;
+		else if (eq(p, (size_t)(comma - p), "vga"))
+			set |= CONSOLE_VGA;
+		else
+			return false;
+		p = comma + 1;
+	}
+	if (!set)
+		return false;
+	o->consoles = set;
+	return true;
+}
+
+static bool parse_com1(const struct word *w, struct hv_options *o)
+{
+	const char *comma = w->val;
+	uint32_t port, baud = o->com_baud;
+	size_t plen;
+
+	while (comma < w->val + w->vlen && *comma != ',')
+		comma++;
+	plen = (size_t)(comma - w->val);
+	if (!parse_u32(w->val, plen, &port) || port == 0 || port > 0xFFF8)
+		return false;
+	if (comma < w->val + w->vlen) {
+		size_t blen = w->vlen - plen - 1;
+		if (!parse_u32(comma + 1, blen, &baud) || baud == 0 ||
+		    baud > UART_MAX_BAUD || UART_MAX_BAUD % baud)
+			return false;
+	}
+	o->com_port = (uint16_t)port;
+	o->com_baud = baud;
+	return true;
+}
+
+static bool parse_exit(const struct word *w, struct hv_options *o)
+{
+	if (eq(w->val, w->vlen, "acpi"))
+		o->exit = EXIT_ACPI;
+	else if (eq(w->val, w->vlen, "halt"))
+		o->exit = EXIT_HALT;
+	else if (eq(w->val, w->vlen, "reboot"))
+		o->exit = EXIT_REBOOT;
+	else if (eq(w->val, w->vlen, "qemu"))
+		o->exit = EXIT_QEMU;
+	else if (w->vlen > 5 && hv_strncmp(w->val, "qemu:", 5) == 0) {
+		uint32_t port;
+		if (!parse_u32(w->val + 5, w->vlen - 5, &port) || port == 0 ||
+		    port > 0xFFFF)
+			return false;
+		o->exit = EXIT_QEMU;
+		o->qemu_exit_port = (uint16_t)port;
+	} else
+		return false;
+	return true;
+}
+
+static bool parse_selftest(const struct word *w, struct hv_options *o)
+{
+	if (w->vlen == 0 || w->vlen >= sizeof(o->selftest))
+		return false;
+	hv_memcpy(o->selftest, w->val, w->vlen);
+	o->selftest[w->vlen] = 0;
+	return true;
+}
+
+static const struct {
+	const char *key;
+	bool (*parse)(const struct word *, struct hv_options *);
+	const char *expected;
+} option_table[] = {
+	{ "loglevel", parse_loglevel, "error, warn, info, debug or 3-7" },
+	{ "console", parse_console, "a list of serial and vga" },
+	{ "com1", parse_com1, "<port>[,<baud>], baud dividing 115200" },
+	{ "exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot" },
+	{ "selftest", parse_selftest, "a self-test name" },
+};
+
+int options_parse(const char *cmdline, struct hv_options *o, report_fn report)
+{
+	const char *p = cmdline;
+	int problems = 0;
+
+	while (*p) {
+		struct word w = { 0 };
+		const char *start;
+		size_t i;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '=')
+			p++;
+		w.key = start;
+		w.klen = (size_t)(p - start);
+		if (*p == '=') {
+			w.has_val = true;
+			w.val = ++p;
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			w.vlen = (size_t)(p - w.val);
+		} else {
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+		}
+		for (i = 0; i < ARRAY_SIZE(option_table); i++)
+			if (eq(w.key, w.klen, option_table[i].key))
+				break;
+		if (i == ARRAY_SIZE(option_table)) {
+			char msg[160];
+			hv_snprintf(msg, sizeof(msg),
+				    "unknown option '%.*s' ignored",
+				    (int)(p - start), start);
+			report(msg);
+			problems++;
+		} else if (!w.has_val || !option_table[i].parse(&w, o)) {
+			complain(report, &w, option_table[i].expected);
+			problems++;
+		}
+	}
+	return problems;
+}

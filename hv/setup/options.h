@@ -1,0 +1,74 @@
+/*
+ * options.h - the hypervisor's own command line (the words after hv.elf on
+ * GRUB's "multiboot2" line) and the module strings that describe guests.
+ *
+ * Both are parsed exactly once, at boot, by pure functions that report every
+ * problem by name through a callback and carry on with the defaults: a typo
+ * never stops the machine, and never goes unmentioned.  README.md lists the
+ * options; docs/boot-config.md the module syntax.
+ */
+#ifndef HV_OPTIONS_H
+#define HV_OPTIONS_H
+
+#include "hv/lib/lib.h"
+
+enum exit_method {
+	EXIT_ACPI,   /* ACPI S5 power-off, falling back to halt (default) */
+	EXIT_QEMU,   /* QEMU's isa-debug-exit port: the run's exit status */
+	EXIT_HALT,   /* stop the CPU and wait for someone to press reset */
+	EXIT_REBOOT, /* reset the machine */
+};
+
+struct hv_options {
+	int loglevel;	   /* LOG_ERR .. LOG_DEBUG */
+	uint32_t consoles; /* CONSOLE_SERIAL | CONSOLE_VGA */
+	uint16_t com_port;
+	uint32_t com_baud;
+	enum exit_method exit;
+	uint16_t qemu_exit_port;
+	char selftest[32]; /* test builds only: which self-test to run */
+};
+
+typedef void (*report_fn)(const char *msg);
+
+/* The hypervisor's options, parsed once by hv_main (hv/main.c). */
+extern struct hv_options hv_options;
+
+void options_defaults(struct hv_options *o);
+/* Returns the number of problems reported. */
+int options_parse(const char *cmdline, struct hv_options *o, report_fn report);
+
+/* ---- Guests, from the module strings ---- */
+
+#define MAX_GUESTS 4
+#define GUEST_NAME_MAX 16
+#define GUEST_CMDLINE_MAX 2048 /* the guest copies 2048 bytes, NUL included */
+#define GUEST_MEM_DEFAULT MiB(64)
+#define GUEST_MEM_MIN MiB(2)
+#define GUEST_MEM_MAX MiB(2048)
+
+enum restart_policy {
+	RESTART_NEVER,	  /* a guest that stops stays stopped (default) */
+	RESTART_ON_CRASH, /* restart after a crash or a kill, not power-off */
+	RESTART_ALWAYS,	  /* restart whenever it stops, except power-off */
+};
+
+struct guest_config {
+	char name[GUEST_NAME_MAX];
+	uint32_t mem_bytes;
+	int kernel_mod; /* index into boot_info.mods, or -1 */
+	int initrd_mod;
+	int disk_mod;
+	bool disk_readonly;
+	enum restart_policy restart;
+	char cmdline[GUEST_CMDLINE_MAX];
+	bool ok; /* false: refused, with the reasons already reported */
+};
+
+struct boot_info;
+/* Fill `cfg` (room for MAX_GUESTS) from the module strings; returns the
+ * number of guests described, including refused ones (ok == false). */
+int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
+		 report_fn report);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * virtio.h - the devices the hypervisor serves to its guests: virtio 1.0
+ * ("modern") devices behind PCI (ABI section 11).
+ *
+ *   virtio_pci.c   the registers in BAR0: features, status, queues
+ *   virtqueue.c    reading descriptor chains, returning used buffers
+ *   virtio_console.c, virtio_blk.c   the devices themselves
+ *
+ * How a guest reaches them (its PCI bus, the device window, the MMIO
+ * decoder) is hv/dev/.
+ *
+ * Everything a guest writes into a ring is hostile input: checked here,
+ * once, before a backend sees it.
+ */
+#ifndef HV_VIRTIO_H
+#define HV_VIRTIO_H
+
+#include "hv/lib/lib.h"
+
+struct guest;
+struct virtio_dev;
+
+#define VIRTIO_MAX_QUEUES 2
+#define VIRTQUEUE_MAX_SIZE 256
+#define VIRTIO_BAR_SIZE 128 /* 60 common bytes + config, pow2 */
+#define VIRTIO_COMMON_CFG_LEN 56
+#define VIRTIO_NOTIFY_OFF 56
+#define VIRTIO_ISR_OFF 58
+#define VIRTIO_DEVICE_CFG_OFF 60
+#define VIRTIO_DEVICE_CFG_MAX (VIRTIO_BAR_SIZE - VIRTIO_DEVICE_CFG_OFF)
+#define VIRTIO_MAX_SEGS 260 /* seg_max 254 + header + status, rounded */
+
+/* Device status bits (virtio 1.0, 2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_NEEDS_RESET 0x40
+#define VIRTIO_STATUS_FAILED 0x80
+
+#define VIRTIO_F_VERSION_1 32
+
+struct virtqueue {
+	uint16_t size; /* what the driver chose (a power of two) */
+	bool enabled;
+	uint32_t desc, avail, used; /* guest-physical; the high halves are 0 */
+	uint16_t last_avail;	    /* next avail.ring slot to consume */
+	uint16_t used_idx;	    /* our copy of used.idx */
+};
+
+/* One segment of a descriptor chain, already checked against RAM. */
+struct vq_seg {
+	uint32_t gpa, len;
+	bool device_writes;
+};
+
+struct vq_chain {
+	uint16_t head;
+	unsigned nsegs;
+	struct vq_seg seg[VIRTIO_MAX_SEGS];
+	uint32_t readable, writable; /* byte totals of each kind */
+};
+
+/* What a device type supplies. */
+struct virtio_ops {
+	const char *name;
+	uint8_t type; /* virtio device ID: 2 block, 3 console */
+	uint8_t pci_class, pci_subclass;
+	uint16_t num_queues;
+	/* Offered features; VERSION_1 is added by the transport. */
+	uint64_t (*features)(struct virtio_dev *d);
+	/* Fill the device-specific configuration (at most 68 bytes). */
+	uint32_t (*config)(struct virtio_dev *d, uint8_t *buf);
+	/* A write into the device configuration; false: not allowed. */
+	bool (*config_write)(struct virtio_dev *d, uint32_t off, unsigned size,
+			     uint32_t val);
+	/* The driver notified queue q, or the device became ready. */
+	void (*notify)(struct virtio_dev *d, unsigned q);
+	void (*reset)(struct virtio_dev *d);
+};
+
+struct virtio_dev {
+	struct guest *g;
+	const struct virtio_ops *ops;
+	void *backend;
+	uint8_t slot; /* PCI device number on bus 0 */
+	uint8_t irq;
+	uint32_t bar0;	  /* guest-physical base of the registers */
+	bool bar0_sizing; /* the driver wrote all ones to learn the size */
+
+	uint8_t status;
+	uint32_t device_feature_select, driver_feature_select;
+	uint64_t driver_features;
+	uint16_t queue_select;
+	struct virtqueue vq[VIRTIO_MAX_QUEUES];
+	uint8_t isr;
+
+	/* The PCI-configuration-access capability's window (section 11.3). */
+	uint8_t cfg_bar;
+	uint32_t cfg_offset, cfg_length;
+
+	bool broken; /* a ring was malformed: status has NEEDS_RESET */
+};
+
+/* virtio_pci.c: BAR0 accesses, offsets relative to the BAR. */
+uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
+			 bool *ok);
+bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
+		      uint32_t val);
+void virtio_reset(struct virtio_dev *d);
+/* Mark the device broken (NEEDS_RESET) and say why, once. */
+void virtio_broken(struct virtio_dev *d, const char *fmt, ...) __printf(2, 3);
+bool virtio_ready(const struct virtio_dev *d);
+
+/* virtqueue.c */
+/* The next available chain: 1 and *c filled, 0 when the ring is empty,
+ * -1 when the ring is malformed (the device is then marked broken). */
+int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c);
+/* Return a chain with `written` bytes written into it. */
+void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written);
+/* Interrupt the guest for queue q, unless the driver asked us not to. */
+void vq_interrupt(struct virtio_dev *d, unsigned q);
+/* Copy between a chain's segments (as one byte stream of the given kind)
+ * and a buffer; offsets count within that kind only. */
+uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		 void *buf, uint32_t len);
+uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
+		  const void *buf, uint32_t len);
+
+#endif

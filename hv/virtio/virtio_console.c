@@ -1,0 +1,122 @@
+/*
+ * virtio_console.c - [Devices 4] the console device (ABI section 11.10):
+ * one port, no control queues.  Queue 0 carries input to the guest, queue
+ * 1 its output.
+ *
+ * Output is completed at once, inside the notify that announced it: the
+ * Linux driver spins with interrupts off until its buffer comes back.
+ * Input comes from the UART's receive ring, and only as fast as the guest
+ * posts buffers; bytes wait in the ring meanwhile (uart.c counts any it
+ * ever has to drop).  Before the driver exists the guest prints through
+ * emerg_wr, a register in the device configuration.
+ */
+#include "drivers/uart.h"
+#include "hv/guest/debugcon.h"
+#include "hv/guest/guest.h"
+#include "hv/lib/console.h"
+#include "hv/lib/printk.h"
+#include "hv/virtio/virtio.h"
+
+#define RXQ 0
+#define TXQ 1
+#define VIRTIO_CONSOLE_F_EMERG_WRITE 2
+#define CFG_EMERG_WR 8
+
+static uint64_t console_features(struct virtio_dev *d)
+{
+	(void)d;
+	return 1ull << VIRTIO_CONSOLE_F_EMERG_WRITE;
+}
+
+static uint32_t console_config(struct virtio_dev *d, uint8_t *buf)
+{
+	(void)d;
+	/* cols, rows (unknown: 0), max_nr_ports (1), emerg_wr (reads 0) */
+	hv_memset(buf, 0, 12);
+	buf[4] = 1;
+	return 12;
+}
+
+static bool console_config_write(struct virtio_dev *d, uint32_t off,
+				 unsigned size, uint32_t val)
+{
+	if (off != CFG_EMERG_WR || size != 4)
+		return false;
+	/* The low byte, whatever the rest holds; a line at a time, so early
+	 * messages of two guests do not interleave by characters. */
+	debug_console_put(d->g, (char)val);
+	return true;
+}
+
+static void transmit(struct virtio_dev *d)
+{
+	static struct vq_chain chain; /* 3 KiB: not on the stack */
+	struct vq_chain *c = &chain;
+	bool any = false;
+
+	debug_console_flush(d->g); /* early output first, in order */
+	while (vq_pop(d, TXQ, c) > 0) {
+		char buf[128];
+
+		for (uint32_t off = 0; off < c->readable;) {
+			uint32_t n = vq_read(d, c, off, buf, sizeof(buf));
+			if (!n)
+				break;
+			console_write(buf, n);
+			off += n;
+		}
+		vq_push(d, TXQ, c->head, 0);
+		any = true;
+	}
+	if (any)
+		vq_interrupt(d, TXQ);
+}
+
+/* Move waiting UART bytes into the guest's posted input buffers. */
+static void receive(struct virtio_dev *d)
+{
+	static struct vq_chain chain; /* 3 KiB: not on the stack */
+	struct vq_chain *c = &chain;
+	bool any = false;
+
+	while (uart_rx_count() && vq_pop(d, RXQ, c) > 0) {
+		uint8_t buf[64];
+		uint32_t n = 0, cap = MIN(c->writable, (uint32_t)sizeof(buf));
+		int ch;
+
+		while (n < cap && (ch = uart_getc()) >= 0)
+			buf[n++] = (uint8_t)ch;
+		vq_write(d, c, 0, buf, n);
+		vq_push(d, RXQ, c->head, n);
+		any = true;
+	}
+	if (any)
+		vq_interrupt(d, RXQ);
+}
+
+static void console_notify(struct virtio_dev *d, unsigned q)
+{
+	if (q == TXQ)
+		transmit(d);
+	else
+		receive(d);
+}
+
+void virtio_console_input(struct virtio_dev *d);
+void virtio_console_input(struct virtio_dev *d)
+{
+	if (virtio_ready(d))
+		receive(d);
+}
+
+const struct virtio_ops virtio_console_ops = {
+	.name = "console",
+	.type = 3,
+	.pci_class = 0x07,
+	.pci_subclass = 0x00,
+	.num_queues = 2,
+	.features = console_features,
+	.config = console_config,
+	.config_write = console_config_write,
+	.notify = console_notify,
+};

@@ -1,0 +1,310 @@
+/*
+ * virtio_pci.c - [Devices 2] the virtio-pci "modern" registers in BAR0
+ * (virtio 1.0 section 4.1.4; ABI section 11.4): feature negotiation,
+ * device status, queue set-up, notification and the interrupt status.
+ *
+ * Every register must be accessed at its natural width; anything else is
+ * refused (reads return all ones, writes are dropped), so a confused or
+ * hostile driver never half-updates a field.
+ */
+#include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
+#include "hv/virtio/virtio.h"
+
+/* Common configuration offsets (virtio 1.0, 4.1.4.3). */
+#define R_DFSELECT 0
+#define R_DF 4
+#define R_GFSELECT 8
+#define R_GF 12
+#define R_MSIX 16
+#define R_NUMQ 18
+#define R_STATUS 20
+#define R_CFGGEN 21
+#define R_QSELECT 22
+#define R_QSIZE 24
+#define R_QMSIX 26
+#define R_QENABLE 28
+#define R_QNOFF 30
+#define R_QDESC 32
+#define R_QAVAIL 40
+#define R_QUSED 48
+
+#define VIRTIO_MSI_NO_VECTOR 0xFFFF
+
+static uint64_t offered(struct virtio_dev *d)
+{
+	return d->ops->features(d) | (1ull << VIRTIO_F_VERSION_1);
+}
+
+bool virtio_ready(const struct virtio_dev *d)
+{
+	return (d->status & VIRTIO_STATUS_DRIVER_OK) && !d->broken;
+}
+
+void virtio_broken(struct virtio_dev *d, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	if (d->broken)
+		return;
+	va_start(ap, fmt);
+	hv_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	printk("hv: guest %s: %s device needs reset: %s\n", d->g->name,
+	       d->ops->name, why);
+	d->broken = true;
+	d->status |= VIRTIO_STATUS_NEEDS_RESET;
+	/* Tell the driver its configuration changed (ISR bit 1), which is
+	 * how virtio 1.0 says a device signals NEEDS_RESET. */
+	d->isr |= 2;
+	guest_raise_irq(d->g, d->irq);
+}
+
+void virtio_reset(struct virtio_dev *d)
+{
+	d->status = 0;
+	d->device_feature_select = d->driver_feature_select = 0;
+	d->driver_features = 0;
+	d->queue_select = 0;
+	d->isr = 0;
+	d->broken = false;
+	/* An interrupt raised before the reset is no longer owed. */
+	if (d->g)
+		d->g->irqs_pending &= ~(1u << d->irq);
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		d->vq[q] = (struct virtqueue){ 0 };
+		d->vq[q].size = VIRTQUEUE_MAX_SIZE;
+	}
+	if (d->ops->reset)
+		d->ops->reset(d);
+}
+
+static struct virtqueue *selected(struct virtio_dev *d)
+{
+	return d->queue_select < d->ops->num_queues ? &d->vq[d->queue_select]
+						    : NULL;
+}
+
+/* The width each common register must be accessed with (0: none). */
+static unsigned natural_width(uint32_t off)
+{
+	if (off < R_MSIX)
+		return 4;
+	if (off < R_STATUS)
+		return 2;
+	if (off < R_QSELECT)
+		return 1;
+	if (off < R_QDESC)
+		return 2;
+	if (off < VIRTIO_NOTIFY_OFF)
+		return 4;
+	if (off == VIRTIO_NOTIFY_OFF)
+		return 2;
+	if (off == VIRTIO_ISR_OFF)
+		return 1;
+	return 0;
+}
+
+uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
+			 bool *ok)
+{
+	struct virtqueue *vq = selected(d);
+	uint32_t v;
+
+	*ok = true;
+	if (off >= VIRTIO_DEVICE_CFG_OFF) {
+		uint8_t cfg[VIRTIO_DEVICE_CFG_MAX];
+		uint32_t len = d->ops->config(d, cfg),
+			 rel = off - VIRTIO_DEVICE_CFG_OFF;
+
+		v = 0;
+		if (rel >= len || size > len - rel) {
+			*ok = false;
+			return 0;
+		}
+		for (unsigned i = 0; i < size; i++)
+			v |= (uint32_t)cfg[rel + i] << (i * 8);
+		return v;
+	}
+	if ((off & (size - 1)) || natural_width(off & ~(size - 1)) != size) {
+		*ok = false;
+		return 0;
+	}
+	switch (off) {
+	case R_DFSELECT:
+		return d->device_feature_select;
+	case R_DF:
+		return d->device_feature_select < 2
+			       ? (uint32_t)(offered(d) >>
+					    (32 * d->device_feature_select))
+			       : 0;
+	case R_GFSELECT:
+		return d->driver_feature_select;
+	case R_GF:
+		return d->driver_feature_select < 2
+			       ? (uint32_t)(d->driver_features >>
+					    (32 * d->driver_feature_select))
+			       : 0;
+	case R_MSIX:
+	case R_QMSIX:
+		return VIRTIO_MSI_NO_VECTOR;
+	case R_NUMQ:
+		return d->ops->num_queues;
+	case R_STATUS:
+		return d->status;
+	case R_CFGGEN:
+		return 0; /* the configuration never changes under the driver */
+	case R_QSELECT:
+		return d->queue_select;
+	case R_QSIZE:
+		return vq ? vq->size : 0;
+	case R_QENABLE:
+		return vq ? vq->enabled : 0;
+	case R_QNOFF:
+		return 0;
+	case R_QDESC:
+		return vq ? vq->desc : 0;
+	case R_QAVAIL:
+		return vq ? vq->avail : 0;
+	case R_QUSED:
+		return vq ? vq->used : 0;
+	case R_QDESC + 4:
+	case R_QAVAIL + 4:
+	case R_QUSED + 4:
+	case VIRTIO_NOTIFY_OFF:
+		return 0;
+	case VIRTIO_ISR_OFF:
+		/* Read-to-clear: the guest's handler reads it once. */
+		v = d->isr;
+		d->isr = 0;
+		return v;
+	}
+	*ok = false;
+	return 0;
+}
+
+/* The driver set FEATURES_OK: keep it only if what it accepted is a
+ * subset of what we offer and includes VERSION_1 (virtio 1.0, 3.1.1). */
+static bool features_acceptable(struct virtio_dev *d)
+{
+	return !(d->driver_features & ~offered(d)) &&
+	       (d->driver_features & (1ull << VIRTIO_F_VERSION_1));
+}
+
+static bool ring_ok(struct guest *g, uint32_t addr, uint32_t len,
+		    uint32_t align)
+{
+	return addr % align == 0 && guest_range_ok(g, addr, len);
+}
+
+/* queue_enable = 1: the rings must be aligned and lie in RAM. */
+static void enable_queue(struct virtio_dev *d, struct virtqueue *vq)
+{
+	uint32_t n = vq->size;
+
+	if (!ring_ok(d->g, vq->desc, 16 * n, 16) ||
+	    !ring_ok(d->g, vq->avail, 6 + 2 * n, 2) ||
+	    !ring_ok(d->g, vq->used, 6 + 8 * n, 4)) {
+		virtio_broken(d,
+			      "queue %u rings misaligned or outside RAM "
+			      "(desc %#x avail %#x used %#x, size %u)",
+			      d->queue_select, vq->desc, vq->avail, vq->used,
+			      n);
+		return;
+	}
+	vq->enabled = true;
+	vq->last_avail = vq->used_idx = 0;
+}
+
+static void write_status(struct virtio_dev *d, uint8_t val)
+{
+	uint8_t old = d->status;
+
+	if (val == 0) {
+		virtio_reset(d);
+		return;
+	}
+	if ((val & VIRTIO_STATUS_FEATURES_OK) &&
+	    !(old & VIRTIO_STATUS_FEATURES_OK) && !features_acceptable(d))
+		val &= ~VIRTIO_STATUS_FEATURES_OK;
+	d->status = val | (old & VIRTIO_STATUS_NEEDS_RESET);
+	if ((val & VIRTIO_STATUS_DRIVER_OK) &&
+	    !(old & VIRTIO_STATUS_DRIVER_OK) && !d->broken)
+		for (unsigned q = 0; q < d->ops->num_queues; q++)
+			if (d->vq[q].enabled)
+				d->ops->notify(d,
+					       q); /* may have work waiting */
+}
+
+bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
+		      uint32_t val)
+{
+	struct virtqueue *vq = selected(d);
+	unsigned half;
+
+	if (off >= VIRTIO_DEVICE_CFG_OFF)
+		return d->ops->config_write &&
+		       d->ops->config_write(d, off - VIRTIO_DEVICE_CFG_OFF,
+					    size, val);
+	if ((off & (size - 1)) || natural_width(off & ~(size - 1)) != size)
+		return false;
+	switch (off) {
+	case R_DFSELECT:
+		d->device_feature_select = val;
+		return true;
+	case R_GFSELECT:
+		d->driver_feature_select = val;
+		return true;
+	case R_GF:
+		if (d->driver_feature_select > 1 ||
+		    (d->status & VIRTIO_STATUS_FEATURES_OK))
+			return false;
+		half = 32 * d->driver_feature_select;
+		d->driver_features =
+			(d->driver_features & ~(0xFFFFFFFFull << half)) |
+			((uint64_t)val << half);
+		return true;
+	case R_STATUS:
+		write_status(d, (uint8_t)val);
+		return true;
+	case R_QSELECT:
+		d->queue_select = (uint16_t)val;
+		return true;
+	case R_QSIZE:
+		if (!vq || vq->enabled || !val || val > VIRTQUEUE_MAX_SIZE ||
+		    (val & (val - 1)))
+			return false;
+		vq->size = (uint16_t)val;
+		return true;
+	case R_QENABLE:
+		if (!vq || val != 1 || vq->enabled)
+			return false;
+		enable_queue(d, vq);
+		return true;
+	case R_QDESC:
+	case R_QAVAIL:
+	case R_QUSED:
+		if (!vq || vq->enabled)
+			return false;
+		if (off == R_QDESC)
+			vq->desc = val;
+		else if (off == R_QAVAIL)
+			vq->avail = val;
+		else
+			vq->used = val;
+		return true;
+	case R_QDESC + 4:
+	case R_QAVAIL + 4:
+	case R_QUSED + 4:
+		if (val) /* rings live in 32-bit guest RAM */
+			virtio_broken(d, "queue address above 4 GiB");
+		return val == 0;
+	case VIRTIO_NOTIFY_OFF:
+		if (val < d->ops->num_queues && d->vq[val].enabled &&
+		    virtio_ready(d))
+			d->ops->notify(d, val);
+		return true;
+	}
+	return false; /* read-only registers */
+}
