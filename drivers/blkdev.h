@@ -14,12 +14,12 @@ struct blkdev {
 	char name[16];
 	uint64_t size; /* bytes; a multiple of 512 */
 	bool readonly;
-	/* 0 on success, -1 on an I/O error.  Ranges are already checked
-	 * against size by the caller. */
-	int (*read)(struct blkdev *b, uint64_t off, void *buf, uint32_t len);
-	int (*write)(struct blkdev *b, uint64_t off, const void *buf,
-		     uint32_t len);
-	int (*flush)(struct blkdev *b);
+	/* True when done; false on an I/O error, which the driver has
+	 * reported.  Ranges are already checked against size by the caller. */
+	bool (*read)(struct blkdev *b, uint64_t off, void *buf, uint32_t len);
+	bool (*write)(struct blkdev *b, uint64_t off, const void *buf,
+		      uint32_t len);
+	bool (*flush)(struct blkdev *b);
 	void *priv;
 };
 

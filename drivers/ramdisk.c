@@ -5,23 +5,23 @@
 #include "drivers/blkdev.h"
 #include "hv/lib/lib.h"
 
-static int ram_read(struct blkdev *b, uint64_t off, void *buf, uint32_t len)
+static bool ram_read(struct blkdev *b, uint64_t off, void *buf, uint32_t len)
 {
 	hv_memcpy(buf, (uint8_t *)b->priv + off, len);
-	return 0;
+	return true;
 }
 
-static int ram_write(struct blkdev *b, uint64_t off, const void *buf,
-		     uint32_t len)
+static bool ram_write(struct blkdev *b, uint64_t off, const void *buf,
+		      uint32_t len)
 {
 	hv_memcpy((uint8_t *)b->priv + off, buf, len);
-	return 0;
+	return true;
 }
 
-static int ram_flush(struct blkdev *b)
+static bool ram_flush(struct blkdev *b)
 {
 	(void)b;
-	return 0; /* memory is as durable as this disk gets */
+	return true; /* memory is as durable as this disk gets */
 }
 
 void ramdisk_init(struct blkdev *b, const char *name, void *base, uint64_t size,

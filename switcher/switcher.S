@@ -16,6 +16,7 @@
  */
 #include "switcher/switcher.h"
 #include "hv/include/trapframe.h"
+#include "hv/include/x86.h"
 
 	.section .switcher.text, "ax"
 	.code32
@@ -27,7 +28,9 @@
  */
 .macro STUB vec
 stub_\vec:
-	.if !((\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30))
+	.if \vec >= 32
+	pushl $0
+	.elseif !((X86_ERROR_CODE_VECTORS >> \vec) & 1)
 	pushl $0
 	.endif
 	pushl $\vec

@@ -8,6 +8,7 @@
  * guest is switched in (issue: the Switcher and ring-1 guests).
  */
 #include "switcher/switcher.h"
+#include "hv/include/lguest.h"
 #include "hv/lib/lib.h"
 #include "hv/lib/printk.h"
 
@@ -113,9 +114,9 @@ void switcher_default_gate(unsigned v)
 	/* int3 and into from guest user space, and the guest's system-call
 	 * vector, must reach us instead of faulting; the hypercall vector is
 	 * for the guest kernel (ring 1) only (ABI 8.1, 4). */
-	if (v == T_BREAKPOINT || v == T_OVERFLOW || v == 0x80)
+	if (v == T_BREAKPOINT || v == T_OVERFLOW || v == LGUEST_SYSCALL_VEC)
 		dpl = 3;
-	else if (v == HCALL_VECTOR)
+	else if (v == LGUEST_TRAP_ENTRY)
 		dpl = 1;
 	idt_set_gate(v, switcher_stub_table[v], HV_CS, dpl, GATE_INTERRUPT);
 }

@@ -35,7 +35,7 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 		return;
 	}
 	switch (vec) {
-	case HCALL_VECTOR:
+	case LGUEST_TRAP_ENTRY:
 		do_hypercall(g);
 		return;
 	case T_GP:
@@ -56,7 +56,7 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 			__attribute__((fallthrough));
 		case PF_REFLECT:
 			if (g->lguest_data)
-				lgd_write(g, LGD_CR2, cr2);
+				lgd_write(g, LGD(cr2), cr2);
 			deliver_trap(g, T_PAGE_FAULT, true, r->err);
 			return;
 		}

@@ -26,8 +26,8 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 
 	/* NMI, double fault, spurious and the hypercall vector are ours:
 	 * silently ignored, and checked before the range, as in the ABI. */
-	if (vec == T_NMI || vec == T_DOUBLE_FAULT || vec == 15 ||
-	    vec == HCALL_VECTOR)
+	if (vec == T_NMI || vec == T_DOUBLE_FAULT || vec == T_RESERVED15 ||
+	    vec == LGUEST_TRAP_ENTRY)
 		return;
 	if (vec >= 256) {
 		guest_kill(g, "LOAD_IDT_ENTRY for vector %u", vec);
@@ -64,7 +64,7 @@ static bool may_be_direct(unsigned v)
 		return true;
 	return v < NR_EXCEPTIONS && v != T_NMI && v != T_NO_DEVICE &&
 	       v != T_DOUBLE_FAULT && v != T_GP && v != T_PAGE_FAULT &&
-	       v != 15 && v != HCALL_VECTOR;
+	       v != T_RESERVED15 && v != LGUEST_TRAP_ENTRY;
 }
 
 static const struct guest *idt_owner;
@@ -106,17 +106,17 @@ static bool push32(struct guest *g, uint32_t *esp, uint32_t v)
 	return copy_to_guest_virt(g, *esp, &v, 4);
 }
 
-/* Vectors for which the CPU pushes an error code, in the ABI's list. */
+/* Vectors whose reflected frame carries an error code (ABI 8.3). */
 static bool pushes_error_code(unsigned vec)
 {
-	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
+	return vec < 32 && ((LGUEST_ERROR_CODE_VECTORS >> vec) & 1);
 }
 
 static bool virtual_if(struct guest *g)
 {
 	uint32_t e = 0;
 
-	lgd_read(g, LGD_IRQ_ENABLED, &e);
+	lgd_read(g, LGD(irq_enabled), &e);
 	return e & EFLAGS_IF;
 }
 
@@ -127,7 +127,7 @@ static void enter_handler(struct guest *g, const struct guest_gate *gate)
 	g->regs.eip = gate->handler;
 	g->regs.eflags &= ~(EFLAGS_TF | EFLAGS_VM | EFLAGS_RF | EFLAGS_NT);
 	if (gate->type == GATE_INTERRUPT)
-		lgd_write(g, LGD_IRQ_ENABLED, 0);
+		lgd_write(g, LGD(irq_enabled), 0);
 }
 
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
@@ -136,8 +136,9 @@ bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
 	uint32_t esp, ss, eflags;
 	struct trapframe *r = &g->regs;
 
-	if (vec >= 256 || vec == T_NMI || vec == T_DOUBLE_FAULT || vec == 15 ||
-	    vec == HCALL_VECTOR || !g->idt[vec].present) {
+	if (vec >= 256 || vec == T_NMI || vec == T_DOUBLE_FAULT ||
+	    vec == T_RESERVED15 || vec == LGUEST_TRAP_ENTRY ||
+	    !g->idt[vec].present) {
 		guest_kill(g, "unhandled trap %u (%s) at eip %#x", vec,
 			   trap_name(vec), r->eip);
 		return false;
@@ -197,7 +198,7 @@ int guest_deliverable_irq(struct guest *g)
 
 	if (!g->lguest_data || !g->irqs_pending)
 		return -1;
-	if (!lgd_read(g, LGD_BLOCKED_INTERRUPTS, &blocked))
+	if (!lgd_read(g, LGD(blocked_interrupts), &blocked))
 		return -1;
 	ready = g->irqs_pending & ~blocked;
 	return ready ? __builtin_ctz(ready) : -1;
@@ -208,7 +209,7 @@ void guest_write_time(struct guest *g)
 	uint32_t t[2];
 
 	time_wallclock(&t[0], &t[1]);
-	copy_to_guest(g, g->lguest_data + LGD_TIME, t, sizeof(t));
+	copy_to_guest(g, g->lguest_data + LGD(time_sec), t, sizeof(t));
 }
 
 /* Deliver a virtual interrupt through gate vec, honouring noirq_iret. */
@@ -241,15 +242,15 @@ void deliver_pending_irq(struct guest *g)
 
 	if (irq < 0) {
 		if (g->lguest_data)
-			lgd_write(g, LGD_IRQ_PENDING, 0);
+			lgd_write(g, LGD(irq_pending), 0);
 		return;
 	}
 	if (g->halted) {
 		/* Waking from HALT is "sti; hlt" completing. */
-		lgd_write(g, LGD_IRQ_ENABLED, EFLAGS_IF);
+		lgd_write(g, LGD(irq_enabled), EFLAGS_IF);
 		g->halted = false;
 	} else if (!virtual_if(g)) {
-		lgd_write(g, LGD_IRQ_PENDING, LGUEST_IRQ_PENDING);
+		lgd_write(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
 		return;
 	}
 	vec = IRQ_BASE + (unsigned)irq;
@@ -261,9 +262,9 @@ void deliver_pending_irq(struct guest *g)
 	}
 	guest_write_time(g);
 	if (guest_deliverable_irq(g) < 0)
-		lgd_write(g, LGD_IRQ_PENDING, 0);
+		lgd_write(g, LGD(irq_pending), 0);
 	else
-		lgd_write(g, LGD_IRQ_PENDING, LGUEST_IRQ_PENDING);
+		lgd_write(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
 }
 
 /* ---- The clock event device (section 10). ---- */

@@ -14,8 +14,6 @@
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
 
-extern const struct virtio_ops virtio_console_ops, virtio_blk_ops;
-void virtio_console_input(struct virtio_dev *d);
 
 #define DEVICE_WINDOW_GAP MiB(1)
 

@@ -71,7 +71,7 @@ static bool emulate_hlt(struct guest *g)
 {
 	uint32_t flags = 0;
 
-	if (!g->lguest_data || !lgd_read(g, LGD_IRQ_ENABLED, &flags))
+	if (!g->lguest_data || !lgd_read(g, LGD(irq_enabled), &flags))
 		return false;
 	g->regs.eip += 1;
 	if (!(flags & EFLAGS_IF)) {

@@ -13,18 +13,35 @@
 #include "hv/dev/ports.h"
 #include "hv/lib/printk.h"
 
+#include <linux/pci_regs.h>
+
 #define CFG_IMPLEMENTED 0x98 /* 152 bytes, as the reference */
+/* Where each virtio capability sits, and what follows it in the list. */
 #define CAP_COMMON 0x40
 #define CAP_NOTIFY 0x50
 #define CAP_ISR 0x64
 #define CAP_DEVICE 0x74
 #define CAP_PCI_CFG 0x84
-#define CAP_PCI_CFG_BAR (CAP_PCI_CFG + 4)
-#define CAP_PCI_CFG_OFFSET (CAP_PCI_CFG + 8)
-#define CAP_PCI_CFG_LENGTH (CAP_PCI_CFG + 12)
-#define CAP_PCI_CFG_DATA (CAP_PCI_CFG + 16)
+#define CAP_PCI_CFG_FIELD(f)                                                   \
+	(CAP_PCI_CFG + offsetof(struct virtio_pci_cfg_cap, f))
+#define CAP_PCI_CFG_BAR CAP_PCI_CFG_FIELD(cap.bar)
+#define CAP_PCI_CFG_OFFSET CAP_PCI_CFG_FIELD(cap.offset)
+#define CAP_PCI_CFG_LENGTH CAP_PCI_CFG_FIELD(cap.length)
+#define CAP_PCI_CFG_DATA CAP_PCI_CFG_FIELD(pci_cfg_data)
 #define PCI_VENDOR_REDHAT_QUMRANET 0x1AF4
-#define PCI_BAR0 0x10
+#define VIRTIO_PCI_MODERN_ID_BASE 0x1040 /* + device type (virtio 1.0, 4.1.2) */
+#define VIRTIO_PCI_SUBSYSTEM_ID 0x0040
+#define PCI_CLASS_BRIDGE_HOST 0x0600
+
+_Static_assert(CAP_COMMON + sizeof(struct virtio_pci_cap) <= CAP_NOTIFY &&
+		       CAP_NOTIFY + sizeof(struct virtio_pci_notify_cap) <=
+			       CAP_ISR &&
+		       CAP_ISR + sizeof(struct virtio_pci_cap) <= CAP_DEVICE &&
+		       CAP_DEVICE + sizeof(struct virtio_pci_cap) <=
+			       CAP_PCI_CFG &&
+		       CAP_PCI_CFG + sizeof(struct virtio_pci_cfg_cap) <=
+			       CFG_IMPLEMENTED,
+	       "the capabilities overlap");
 
 static void put8(uint8_t *cs, unsigned off, uint8_t v)
 {
@@ -43,52 +60,71 @@ static void put32(uint8_t *cs, unsigned off, uint32_t v)
 	put16(cs, off + 2, v >> 16);
 }
 
-/* A virtio capability (virtio 1.0, 4.1.4): vendor 9, next, length, type,
- * bar, three bytes of padding, offset, length. */
-static void put_cap(uint8_t *cs, unsigned at, uint8_t next, uint8_t len,
-		    uint8_t type, uint8_t bar, uint32_t offset, uint32_t length)
+/* A virtio capability (virtio 1.0, 4.1.4), of `len` bytes in all. */
+static struct virtio_pci_cap vcap(uint8_t next, uint8_t len, uint8_t type,
+				  uint8_t bar, uint32_t offset, uint32_t length)
 {
-	put8(cs, at, 0x09);
-	put8(cs, at + 1, next);
-	put8(cs, at + 2, len);
-	put8(cs, at + 3, type);
-	put8(cs, at + 4, bar);
-	put32(cs, at + 8, offset);
-	put32(cs, at + 12, length);
+	return (struct virtio_pci_cap){
+		.cap_vndr = PCI_CAP_ID_VNDR,
+		.cap_next = next,
+		.cap_len = len,
+		.cfg_type = type,
+		.bar = bar,
+		.offset = offset,
+		.length = length,
+	};
 }
 
 void pci_config_image(const struct virtio_dev *d, uint8_t cs[256])
 {
 	uint8_t cfg[VIRTIO_DEVICE_CFG_MAX];
 	uint32_t cfg_len;
+	struct virtio_pci_cap common, isr, device;
+	struct virtio_pci_notify_cap notify;
+	struct virtio_pci_cfg_cap window = { 0 };
 
 	hv_memset(cs, 0, 256);
 	if (!d) { /* the host bridge */
-		put8(cs, 0x0B, 0x06);
+		put16(cs, PCI_CLASS_DEVICE, PCI_CLASS_BRIDGE_HOST);
 		return;
 	}
 	cfg_len = d->ops->config((struct virtio_dev *)d, cfg);
-	put16(cs, 0x00, PCI_VENDOR_REDHAT_QUMRANET);
-	put16(cs, 0x02, 0x1040 + d->ops->type); /* modern-only device ID */
-	put16(cs, 0x06, 0x0010);		/* capability list present */
-	put8(cs, 0x08, 0x01);			/* revision */
-	put8(cs, 0x0A, d->ops->pci_subclass);
-	put8(cs, 0x0B, d->ops->pci_class);
+	put16(cs, PCI_VENDOR_ID, PCI_VENDOR_REDHAT_QUMRANET);
+	put16(cs, PCI_DEVICE_ID, VIRTIO_PCI_MODERN_ID_BASE + d->ops->type);
+	put16(cs, PCI_STATUS, PCI_STATUS_CAP_LIST);
+	put8(cs, PCI_REVISION_ID, 0x01); /* modern devices have revision 1 */
+	put8(cs, PCI_CLASS_DEVICE, d->ops->pci_subclass);
+	put8(cs, PCI_CLASS_DEVICE + 1, d->ops->pci_class);
 	/* BAR0: 32-bit memory, not prefetchable; when the driver is sizing
 	 * it, the bits that can hold an address. */
-	put32(cs, PCI_BAR0, d->bar0_sizing ? ~(VIRTIO_BAR_SIZE - 1u) : d->bar0);
-	put16(cs, 0x2E, 0x0040); /* subsystem ID */
-	put8(cs, 0x34, CAP_COMMON);
-	put8(cs, 0x3C, d->irq);
-	put_cap(cs, CAP_COMMON, CAP_NOTIFY, 16, 1, 0, 0, VIRTIO_COMMON_CFG_LEN);
-	put_cap(cs, CAP_NOTIFY, CAP_ISR, 20, 2, 0, VIRTIO_NOTIFY_OFF, 2);
-	put32(cs, CAP_NOTIFY + 16, 0); /* every queue notifies at one place */
-	put_cap(cs, CAP_ISR, CAP_PCI_CFG, 16, 3, 0, VIRTIO_ISR_OFF, 1);
-	put_cap(cs, CAP_PCI_CFG, cfg_len ? CAP_DEVICE : 0, 20, 5, d->cfg_bar,
-		d->cfg_offset, d->cfg_length);
-	if (cfg_len)
-		put_cap(cs, CAP_DEVICE, 0, 16, 4, 0, VIRTIO_DEVICE_CFG_OFF,
-			cfg_len);
+	put32(cs, PCI_BASE_ADDRESS_0,
+	      d->bar0_sizing ? ~(VIRTIO_BAR_SIZE - 1u) : d->bar0);
+	put16(cs, PCI_SUBSYSTEM_ID, VIRTIO_PCI_SUBSYSTEM_ID);
+	put8(cs, PCI_CAPABILITY_LIST, CAP_COMMON);
+	put8(cs, PCI_INTERRUPT_LINE, d->irq);
+
+	common = vcap(CAP_NOTIFY, sizeof(common), VIRTIO_PCI_CAP_COMMON_CFG, 0,
+		      0, VIRTIO_COMMON_CFG_LEN);
+	/* Every queue notifies at one place: a multiplier of 0. */
+	notify = (struct virtio_pci_notify_cap){
+		.cap = vcap(CAP_ISR, sizeof(notify), VIRTIO_PCI_CAP_NOTIFY_CFG,
+			    0, VIRTIO_NOTIFY_OFF, 2),
+		.notify_off_multiplier = 0,
+	};
+	isr = vcap(CAP_PCI_CFG, sizeof(isr), VIRTIO_PCI_CAP_ISR_CFG, 0,
+		   VIRTIO_ISR_OFF, 1);
+	window.cap = vcap(cfg_len ? CAP_DEVICE : 0, sizeof(window),
+			  VIRTIO_PCI_CAP_PCI_CFG, d->cfg_bar, d->cfg_offset,
+			  d->cfg_length);
+	hv_memcpy(cs + CAP_COMMON, &common, sizeof(common));
+	hv_memcpy(cs + CAP_NOTIFY, &notify, sizeof(notify));
+	hv_memcpy(cs + CAP_ISR, &isr, sizeof(isr));
+	hv_memcpy(cs + CAP_PCI_CFG, &window, sizeof(window));
+	if (cfg_len) {
+		device = vcap(0, sizeof(device), VIRTIO_PCI_CAP_DEVICE_CFG, 0,
+			      VIRTIO_DEVICE_CFG_OFF, cfg_len);
+		hv_memcpy(cs + CAP_DEVICE, &device, sizeof(device));
+	}
 }
 
 /* The PCI-configuration-access window: a BAR0 access of cfg_length
@@ -162,7 +198,7 @@ void pci_config_write(struct pci_bus *bus, unsigned port, unsigned size,
 	if (!addressed(bus, &d, &bridge, &reg) || bridge)
 		return; /* nothing writable in the bridge */
 	off = reg + (port & 3);
-	if (off == PCI_BAR0 && size == 4) {
+	if (off == PCI_BASE_ADDRESS_0 && size == 4) {
 		/* Any other value ends a sizing probe, so a refused move
 		 * reads back the real address rather than the size mask. */
 		d->bar0_sizing = val == 0xFFFFFFFFu;

@@ -42,8 +42,9 @@ struct guest_stats {
 	uint64_t exits, hypercalls, async_hypercalls, irqs_delivered;
 	uint64_t traps_reflected, port_io, halts, page_faults;
 	uint64_t fpu_switches;
-	uint32_t by_hypercall[20]; /* synchronous and queued, by number */
-	uint32_t flushes_all;	   /* FLUSH_TLB(1): every shadow emptied */
+	uint32_t
+		by_hypercall[LHCALL_NR]; /* synchronous and queued, by number */
+	uint32_t flushes_all; /* FLUSH_TLB(1): every shadow emptied */
 };
 
 struct shadow;
@@ -141,7 +142,10 @@ bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v);
 void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len);
 /* The guest-virtual doors are hv/mm/guestvirt.h. */
 
-/* lguest_data fields, by offset (section 6). */
+/* lguest_data fields (ABI 6), by offset: LGD(irq_enabled).  The guest's
+ * copy is only ever reached by guest-physical address, a field at a time,
+ * because the guest may change it under us at any moment. */
+#define LGD(field) offsetof(struct lguest_data, field)
 static inline bool lgd_read(struct guest *g, uint32_t off, uint32_t *v)
 {
 	return guest_read32(g, g->lguest_data + off, v);

@@ -50,9 +50,6 @@
 #define IRQ_BASE 0x20
 #define NR_HW_IRQS 16
 
-/* The lguest hypercall vector (ABI section 4): int $0x1F, DPL 1. */
-#define HCALL_VECTOR 0x1F
-
 /*
  * Trap number the Switcher reports when returning to the guest failed:
  * reloading a guest segment register or the iret itself faulted, so the

@@ -9,6 +9,18 @@
 #ifndef HV_X86_H
 #define HV_X86_H
 
+/*
+ * The exceptions for which the CPU pushes an error code (SDM Vol 3,
+ * 6.13): #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21,
+ * #VC 29, #SX 30; bit n stands for vector n.  First, and without C
+ * suffixes, because the Switcher's entry stubs (switcher.S) are built
+ * from it too.
+ */
+#define X86_ERROR_CODE_VECTORS                                                 \
+	((1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) |            \
+	 (1 << 14) | (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30))
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 /* ---- Paging (SDM Vol 3, 4.3: 32-bit paging) ---- */
@@ -89,6 +101,7 @@
 #define T_STACK 12
 #define T_GP 13
 #define T_PAGE_FAULT 14
+#define T_RESERVED15 15 /* Intel-reserved; the ABI keeps it ours (8.1) */
 #define T_FPU 16
 #define T_ALIGN 17
 #define T_MACHINE_CHECK 18
@@ -103,8 +116,7 @@
 /* Does the CPU push an error code for this exception vector? */
 static inline int vector_has_error_code(uint32_t vec)
 {
-	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 ||
-	       vec == 29 || vec == 30;
+	return vec < 32 && ((X86_ERROR_CODE_VECTORS >> vec) & 1);
 }
 
 /* ---- Segment descriptors (SDM Vol 3, 3.4.5) as the two 32-bit words ---- */
@@ -298,4 +310,6 @@ static inline void ltr(uint16_t sel)
 }
 
 #endif /* !HV_HOST_TEST */
+#endif /* !__ASSEMBLER__ */
+
 #endif

@@ -17,28 +17,34 @@
 
 #include "hv/lib/lib.h"
 
+/* The virtio 1.0 layouts and numbers, from linux-libc-dev's uapi headers:
+ * the split rings, the modern PCI registers and capabilities, the device
+ * status bits and feature numbers. */
+#include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
+#include <linux/virtio_ring.h>
+
 struct guest;
 struct virtio_dev;
 
 #define VIRTIO_MAX_QUEUES 2
 #define VIRTQUEUE_MAX_SIZE 256
 #define VIRTIO_BAR_SIZE 128 /* 60 common bytes + config, pow2 */
-#define VIRTIO_COMMON_CFG_LEN 56
+/* BAR0: struct virtio_pci_common_cfg, then the notify register every
+ * queue shares, the ISR byte and the device's own configuration. */
+#define VIRTIO_COMMON_CFG_LEN sizeof(struct virtio_pci_common_cfg)
 #define VIRTIO_NOTIFY_OFF 56
 #define VIRTIO_ISR_OFF 58
 #define VIRTIO_DEVICE_CFG_OFF 60
 #define VIRTIO_DEVICE_CFG_MAX (VIRTIO_BAR_SIZE - VIRTIO_DEVICE_CFG_OFF)
 #define VIRTIO_MAX_SEGS 260 /* seg_max 254 + header + status, rounded */
 
-/* Device status bits (virtio 1.0, 2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE 1
-#define VIRTIO_STATUS_DRIVER 2
-#define VIRTIO_STATUS_DRIVER_OK 4
-#define VIRTIO_STATUS_FEATURES_OK 8
-#define VIRTIO_STATUS_NEEDS_RESET 0x40
-#define VIRTIO_STATUS_FAILED 0x80
+_Static_assert(VIRTIO_NOTIFY_OFF == sizeof(struct virtio_pci_common_cfg),
+	       "the notify register follows the common configuration");
 
-#define VIRTIO_F_VERSION_1 32
+/* ISR bits (virtio 1.0, 4.1.4.5): a used buffer, a configuration change. */
+#define VIRTIO_ISR_QUEUE 0x1
+#define VIRTIO_ISR_CONFIG VIRTIO_PCI_ISR_CONFIG
 
 struct virtqueue {
 	uint16_t size; /* what the driver chose (a power of two) */
@@ -112,10 +118,16 @@ void virtio_reset(struct virtio_dev *d);
 void virtio_broken(struct virtio_dev *d, const char *fmt, ...) __printf(2, 3);
 bool virtio_ready(const struct virtio_dev *d);
 
+/* The device types (virtio_console.c, virtio_blk.c). */
+extern const struct virtio_ops virtio_console_ops, virtio_blk_ops;
+/* New bytes wait at the UART: fill the console's posted buffers. */
+void virtio_console_input(struct virtio_dev *d);
+
 /* virtqueue.c */
-/* The next available chain: 1 and *c filled, 0 when the ring is empty,
- * -1 when the ring is malformed (the device is then marked broken). */
-int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c);
+/* The next available chain into *c: true if there was one; false if the
+ * ring is empty or malformed (a malformed ring has marked the device
+ * broken, and said why). */
+bool vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c);
 /* Return a chain with `written` bytes written into it. */
 void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written);
 /* Interrupt the guest for queue q, unless the driver asked us not to. */

@@ -15,28 +15,13 @@
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
 
-#define VIRTIO_BLK_F_RO 5
-#define VIRTIO_BLK_F_SEG_MAX 2
-#define VIRTIO_BLK_F_BLK_SIZE 6
-#define VIRTIO_BLK_F_FLUSH 9
-
-#define VIRTIO_BLK_T_IN 0
-#define VIRTIO_BLK_T_OUT 1
-#define VIRTIO_BLK_T_FLUSH 4
-#define VIRTIO_BLK_T_GET_ID 8
-
-#define VIRTIO_BLK_S_OK 0
-#define VIRTIO_BLK_S_IOERR 1
-#define VIRTIO_BLK_S_UNSUPP 2
+/* Feature bits, request types, status values, the request header and the
+ * configuration layout all come from <linux/virtio_blk.h>. */
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ids.h>
 
 #define SECTOR 512u
 #define SEG_MAX 254 /* queue size - 2, as the reference */
-#define ID_BYTES 20
-
-struct blk_req_header {
-	uint32_t type, ioprio;
-	uint64_t sector;
-} __packed;
 
 static struct blkdev *disk_of(struct virtio_dev *d)
 {
@@ -54,27 +39,31 @@ static uint64_t blk_features(struct virtio_dev *d)
 	return f;
 }
 
-static void put32(uint8_t *b, uint32_t v)
-{
-	hv_memcpy(b, &v, 4);
-}
+/* The configuration up to and including num_queues: all the fields the
+ * offered features make meaningful. */
+#define BLK_CONFIG_LEN                                                         \
+	(offsetof(struct virtio_blk_config, num_queues) +                      \
+	 sizeof(((struct virtio_blk_config *)0)->num_queues))
 
 static uint32_t blk_config(struct virtio_dev *d, uint8_t *buf)
 {
-	uint64_t sectors = disk_of(d)->size / SECTOR;
+	struct virtio_blk_config cfg = {
+		.capacity = disk_of(d)->size / SECTOR,
+		.seg_max = SEG_MAX,
+		.blk_size = SECTOR,
+		.num_queues = 1,
+	};
 
-	hv_memset(buf, 0, 36);
-	hv_memcpy(buf + 0, &sectors, 8); /* capacity */
-	put32(buf + 12, SEG_MAX);	 /* seg_max */
-	put32(buf + 20, SECTOR);	 /* blk_size */
-	buf[34] = 1;			 /* num_queues */
-	return 36;
+	_Static_assert(BLK_CONFIG_LEN <= VIRTIO_DEVICE_CFG_MAX,
+		       "the block configuration must fit BAR0");
+	hv_memcpy(buf, &cfg, BLK_CONFIG_LEN);
+	return BLK_CONFIG_LEN;
 }
 
 /* Move `len` bytes between the disk at `off` and the chain's data part,
  * a segment at a time, straight from or into guest memory. */
-static int transfer(struct virtio_dev *d, const struct vq_chain *c,
-		    bool to_guest, uint64_t off, uint32_t skip, uint32_t len)
+static bool transfer(struct virtio_dev *d, const struct vq_chain *c,
+		     bool to_guest, uint64_t off, uint32_t skip, uint32_t len)
 {
 	struct blkdev *b = disk_of(d);
 
@@ -92,15 +81,15 @@ static int transfer(struct virtio_dev *d, const struct vq_chain *c,
 		n = MIN(s->len - skip, len);
 		p = guest_ptr(d->g, s->gpa + skip, n);
 		if (!p)
-			return -1;
-		if ((to_guest ? b->read(b, off, p, n)
-			      : b->write(b, off, p, n)) < 0)
-			return -1;
+			return false;
+		if (!(to_guest ? b->read(b, off, p, n)
+			       : b->write(b, off, p, n)))
+			return false;
 		off += n;
 		len -= n;
 		skip = 0;
 	}
-	return len ? -1 : 0;
+	return len == 0;
 }
 
 static bool in_range(struct virtio_dev *d, uint64_t sector, uint32_t len)
@@ -113,7 +102,7 @@ static bool in_range(struct virtio_dev *d, uint64_t sector, uint32_t len)
 /* One request; returns the used length (bytes written into the chain). */
 static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 {
-	struct blk_req_header h;
+	struct virtio_blk_outhdr h;
 	struct blkdev *b = disk_of(d);
 	uint32_t status_off = c->writable - 1, data = 0;
 	uint8_t status = VIRTIO_BLK_S_IOERR;
@@ -127,7 +116,7 @@ static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 	case VIRTIO_BLK_T_IN:
 		data = c->writable - 1;
 		if (in_range(d, h.sector, data) &&
-		    transfer(d, c, true, h.sector * SECTOR, 0, data) == 0)
+		    transfer(d, c, true, h.sector * SECTOR, 0, data))
 			status = VIRTIO_BLK_S_OK;
 		else
 			data = 0;
@@ -136,20 +125,18 @@ static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 		uint32_t len = c->readable - sizeof(h);
 
 		if (!b->readonly && in_range(d, h.sector, len) &&
-		    transfer(d, c, false, h.sector * SECTOR, sizeof(h), len) ==
-			    0)
+		    transfer(d, c, false, h.sector * SECTOR, sizeof(h), len))
 			status = VIRTIO_BLK_S_OK;
 		break;
 	}
 	case VIRTIO_BLK_T_FLUSH:
-		status =
-			b->flush(b) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+		status = b->flush(b) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 		break;
 	case VIRTIO_BLK_T_GET_ID: {
-		char id[ID_BYTES] = { 0 };
+		char id[VIRTIO_BLK_ID_BYTES] = { 0 };
 
 		hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name, b->name);
-		data = MIN((uint32_t)ID_BYTES, c->writable - 1);
+		data = MIN((uint32_t)VIRTIO_BLK_ID_BYTES, c->writable - 1);
 		vq_write(d, c, 0, id, data);
 		status = VIRTIO_BLK_S_OK;
 		break;
@@ -167,9 +154,8 @@ static void blk_notify(struct virtio_dev *d, unsigned q)
 {
 	static struct vq_chain chain; /* 3 KiB: not on the stack */
 	bool any = false;
-	int r;
 
-	while ((r = vq_pop(d, q, &chain)) > 0) {
+	while (vq_pop(d, q, &chain)) {
 		if (chain.writable == 0) {
 			virtio_broken(d, "request without a status byte");
 			return;
@@ -183,7 +169,7 @@ static void blk_notify(struct virtio_dev *d, unsigned q)
 
 const struct virtio_ops virtio_blk_ops = {
 	.name = "block",
-	.type = 2,
+	.type = VIRTIO_ID_BLOCK,
 	.pci_class = 0x01,
 	.pci_subclass = 0x80,
 	.num_queues = 1,

@@ -17,10 +17,12 @@
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
 
-#define RXQ 0
-#define TXQ 1
-#define VIRTIO_CONSOLE_F_EMERG_WRITE 2
-#define CFG_EMERG_WR 8
+#include <linux/virtio_console.h>
+#include <linux/virtio_ids.h>
+
+#define RXQ 0 /* port 0's receive queue: input to the guest */
+#define TXQ 1 /* port 0's transmit queue: the guest's output */
+#define CFG_EMERG_WR offsetof(struct virtio_console_config, emerg_wr)
 
 static uint64_t console_features(struct virtio_dev *d)
 {
@@ -30,11 +32,14 @@ static uint64_t console_features(struct virtio_dev *d)
 
 static uint32_t console_config(struct virtio_dev *d, uint8_t *buf)
 {
+	/* The size is unknown (0 by 0); one port; emerg_wr reads as 0. */
+	struct virtio_console_config cfg = { .max_nr_ports = 1 };
+
 	(void)d;
-	/* cols, rows (unknown: 0), max_nr_ports (1), emerg_wr (reads 0) */
-	hv_memset(buf, 0, 12);
-	buf[4] = 1;
-	return 12;
+	_Static_assert(sizeof(cfg) <= VIRTIO_DEVICE_CFG_MAX,
+		       "the console configuration must fit BAR0");
+	hv_memcpy(buf, &cfg, sizeof(cfg));
+	return sizeof(cfg);
 }
 
 static bool console_config_write(struct virtio_dev *d, uint32_t off,
@@ -55,7 +60,7 @@ static void transmit(struct virtio_dev *d)
 	bool any = false;
 
 	debug_console_flush(d->g); /* early output first, in order */
-	while (vq_pop(d, TXQ, c) > 0) {
+	while (vq_pop(d, TXQ, c)) {
 		char buf[128];
 
 		for (uint32_t off = 0; off < c->readable;) {
@@ -79,7 +84,7 @@ static void receive(struct virtio_dev *d)
 	struct vq_chain *c = &chain;
 	bool any = false;
 
-	while (uart_rx_count() && vq_pop(d, RXQ, c) > 0) {
+	while (uart_rx_count() && vq_pop(d, RXQ, c)) {
 		uint8_t buf[64];
 		uint32_t n = 0, cap = MIN(c->writable, (uint32_t)sizeof(buf));
 		int ch;
@@ -102,7 +107,6 @@ static void console_notify(struct virtio_dev *d, unsigned q)
 		receive(d);
 }
 
-void virtio_console_input(struct virtio_dev *d);
 void virtio_console_input(struct virtio_dev *d)
 {
 	if (virtio_ready(d))
@@ -111,7 +115,7 @@ void virtio_console_input(struct virtio_dev *d)
 
 const struct virtio_ops virtio_console_ops = {
 	.name = "console",
-	.type = 3,
+	.type = VIRTIO_ID_CONSOLE,
 	.pci_class = 0x07,
 	.pci_subclass = 0x00,
 	.num_queues = 2,

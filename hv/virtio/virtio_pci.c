@@ -11,25 +11,8 @@
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
 
-/* Common configuration offsets (virtio 1.0, 4.1.4.3). */
-#define R_DFSELECT 0
-#define R_DF 4
-#define R_GFSELECT 8
-#define R_GF 12
-#define R_MSIX 16
-#define R_NUMQ 18
-#define R_STATUS 20
-#define R_CFGGEN 21
-#define R_QSELECT 22
-#define R_QSIZE 24
-#define R_QMSIX 26
-#define R_QENABLE 28
-#define R_QNOFF 30
-#define R_QDESC 32
-#define R_QAVAIL 40
-#define R_QUSED 48
-
-#define VIRTIO_MSI_NO_VECTOR 0xFFFF
+/* A common configuration register's offset (virtio 1.0, 4.1.4.3). */
+#define R(field) offsetof(struct virtio_pci_common_cfg, field)
 
 static uint64_t offered(struct virtio_dev *d)
 {
@@ -38,7 +21,7 @@ static uint64_t offered(struct virtio_dev *d)
 
 bool virtio_ready(const struct virtio_dev *d)
 {
-	return (d->status & VIRTIO_STATUS_DRIVER_OK) && !d->broken;
+	return (d->status & VIRTIO_CONFIG_S_DRIVER_OK) && !d->broken;
 }
 
 void virtio_broken(struct virtio_dev *d, const char *fmt, ...)
@@ -54,10 +37,10 @@ void virtio_broken(struct virtio_dev *d, const char *fmt, ...)
 	printk("hv: guest %s: %s device needs reset: %s\n", d->g->name,
 	       d->ops->name, why);
 	d->broken = true;
-	d->status |= VIRTIO_STATUS_NEEDS_RESET;
+	d->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 	/* Tell the driver its configuration changed (ISR bit 1), which is
 	 * how virtio 1.0 says a device signals NEEDS_RESET. */
-	d->isr |= 2;
+	d->isr |= VIRTIO_ISR_CONFIG;
 	guest_raise_irq(d->g, d->irq);
 }
 
@@ -89,13 +72,13 @@ static struct virtqueue *selected(struct virtio_dev *d)
 /* The width each common register must be accessed with (0: none). */
 static unsigned natural_width(uint32_t off)
 {
-	if (off < R_MSIX)
+	if (off < R(msix_config))
 		return 4;
-	if (off < R_STATUS)
+	if (off < R(device_status))
 		return 2;
-	if (off < R_QSELECT)
+	if (off < R(queue_select))
 		return 1;
-	if (off < R_QDESC)
+	if (off < R(queue_desc_lo))
 		return 2;
 	if (off < VIRTIO_NOTIFY_OFF)
 		return 4;
@@ -132,46 +115,46 @@ uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
 		return 0;
 	}
 	switch (off) {
-	case R_DFSELECT:
+	case R(device_feature_select):
 		return d->device_feature_select;
-	case R_DF:
+	case R(device_feature):
 		return d->device_feature_select < 2
 			       ? (uint32_t)(offered(d) >>
 					    (32 * d->device_feature_select))
 			       : 0;
-	case R_GFSELECT:
+	case R(guest_feature_select):
 		return d->driver_feature_select;
-	case R_GF:
+	case R(guest_feature):
 		return d->driver_feature_select < 2
 			       ? (uint32_t)(d->driver_features >>
 					    (32 * d->driver_feature_select))
 			       : 0;
-	case R_MSIX:
-	case R_QMSIX:
+	case R(msix_config):
+	case R(queue_msix_vector):
 		return VIRTIO_MSI_NO_VECTOR;
-	case R_NUMQ:
+	case R(num_queues):
 		return d->ops->num_queues;
-	case R_STATUS:
+	case R(device_status):
 		return d->status;
-	case R_CFGGEN:
+	case R(config_generation):
 		return 0; /* the configuration never changes under the driver */
-	case R_QSELECT:
+	case R(queue_select):
 		return d->queue_select;
-	case R_QSIZE:
+	case R(queue_size):
 		return vq ? vq->size : 0;
-	case R_QENABLE:
+	case R(queue_enable):
 		return vq ? vq->enabled : 0;
-	case R_QNOFF:
+	case R(queue_notify_off):
 		return 0;
-	case R_QDESC:
+	case R(queue_desc_lo):
 		return vq ? vq->desc : 0;
-	case R_QAVAIL:
+	case R(queue_avail_lo):
 		return vq ? vq->avail : 0;
-	case R_QUSED:
+	case R(queue_used_lo):
 		return vq ? vq->used : 0;
-	case R_QDESC + 4:
-	case R_QAVAIL + 4:
-	case R_QUSED + 4:
+	case R(queue_desc_hi):
+	case R(queue_avail_hi):
+	case R(queue_used_hi):
 	case VIRTIO_NOTIFY_OFF:
 		return 0;
 	case VIRTIO_ISR_OFF:
@@ -203,9 +186,16 @@ static void enable_queue(struct virtio_dev *d, struct virtqueue *vq)
 {
 	uint32_t n = vq->size;
 
-	if (!ring_ok(d->g, vq->desc, 16 * n, 16) ||
-	    !ring_ok(d->g, vq->avail, 6 + 2 * n, 2) ||
-	    !ring_ok(d->g, vq->used, 6 + 8 * n, 4)) {
+	/* Sizes and alignments of virtio 1.0, 2.4: the tables as
+	 * <linux/virtio_ring.h> lays them out, with the event index word
+	 * after each ring. */
+	if (!ring_ok(d->g, vq->desc, sizeof(struct vring_desc) * n, 16) ||
+	    !ring_ok(d->g, vq->avail, sizeof(struct vring_avail) + 2 * n + 2,
+		     2) ||
+	    !ring_ok(d->g, vq->used,
+		     sizeof(struct vring_used) +
+			     sizeof(struct vring_used_elem) * n + 2,
+		     4)) {
 		virtio_broken(d,
 			      "queue %u rings misaligned or outside RAM "
 			      "(desc %#x avail %#x used %#x, size %u)",
@@ -225,12 +215,12 @@ static void write_status(struct virtio_dev *d, uint8_t val)
 		virtio_reset(d);
 		return;
 	}
-	if ((val & VIRTIO_STATUS_FEATURES_OK) &&
-	    !(old & VIRTIO_STATUS_FEATURES_OK) && !features_acceptable(d))
-		val &= ~VIRTIO_STATUS_FEATURES_OK;
-	d->status = val | (old & VIRTIO_STATUS_NEEDS_RESET);
-	if ((val & VIRTIO_STATUS_DRIVER_OK) &&
-	    !(old & VIRTIO_STATUS_DRIVER_OK) && !d->broken)
+	if ((val & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) && !features_acceptable(d))
+		val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	d->status = val | (old & VIRTIO_CONFIG_S_NEEDS_RESET);
+	if ((val & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) && !d->broken)
 		for (unsigned q = 0; q < d->ops->num_queues; q++)
 			if (d->vq[q].enabled)
 				d->ops->notify(d,
@@ -250,53 +240,53 @@ bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
 	if ((off & (size - 1)) || natural_width(off & ~(size - 1)) != size)
 		return false;
 	switch (off) {
-	case R_DFSELECT:
+	case R(device_feature_select):
 		d->device_feature_select = val;
 		return true;
-	case R_GFSELECT:
+	case R(guest_feature_select):
 		d->driver_feature_select = val;
 		return true;
-	case R_GF:
+	case R(guest_feature):
 		if (d->driver_feature_select > 1 ||
-		    (d->status & VIRTIO_STATUS_FEATURES_OK))
+		    (d->status & VIRTIO_CONFIG_S_FEATURES_OK))
 			return false;
 		half = 32 * d->driver_feature_select;
 		d->driver_features =
 			(d->driver_features & ~(0xFFFFFFFFull << half)) |
 			((uint64_t)val << half);
 		return true;
-	case R_STATUS:
+	case R(device_status):
 		write_status(d, (uint8_t)val);
 		return true;
-	case R_QSELECT:
+	case R(queue_select):
 		d->queue_select = (uint16_t)val;
 		return true;
-	case R_QSIZE:
+	case R(queue_size):
 		if (!vq || vq->enabled || !val || val > VIRTQUEUE_MAX_SIZE ||
 		    (val & (val - 1)))
 			return false;
 		vq->size = (uint16_t)val;
 		return true;
-	case R_QENABLE:
+	case R(queue_enable):
 		if (!vq || val != 1 || vq->enabled)
 			return false;
 		enable_queue(d, vq);
 		return true;
-	case R_QDESC:
-	case R_QAVAIL:
-	case R_QUSED:
+	case R(queue_desc_lo):
+	case R(queue_avail_lo):
+	case R(queue_used_lo):
 		if (!vq || vq->enabled)
 			return false;
-		if (off == R_QDESC)
+		if (off == R(queue_desc_lo))
 			vq->desc = val;
-		else if (off == R_QAVAIL)
+		else if (off == R(queue_avail_lo))
 			vq->avail = val;
 		else
 			vq->used = val;
 		return true;
-	case R_QDESC + 4:
-	case R_QAVAIL + 4:
-	case R_QUSED + 4:
+	case R(queue_desc_hi):
+	case R(queue_avail_hi):
+	case R(queue_used_hi):
 		if (val) /* rings live in 32-bit guest RAM */
 			virtio_broken(d, "queue address above 4 GiB");
 		return val == 0;

@@ -13,23 +13,22 @@
 #include "hv/guest/guest.h"
 #include "hv/virtio/virtio.h"
 
-#define VRING_DESC_F_NEXT 1
-#define VRING_DESC_F_WRITE 2
-#define VRING_DESC_F_INDIRECT 4
-#define VRING_AVAIL_F_NO_INTERRUPT 1
-
-struct vring_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-} __packed;
+/* Where the rings' fields are, from the layouts in <linux/virtio_ring.h>;
+ * every one is reached by a bounds-checked copy, never a pointer. */
+#define AVAIL_FLAGS offsetof(struct vring_avail, flags)
+#define AVAIL_IDX offsetof(struct vring_avail, idx)
+#define AVAIL_RING(i) (offsetof(struct vring_avail, ring) + 2u * (i))
+#define USED_IDX offsetof(struct vring_used, idx)
+#define USED_RING(i)                                                           \
+	(offsetof(struct vring_used, ring) +                                   \
+	 sizeof(struct vring_used_elem) * (i))
 
 static bool read16(struct guest *g, uint32_t gpa, uint16_t *v)
 {
 	return copy_from_guest(g, v, gpa, 2);
 }
 
-int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
+bool vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 {
 	struct virtqueue *vq = &d->vq[q];
 	struct guest *g = d->g;
@@ -38,25 +37,26 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 	bool seen_writable = false;
 
 	if (!vq->enabled || !virtio_ready(d))
-		return 0;
-	if (!read16(g, vq->avail + 2, &avail_idx))
+		return false;
+	if (!read16(g, vq->avail + AVAIL_IDX, &avail_idx))
 		goto broken_ring;
 	if (avail_idx == vq->last_avail)
-		return 0;
+		return false;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size) {
 		virtio_broken(d,
 			      "queue %u: available index jumped by %u "
 			      "(queue size %u)",
 			      q, (uint16_t)(avail_idx - vq->last_avail),
 			      vq->size);
-		return -1;
+		return false;
 	}
-	if (!read16(g, vq->avail + 4 + 2 * (vq->last_avail % vq->size), &head))
+	if (!read16(g, vq->avail + AVAIL_RING(vq->last_avail % vq->size),
+		    &head))
 		goto broken_ring;
 	if (head >= vq->size) {
 		virtio_broken(d, "queue %u: chain head %u beyond the table", q,
 			      head);
-		return -1;
+		return false;
 	}
 	c->head = head;
 	c->nsegs = 0;
@@ -69,9 +69,9 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      "queue %u: descriptor chain from %u "
 				      "loops",
 				      q, head);
-			return -1;
+			return false;
 		}
-		if (!copy_from_guest(g, &desc, vq->desc + 16u * i,
+		if (!copy_from_guest(g, &desc, vq->desc + sizeof(desc) * i,
 				     sizeof(desc)))
 			goto broken_ring;
 		if (desc.flags & VRING_DESC_F_INDIRECT) {
@@ -79,7 +79,7 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      "queue %u: indirect descriptor (not "
 				      "offered)",
 				      q);
-			return -1;
+			return false;
 		}
 		if ((desc.addr >> 32) ||
 		    !guest_range_ok(g, (uint32_t)desc.addr, desc.len)) {
@@ -88,14 +88,14 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      "guest RAM",
 				      q, (unsigned long long)desc.addr,
 				      desc.len);
-			return -1;
+			return false;
 		}
 		/* Guest RAM is below 4 GiB, so a chain that adds up to more
 		 * reuses memory; refusing it keeps the 32-bit totals true. */
 		if (desc.len > UINT32_MAX - (c->readable + c->writable)) {
 			virtio_broken(d, "queue %u: chain longer than 4 GiB",
 				      q);
-			return -1;
+			return false;
 		}
 		if (desc.flags & VRING_DESC_F_WRITE) {
 			seen_writable = true;
@@ -105,14 +105,14 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      "queue %u: readable buffer after a "
 				      "writable one",
 				      q);
-			return -1;
+			return false;
 		} else {
 			c->readable += desc.len;
 		}
 		if (c->nsegs == VIRTIO_MAX_SEGS) {
 			virtio_broken(d, "queue %u: chain longer than %u", q,
 				      VIRTIO_MAX_SEGS);
-			return -1;
+			return false;
 		}
 		c->seg[c->nsegs].gpa = (uint32_t)desc.addr;
 		c->seg[c->nsegs].len = desc.len;
@@ -126,41 +126,46 @@ int vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 				      "queue %u: next index %u beyond the "
 				      "table",
 				      q, desc.next);
-			return -1;
+			return false;
 		}
 		i = desc.next;
 	}
 	vq->last_avail++;
-	return 1;
+	return true;
 
 broken_ring:
 	virtio_broken(d, "queue %u: ring outside guest RAM", q);
-	return -1;
+	return false;
 }
 
 void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written)
 {
 	struct virtqueue *vq = &d->vq[q];
-	uint32_t elem[2] = { head, written };
+	struct vring_used_elem elem = { .id = head, .len = written };
 
 	/* The element first, then the index that publishes it.  The guest
 	 * is not running while we do this (one CPU), so program order is
-	 * all the ordering needed; the barrier keeps the compiler honest. */
-	copy_to_guest(d->g, vq->used + 4 + 8 * (vq->used_idx % vq->size), elem,
-		      sizeof(elem));
+	 * all the ordering needed; the barrier keeps the compiler honest.
+	 * Neither copy can fail: the used ring was checked to lie inside
+	 * guest RAM when the driver enabled the queue (virtio_pci.c), and
+	 * neither RAM nor an enabled queue's addresses ever change. */
+	(void)copy_to_guest(d->g, vq->used + USED_RING(vq->used_idx % vq->size),
+			    &elem, sizeof(elem));
 	__asm__ volatile("" ::: "memory");
 	vq->used_idx++;
-	copy_to_guest(d->g, vq->used + 2, &vq->used_idx, 2);
+	(void)copy_to_guest(d->g, vq->used + USED_IDX, &vq->used_idx, 2);
 }
 
 void vq_interrupt(struct virtio_dev *d, unsigned q)
 {
 	uint16_t flags = 0;
 
-	read16(d->g, d->vq[q].avail, &flags);
+	/* Cannot fail: the available ring was checked at queue enable. */
+	(void)read16(d->g, d->vq[q].avail + AVAIL_FLAGS, &flags);
 	if (flags & VRING_AVAIL_F_NO_INTERRUPT)
 		return;
-	d->isr |= 1; /* before the interrupt: the handler reads it */
+	d->isr |=
+		VIRTIO_ISR_QUEUE; /* before the interrupt: the handler reads it */
 	guest_raise_irq(d->g, d->irq);
 }
 

@@ -122,15 +122,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* At most size chains can be waiting; a few more pops must say so. */
 	for (unsigned n = 0; n < (unsigned)qsize + 4; n++) {
 		bool writable = false;
-		int r = vq_pop(d, 0, &c);
-
-		if (r < 0) {
-			check(d->broken);
-			check(vq_pop(d, 0, &c) == 0); /* and it stays stopped */
+		if (!vq_pop(d, 0, &c)) {
+			/* Empty, or malformed: then it stays stopped. */
+			if (d->broken)
+				check(!vq_pop(d, 0, &c));
 			break;
 		}
-		if (r == 0)
-			break;
 		check(c.head < qsize && c.nsegs > 0 && c.nsegs <= qsize);
 		for (unsigned i = 0; i < c.nsegs; i++) {
 			check(c.seg[i].gpa <= RAM &&

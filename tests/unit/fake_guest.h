@@ -293,7 +293,7 @@ static inline uint32_t used_len(unsigned q, uint16_t slot)
 /* The device reports NEEDS_RESET through its status register. */
 static inline bool needs_reset(void)
 {
-	return (bar_r(20, 1) & VIRTIO_STATUS_NEEDS_RESET) != 0;
+	return (bar_r(20, 1) & VIRTIO_CONFIG_S_NEEDS_RESET) != 0;
 }
 
 #endif

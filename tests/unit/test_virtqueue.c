@@ -65,21 +65,24 @@ static int teardown(void **state)
 /* Pop expecting a broken ring, and check the device said so. */
 static void pop_broken(void)
 {
-	assert_int_equal(vq_pop(fd, Q, &chain), -1);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_true(fd->broken);
 	assert_true(fd->broken);
 	assert_true(needs_reset());
 	assert_non_null(strstr(fake_log, "needs reset"));
 	/* Nothing more comes out of it, even a good chain. */
 	set_desc(Q, 0, FAKE_DATA, 4, 0, 0);
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
-	assert_int_equal(vq_pop(fd, 0, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(vq_pop(fd, 0, &chain));
 }
 
 static void empty_ring(void **state)
 {
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
-	assert_int_equal(vq_pop(fd, 0, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
+	assert_false(vq_pop(fd, 0, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 	assert_false(fd->broken);
 }
 
@@ -99,7 +102,7 @@ static void normal_chain(void **state)
 		gput8(i < 16 ? FAKE_DATA + i : FAKE_DATA + 0x100 + i - 16,
 		      (uint8_t)i);
 
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	assert_int_equal(chain.head, 5);
 	assert_int_equal(chain.nsegs, 4);
 	assert_int_equal(chain.readable, 116);
@@ -115,7 +118,8 @@ static void normal_chain(void **state)
 	assert_int_equal(chain.seg[3].gpa, FAKE_DATA + 0x2000);
 	assert_true(chain.seg[3].device_writes);
 	/* The ring is empty again. */
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 
 	/* The readable part as one stream, across the segment boundary. */
 	n = vq_read(fd, &chain, 0, in, sizeof(in));
@@ -179,28 +183,30 @@ static void index_wraparound(void **state)
 		uint16_t head = (uint16_t)(i & 1);
 
 		avail_add(Q, head);
-		assert_int_equal(vq_pop(fd, Q, &chain), 1);
+		assert_true(vq_pop(fd, Q, &chain));
 		assert_int_equal(chain.head, head);
 		vq_push(fd, Q, chain.head, i);
 		assert_int_equal(used_idx(Q), (uint16_t)(i + 1));
 		assert_int_equal(used_len(Q, (uint16_t)i), i);
 	}
 	assert_int_equal(avail_idx(Q), 5);
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 	/* Several in flight across the wrap point. */
 	for (unsigned i = 0; i < 65530; i++) {
 		avail_add(Q, 0);
-		assert_int_equal(vq_pop(fd, Q, &chain), 1);
+		assert_true(vq_pop(fd, Q, &chain));
 	}
 	assert_int_equal(avail_idx(Q), 0xFFFF);
 	for (unsigned i = 0; i < QSZ; i++)
 		avail_add(Q, (uint16_t)(i & 1));
 	assert_int_equal(avail_idx(Q), QSZ - 1);
 	for (unsigned i = 0; i < QSZ; i++) {
-		assert_int_equal(vq_pop(fd, Q, &chain), 1);
+		assert_true(vq_pop(fd, Q, &chain));
 		assert_int_equal(chain.head, i & 1);
 	}
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 	assert_false(fd->broken);
 }
 
@@ -211,8 +217,9 @@ static void avail_jump_by_size_ok(void **state)
 	for (unsigned i = 0; i < QSZ; i++)
 		avail_add(Q, 0);
 	for (unsigned i = 0; i < QSZ; i++)
-		assert_int_equal(vq_pop(fd, Q, &chain), 1);
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
+		assert_true(vq_pop(fd, Q, &chain));
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 	assert_false(fd->broken);
 }
 
@@ -228,7 +235,7 @@ static void avail_index_backwards(void **state)
 {
 	set_desc(Q, 0, FAKE_DATA, 4, 0, 0);
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	set_avail_idx(Q, 0);
 	pop_broken();
 }
@@ -276,7 +283,7 @@ static void chain_whole_table(void **state)
 		set_desc(Q, (uint16_t)i, FAKE_DATA + i, 1,
 			 i + 1 < QSZ ? DESC_NEXT : 0, (uint16_t)(i + 1));
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	assert_int_equal(chain.nsegs, QSZ);
 	assert_int_equal(chain.readable, QSZ);
 	assert_false(fd->broken);
@@ -291,7 +298,7 @@ static void chain_whole_table_256(void **state)
 			 DESC_WRITE | (i < 255 ? DESC_NEXT : 0),
 			 (uint16_t)(i + 1));
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	assert_int_equal(chain.nsegs, 256);
 	assert_int_equal(chain.writable, 256 * 16);
 	/* One more link, back to the start, is a loop. */
@@ -312,7 +319,7 @@ static void buffer_at_ram_end_ok(void **state)
 	set_desc(Q, 0, FAKE_RAM - 8, 8, DESC_NEXT, 1);
 	set_desc(Q, 1, FAKE_RAM, 0, DESC_WRITE, 0); /* empty, at the end */
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	assert_int_equal(chain.readable, 8);
 	assert_int_equal(chain.writable, 0);
 	assert_false(fd->broken);
@@ -400,7 +407,8 @@ static void chain_totals_overflow(void **state)
 			 DESC_WRITE | (i < 127 ? DESC_NEXT : 0),
 			 (uint16_t)(i + 1));
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), -1);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_true(fd->broken);
 	assert_true(needs_reset());
 }
 
@@ -430,14 +438,16 @@ static void not_ready_pops_nothing(void **state)
 	set_desc(Q, 0, FAKE_DATA, 4, 0, 0);
 	avail_add(Q, 0);
 	/* Before DRIVER_OK. */
-	fd->status &= ~VIRTIO_STATUS_DRIVER_OK;
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
-	fd->status |= VIRTIO_STATUS_DRIVER_OK;
+	fd->status &= ~VIRTIO_CONFIG_S_DRIVER_OK;
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
+	fd->status |= VIRTIO_CONFIG_S_DRIVER_OK;
 	/* A queue that is not enabled. */
 	fd->vq[Q].enabled = false;
-	assert_int_equal(vq_pop(fd, Q, &chain), 0);
+	assert_false(vq_pop(fd, Q, &chain));
+	assert_false(fd->broken); /* empty, not malformed */
 	fd->vq[Q].enabled = true;
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 	assert_false(fd->broken);
 }
 
@@ -450,7 +460,7 @@ static void broken_until_reset(void **state)
 	assert_false(needs_reset());
 	set_desc(Q, 0, FAKE_DATA, 4, 0, 0);
 	avail_add(Q, 0);
-	assert_int_equal(vq_pop(fd, Q, &chain), 1);
+	assert_true(vq_pop(fd, Q, &chain));
 }
 
 int main(void)
