@@ -55,8 +55,7 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 			 * emulate: the guest's own fault (section 11.6). */
 			__attribute__((fallthrough));
 		case PF_REFLECT:
-			if (g->lguest_data)
-				lgd_write(g, LGD(cr2), cr2);
+			lgd_write32(g, LGD(cr2), cr2);
 			deliver_trap(g, T_PAGE_FAULT, true, r->err);
 			return;
 		}

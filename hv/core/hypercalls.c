@@ -39,16 +39,16 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 	/* A TSC that may change rate or stop is no clock: tell the guest
 	 * 0 and it will use lguest_data.time instead (section 10). */
 	tsc = cpu_has(CPU_TSC_INVARIANT) ? tsc_khz() : 0;
-	lgd_write(g, LGD(tsc_khz), tsc);
-	lgd_read(g, LGD(syscall_vec), &syscall_vec);
+	lgd_write32(g, LGD(tsc_khz), tsc);
+	syscall_vec = lgd_read32(g, LGD(syscall_vec));
 	if (syscall_vec != LGUEST_SYSCALL_VEC) {
 		guest_kill(g, "bad syscall vector %#x (only 0x80 is served)",
 			   syscall_vec);
 		return;
 	}
-	lgd_read(g, LGD(noirq_iret), &g->noirq_iret);
+	g->noirq_iret = lgd_read32(g, LGD(noirq_iret));
 	guest_write_time(g);
-	lgd_read(g, LGD(kernel_address), &g->kernel_address);
+	g->kernel_address = lgd_read32(g, LGD(kernel_address));
 	if (g->kernel_address >= GUEST_H) {
 		guest_kill(g,
 			   "kernel_address %#x is inside the hypervisor "
@@ -56,7 +56,7 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 			   g->kernel_address, GUEST_H);
 		return;
 	}
-	lgd_write(g, LGD(reserve_mem), RESERVE_MEM);
+	lgd_write32(g, LGD(reserve_mem), RESERVE_MEM);
 	shadow_discard_all(g);
 }
 
@@ -176,9 +176,7 @@ static void drain_async_ring(struct guest *g)
 
 	/* One snapshot: slots the guest fills while we work wait for the
 	 * next hypercall, as they would under the reference host. */
-	if (!copy_from_guest(g, status, g->lguest_data + LGD(hcall_status),
-			     sizeof(status)))
-		return;
+	lgd_read(g, LGD(hcall_status), status, sizeof(status));
 	for (unsigned n = 0; n < LHCALL_RING_SIZE && guest_alive(g); n++) {
 		unsigned slot = g->hcall_cursor;
 		uint32_t args[5];
@@ -186,14 +184,10 @@ static void drain_async_ring(struct guest *g)
 		if (status[slot] == LHCALL_SLOT_FREE)
 			break;
 		g->hcall_cursor = (slot + 1) % LHCALL_RING_SIZE;
-		if (!copy_from_guest(g, args,
-				     g->lguest_data + LGD(hcalls[slot]),
-				     sizeof(args)))
-			return;
+		lgd_read(g, LGD(hcalls[slot]), args, sizeof(args));
 		g->stats.async_hypercalls++;
 		dispatch(g, args[0], args[1], args[2], args[3]);
-		copy_to_guest(g, g->lguest_data + LGD(hcall_status) + slot,
-			      &done, 1);
+		lgd_write(g, LGD(hcall_status[slot]), &done, 1);
 	}
 }
 

@@ -114,10 +114,7 @@ static bool pushes_error_code(unsigned vec)
 
 static bool virtual_if(struct guest *g)
 {
-	uint32_t e = 0;
-
-	lgd_read(g, LGD(irq_enabled), &e);
-	return e & EFLAGS_IF;
+	return lgd_read32(g, LGD(irq_enabled)) & EFLAGS_IF;
 }
 
 /* Point the guest at its handler (section 8.3 step 5). */
@@ -127,7 +124,7 @@ static void enter_handler(struct guest *g, const struct guest_gate *gate)
 	g->regs.eip = gate->handler;
 	g->regs.eflags &= ~(EFLAGS_TF | EFLAGS_VM | EFLAGS_RF | EFLAGS_NT);
 	if (gate->type == GATE_INTERRUPT)
-		lgd_write(g, LGD(irq_enabled), 0);
+		lgd_write32(g, LGD(irq_enabled), 0);
 }
 
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
@@ -191,17 +188,17 @@ void guest_raise_irq(struct guest *g, unsigned irq)
 		g->irqs_pending |= 1u << irq;
 }
 
-/* The lowest pending, unblocked IRQ, or -1. */
-int guest_deliverable_irq(struct guest *g)
+bool guest_deliverable_irq(struct guest *g, unsigned *irq)
 {
-	uint32_t blocked = 0, ready;
+	uint32_t ready;
 
 	if (!g->lguest_data || !g->irqs_pending)
-		return -1;
-	if (!lgd_read(g, LGD(blocked_interrupts), &blocked))
-		return -1;
-	ready = g->irqs_pending & ~blocked;
-	return ready ? __builtin_ctz(ready) : -1;
+		return false;
+	ready = g->irqs_pending & ~lgd_read32(g, LGD(blocked_interrupts));
+	if (!ready)
+		return false;
+	*irq = (unsigned)__builtin_ctz(ready);
+	return true;
 }
 
 void guest_write_time(struct guest *g)
@@ -209,7 +206,7 @@ void guest_write_time(struct guest *g)
 	uint32_t t[2];
 
 	time_wallclock(&t[0], &t[1]);
-	copy_to_guest(g, g->lguest_data + LGD(time_sec), t, sizeof(t));
+	lgd_write(g, LGD(time_sec), t, sizeof(t));
 }
 
 /* Deliver a virtual interrupt through gate vec, honouring noirq_iret. */
@@ -237,23 +234,21 @@ static bool deliver_irq(struct guest *g, unsigned vec)
 /* Before every entry into the guest (section 8.4). */
 void deliver_pending_irq(struct guest *g)
 {
-	int irq = guest_deliverable_irq(g);
-	unsigned vec;
+	unsigned irq, vec;
 
-	if (irq < 0) {
-		if (g->lguest_data)
-			lgd_write(g, LGD(irq_pending), 0);
+	if (!guest_deliverable_irq(g, &irq)) {
+		lgd_write32(g, LGD(irq_pending), 0);
 		return;
 	}
 	if (g->halted) {
 		/* Waking from HALT is "sti; hlt" completing. */
-		lgd_write(g, LGD(irq_enabled), EFLAGS_IF);
+		lgd_write32(g, LGD(irq_enabled), EFLAGS_IF);
 		g->halted = false;
 	} else if (!virtual_if(g)) {
-		lgd_write(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
+		lgd_write32(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
 		return;
 	}
-	vec = IRQ_BASE + (unsigned)irq;
+	vec = IRQ_BASE + irq;
 	if (g->idt[vec].present) {
 		g->irqs_pending &= ~(1u << irq);
 		if (!deliver_irq(g, vec))
@@ -261,10 +256,8 @@ void deliver_pending_irq(struct guest *g)
 		g->stats.irqs_delivered++;
 	}
 	guest_write_time(g);
-	if (guest_deliverable_irq(g) < 0)
-		lgd_write(g, LGD(irq_pending), 0);
-	else
-		lgd_write(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
+	lgd_write32(g, LGD(irq_pending),
+		    guest_deliverable_irq(g, &irq) ? LGUEST_IRQ_PENDING : 0);
 }
 
 /* ---- The clock event device (section 10). ---- */

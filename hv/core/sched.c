@@ -60,7 +60,9 @@ struct guest *guest_first_alive(void)
 
 static bool runnable(struct guest *g)
 {
-	return guest_alive(g) && (!g->halted || guest_deliverable_irq(g) >= 0);
+	unsigned irq;
+
+	return guest_alive(g) && (!g->halted || guest_deliverable_irq(g, &irq));
 }
 
 /* Round robin, starting after the guest that ran last. */

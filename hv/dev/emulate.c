@@ -69,10 +69,11 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
  */
 static bool emulate_hlt(struct guest *g)
 {
-	uint32_t flags = 0;
+	uint32_t flags;
 
-	if (!g->lguest_data || !lgd_read(g, LGD(irq_enabled), &flags))
-		return false;
+	if (!g->lguest_data)
+		return false; /* no virtual IF yet: the guest's own #GP */
+	flags = lgd_read32(g, LGD(irq_enabled));
 	g->regs.eip += 1;
 	if (!(flags & EFLAGS_IF)) {
 		guest_stop(g, STOP_POWEROFF,

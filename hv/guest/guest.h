@@ -131,29 +131,33 @@ void guest_raise_irq(struct guest *g, unsigned irq);
 
 /* guestmem.c: every access to guest memory goes through these. */
 bool guest_range_ok(const struct guest *g, uint32_t gpa, uint32_t len);
-bool copy_from_guest(const struct guest *g, void *dst, uint32_t gpa,
-		     uint32_t len);
-bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
-		   uint32_t len);
-bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v);
-bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v);
+__must_check bool copy_from_guest(const struct guest *g, void *dst,
+				  uint32_t gpa, uint32_t len);
+__must_check bool copy_to_guest(struct guest *g, uint32_t gpa, const void *src,
+				uint32_t len);
+__must_check bool guest_read32(const struct guest *g, uint32_t gpa,
+			       uint32_t *v);
+__must_check bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v);
 /* A pointer to [gpa, gpa+len) in guest RAM for the moment, or NULL if
  * any of it lies outside.  For bulk device I/O only. */
-void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len);
+__must_check void *guest_ptr(struct guest *g, uint32_t gpa, uint32_t len);
 /* The guest-virtual doors are hv/mm/guestvirt.h. */
 
-/* lguest_data fields (ABI 6), by offset: LGD(irq_enabled).  The guest's
+/*
+ * lguest_data fields (ABI 6), by offset: LGD(irq_enabled).  The guest's
  * copy is only ever reached by guest-physical address, a field at a time,
- * because the guest may change it under us at any moment. */
+ * because the guest may change it under us at any moment.
+ *
+ * These cannot fail, so they return nothing: LGUEST_INIT accepts the
+ * structure only if all of it lies inside the guest's RAM, and RAM never
+ * moves or shrinks.  Before LGUEST_INIT there is no structure: reads give
+ * 0 and writes go nowhere, as for a guest that never registered one.
+ */
 #define LGD(field) offsetof(struct lguest_data, field)
-static inline bool lgd_read(struct guest *g, uint32_t off, uint32_t *v)
-{
-	return guest_read32(g, g->lguest_data + off, v);
-}
-static inline bool lgd_write(struct guest *g, uint32_t off, uint32_t v)
-{
-	return guest_write32(g, g->lguest_data + off, v);
-}
+void lgd_read(const struct guest *g, uint32_t off, void *dst, uint32_t len);
+void lgd_write(struct guest *g, uint32_t off, const void *src, uint32_t len);
+uint32_t lgd_read32(const struct guest *g, uint32_t off);
+void lgd_write32(struct guest *g, uint32_t off, uint32_t v);
 
 /* exits.c: one trip into the guest, and the exit that ends it. */
 void guest_enter_once(struct guest *g);
@@ -174,7 +178,9 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 void guest_idt_install(struct guest *g);
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
 void deliver_pending_irq(struct guest *g);
-int guest_deliverable_irq(struct guest *g);
+/* The lowest pending IRQ the guest has not blocked, into *irq; false if
+ * there is none (or no lguest_data yet to say what is blocked). */
+bool guest_deliverable_irq(struct guest *g, unsigned *irq);
 void guest_set_clockevent(struct guest *g, uint32_t ns);
 void guest_write_time(struct guest *g);
 

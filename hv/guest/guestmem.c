@@ -8,6 +8,7 @@
  * page tables first, are hv/mm/guestvirt.c.
  */
 #include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
 
 bool guest_range_ok(const struct guest *g, uint32_t gpa, uint32_t len)
 {
@@ -44,4 +45,32 @@ bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v)
 bool guest_write32(struct guest *g, uint32_t gpa, uint32_t v)
 {
 	return copy_to_guest(g, gpa, &v, 4);
+}
+
+void lgd_read(const struct guest *g, uint32_t off, void *dst, uint32_t len)
+{
+	if (!g->lguest_data) {
+		hv_memset(dst, 0, len);
+		return;
+	}
+	BUG_ON(!copy_from_guest(g, dst, g->lguest_data + off, len));
+}
+
+void lgd_write(struct guest *g, uint32_t off, const void *src, uint32_t len)
+{
+	if (g->lguest_data)
+		BUG_ON(!copy_to_guest(g, g->lguest_data + off, src, len));
+}
+
+uint32_t lgd_read32(const struct guest *g, uint32_t off)
+{
+	uint32_t v;
+
+	lgd_read(g, off, &v, sizeof(v));
+	return v;
+}
+
+void lgd_write32(struct guest *g, uint32_t off, uint32_t v)
+{
+	lgd_write(g, off, &v, sizeof(v));
 }

@@ -22,6 +22,13 @@
 
 #define __noreturn __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+/* The result says whether the call did anything: a caller that does not
+ * look at it must say why, with a (void) cast and a comment. */
+#define __must_check __attribute__((warn_unused_result))
+/* Deliberately not looking at a __must_check result, and why: the reason
+ * is a string, so it cannot be left out.  ("(void)" alone does not quiet
+ * GCC's warn_unused_result; the "!" makes the result used.) */
+#define IGNORE_RESULT(call, why) ((void)sizeof(why), (void)!(call))
 #define __unused __attribute__((unused))
 #define __packed __attribute__((packed))
 

@@ -11,12 +11,12 @@ struct guest;
 
 /* False if any page is unmapped, not writable (for a write) or outside
  * RAM; nothing is copied past the first bad page. */
-bool copy_from_guest_virt(struct guest *g, void *dst, uint32_t gva,
+__must_check bool copy_from_guest_virt(struct guest *g, void *dst, uint32_t gva,
 			  uint32_t len);
-bool copy_to_guest_virt(struct guest *g, uint32_t gva, const void *src,
+__must_check bool copy_to_guest_virt(struct guest *g, uint32_t gva, const void *src,
 			uint32_t len);
 /* Up to `max` instruction bytes at gva; returns how many were fetched. */
-unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,
+__must_check unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,
 			  unsigned max);
 
 #endif

@@ -34,10 +34,10 @@ void pmem_add(struct pmem *pm, uint64_t base, uint64_t len);
  * Returns the number of free pages that became reserved. */
 uint32_t pmem_reserve(struct pmem *pm, uint64_t base, uint64_t len);
 /* One free page; false when memory is exhausted. */
-bool pmem_alloc(struct pmem *pm, uint32_t *pfn);
+__must_check bool pmem_alloc(struct pmem *pm, uint32_t *pfn);
 /* `count` contiguous free pages whose first pfn is a multiple of
  * `align` pages (a power of two, or 0/1 for none). */
-bool pmem_alloc_contig(struct pmem *pm, uint32_t count, uint32_t align,
+__must_check bool pmem_alloc_contig(struct pmem *pm, uint32_t count, uint32_t align,
 		       uint32_t *pfn);
 /* Give pages back.  Freeing a page that is already free is a bug in the
  * caller; it returns false and changes nothing. */

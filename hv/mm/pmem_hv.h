@@ -14,10 +14,10 @@ extern uint32_t boot_info_addr, boot_info_size;
 
 void hv_pmem_init(const struct boot_info *bi, uint32_t mbi_addr);
 /* A zeroed page, as a pointer (identity-mapped); NULL when out of memory. */
-void *page_alloc(void);
+__must_check void *page_alloc(void);
 void page_free(void *page);
 /* `count` zeroed contiguous pages aligned to `align` pages, or NULL. */
-void *pages_alloc_contig(uint32_t count, uint32_t align);
+__must_check void *pages_alloc_contig(uint32_t count, uint32_t align);
 void pages_free(void *first, uint32_t count);
 
 #endif

@@ -225,7 +225,8 @@ static enum walk_result walk(struct guest *g, uint32_t va, uint32_t err,
 		return WALK_KILLED;
 	}
 	w->pte_gpa = (w->pde & PTE_FRAME) + PTX(va) * 4;
-	guest_read32(g, w->pte_gpa, &w->pte); /* in RAM: the PDE was checked */
+	IGNORE_RESULT(guest_read32(g, w->pte_gpa, &w->pte),
+		      "in RAM: guest_pde_ok() checked the table's frame");
 	if (!guest_access_ok(w->pde, w->pte, err))
 		return WALK_FAULT;
 	switch (guest_pte_check(w->pte, ram_pages, window_pages)) {
@@ -249,7 +250,8 @@ static void touch(struct guest *g, struct walk *w, uint32_t err)
 	uint32_t pte = w->pte | PTE_A | ((err & PF_WRITE) ? PTE_D : 0);
 
 	if (pte != w->pte && w->pte_gpa != NO_TAG)
-		guest_write32(g, w->pte_gpa, pte);
+		IGNORE_RESULT(guest_write32(g, w->pte_gpa, pte),
+			      "the entry was just read from this address");
 	w->pte = pte;
 }
 

@@ -134,9 +134,9 @@ void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written);
 void vq_interrupt(struct virtio_dev *d, unsigned q);
 /* Copy between a chain's segments (as one byte stream of the given kind)
  * and a buffer; offsets count within that kind only. */
-uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
-		 void *buf, uint32_t len);
-uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c, uint32_t off,
-		  const void *buf, uint32_t len);
+__must_check uint32_t vq_read(struct virtio_dev *d, const struct vq_chain *c,
+			      uint32_t off, void *buf, uint32_t len);
+__must_check uint32_t vq_write(struct virtio_dev *d, const struct vq_chain *c,
+			       uint32_t off, const void *buf, uint32_t len);
 
 #endif

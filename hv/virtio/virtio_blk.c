@@ -136,8 +136,9 @@ static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 		char id[VIRTIO_BLK_ID_BYTES] = { 0 };
 
 		hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name, b->name);
-		data = MIN((uint32_t)VIRTIO_BLK_ID_BYTES, c->writable - 1);
-		vq_write(d, c, 0, id, data);
+		data = vq_write(
+			d, c, 0, id,
+			MIN((uint32_t)VIRTIO_BLK_ID_BYTES, c->writable - 1));
 		status = VIRTIO_BLK_S_OK;
 		break;
 	}
@@ -146,7 +147,8 @@ static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
 		break;
 	}
 done:
-	vq_write(d, c, status_off, &status, 1);
+	IGNORE_RESULT(vq_write(d, c, status_off, &status, 1),
+		      "blk_notify refused chains without a writable byte");
 	return data + 1;
 }
 

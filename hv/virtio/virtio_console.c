@@ -91,8 +91,8 @@ static void receive(struct virtio_dev *d)
 
 		while (n < cap && (ch = uart_getc()) >= 0)
 			buf[n++] = (uint8_t)ch;
-		vq_write(d, c, 0, buf, n);
-		vq_push(d, RXQ, c->head, n);
+		/* n is at most the chain's writable bytes: all are written. */
+		vq_push(d, RXQ, c->head, vq_write(d, c, 0, buf, n));
 		any = true;
 	}
 	if (any)

@@ -23,7 +23,7 @@
 	(offsetof(struct vring_used, ring) +                                   \
 	 sizeof(struct vring_used_elem) * (i))
 
-static bool read16(struct guest *g, uint32_t gpa, uint16_t *v)
+static __must_check bool read16(struct guest *g, uint32_t gpa, uint16_t *v)
 {
 	return copy_from_guest(g, v, gpa, 2);
 }
@@ -149,19 +149,24 @@ void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written)
 	 * Neither copy can fail: the used ring was checked to lie inside
 	 * guest RAM when the driver enabled the queue (virtio_pci.c), and
 	 * neither RAM nor an enabled queue's addresses ever change. */
-	(void)copy_to_guest(d->g, vq->used + USED_RING(vq->used_idx % vq->size),
-			    &elem, sizeof(elem));
+	IGNORE_RESULT(
+		copy_to_guest(d->g,
+			      vq->used + USED_RING(vq->used_idx % vq->size),
+			      &elem, sizeof(elem)),
+		"the used ring was checked at queue enable");
 	__asm__ volatile("" ::: "memory");
 	vq->used_idx++;
-	(void)copy_to_guest(d->g, vq->used + USED_IDX, &vq->used_idx, 2);
+	IGNORE_RESULT(
+		copy_to_guest(d->g, vq->used + USED_IDX, &vq->used_idx, 2),
+		"the used ring was checked at queue enable");
 }
 
 void vq_interrupt(struct virtio_dev *d, unsigned q)
 {
 	uint16_t flags = 0;
 
-	/* Cannot fail: the available ring was checked at queue enable. */
-	(void)read16(d->g, d->vq[q].avail + AVAIL_FLAGS, &flags);
+	IGNORE_RESULT(read16(d->g, d->vq[q].avail + AVAIL_FLAGS, &flags),
+		      "the available ring was checked at queue enable");
 	if (flags & VRING_AVAIL_F_NO_INTERRUPT)
 		return;
 	d->isr |=
@@ -190,9 +195,13 @@ static uint32_t vq_copy(struct virtio_dev *d, const struct vq_chain *c,
 		}
 		n = MIN(s->len - off, len - done);
 		if (to_guest)
-			copy_to_guest(d->g, s->gpa + off, b + done, n);
+			IGNORE_RESULT(
+				copy_to_guest(d->g, s->gpa + off, b + done, n),
+				"vq_pop checked every segment");
 		else
-			copy_from_guest(d->g, b + done, s->gpa + off, n);
+			IGNORE_RESULT(copy_from_guest(d->g, b + done,
+						      s->gpa + off, n),
+				      "vq_pop checked every segment");
 		done += n;
 		off = 0;
 	}

@@ -94,6 +94,19 @@ uint64_t time_now_ns(void)
 	return 0;
 }
 
+/* A hypervisor bug (BUG_ON): the test fails with the message. */
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail_msg("panic: %s", msg);
+	abort(); /* fail_msg does not return; this tells the compiler */
+}
+
 void console_write(const char *s, size_t n)
 {
 	while (n-- && fake_console_len < sizeof(fake_console))

@@ -31,10 +31,10 @@ void guest_port_out(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
 	fail_msg("guest_port_out called");
 }
-bool guest_read32(const struct guest *g, uint32_t gpa, uint32_t *v)
+uint32_t lgd_read32(const struct guest *g, uint32_t off)
 {
-	fail_msg("guest_read32 called");
-	return false;
+	fail_msg("lgd_read32 called");
+	return 0;
 }
 void guest_stop(struct guest *g, enum stop_reason why, const char *msg)
 {
