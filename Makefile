@@ -60,7 +60,7 @@ HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
-	check-deps fuzz check-linux bench-linux
+	check-deps fuzz check-linux bench-linux linux-initrd
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/obj/%.c.o: %.c
@@ -150,3 +150,7 @@ check-linux:
 
 bench-linux:
 	@tests/linux/bench-linux.sh
+
+# ---- A busybox initramfs for Linux guests, from Debian's busybox-static:i386.
+linux-initrd:
+	@tests/linux/mkinitrd.sh build/linux/initrd.gz
