@@ -1,5 +1,5 @@
 /*
- * exits.c - [Guest 3] running a guest: one trip in through the Switcher,
+ * exits.c - [Guest 5] running a guest: one trip in through the Switcher,
  * and whatever brought it back out.
  *
  * An exit is a hypercall, a trap to reflect, a port or a device register
@@ -30,6 +30,12 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 			   switcher_bad_vector);
 		return;
 	}
+	/*
+	 * [Guest 6] A hardware interrupt arrived while the guest ran: it is
+	 * ours (the guest's devices are virtual), so serve it and go back in.
+	 * The guest sees its own interrupts later, as virtual ones, when the
+	 * device model raises them.
+	 */
 	if (vec >= IRQ_BASE && vec < IRQ_BASE + NR_HW_IRQS) {
 		irq_dispatch(vec - IRQ_BASE);
 		return;
@@ -43,6 +49,12 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 			return;
 		deliver_trap(g, T_GP, true, r->err);
 		return;
+	/*
+	 * [Guest 7] A page fault asks three questions, in this order: is it
+	 * only a shadow entry we have not built yet (fixed, the guest never
+	 * knows); is it an access to a device register (emulated); or is it the
+	 * guest's own fault, by its own page tables (reflected, with cr2 set).
+	 */
 	case T_PAGE_FAULT:
 		switch (shadow_page_fault(g, cr2, r->err, &mmio_gpa)) {
 		case PF_FIXED:
@@ -91,8 +103,9 @@ void guest_enter_once(struct guest *g)
 	guest_idt_install(g);
 	fpu_prepare_entry(g);
 	*f = g->regs;
-	/* Whatever the guest did to its flags: interrupts on (they are ours),
-	 * IOPL 0 (so port I/O traps), no virtual-8086 or nested task. */
+	/* [Guest 8] Whatever the guest did to its flags: interrupts on (they
+	 * are ours), IOPL 0 (so port I/O traps), no virtual-8086 or nested
+	 * task. */
 	f->eflags = (f->eflags | EFLAGS_IF | EFLAGS_RESERVED1) &
 		    ~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_NT);
 	BUG_ON((f->cs & 3) == 0 || (f->ss & 3) == 0);

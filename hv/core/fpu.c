@@ -67,6 +67,11 @@ void fpu_prepare_entry(struct guest *g)
 
 void fpu_handle_nm(struct guest *g)
 {
+	/*
+	 * [FPU 2] Whose #NM is this? If the guest set its own TS it asked to be
+	 * told: it switches its processes' FPU state lazily, so reflect.  Else
+	 * it is ours: hand the FPU over, and the guest never notices.
+	 */
 	if (g->ts) {
 		/* The guest asked for this trap: it is lazy-switching its own
 		 * tasks' FPU state. */

@@ -28,6 +28,11 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 		guest_kill(g, "LGUEST_INIT again: already have lguest_data");
 		return;
 	}
+	/*
+	 * [Hypercalls 2] The one check that makes every later access to
+	 * lguest_data safe: all of it inside RAM (lgd_read and lgd_write rely
+	 * on it and cannot fail).
+	 */
 	if (!guest_range_ok(g, gpa, sizeof(struct lguest_data))) {
 		guest_kill(g,
 			   "LGUEST_INIT with lguest_data at %#x, outside "
@@ -112,6 +117,12 @@ static void dispatch(struct guest *g, uint32_t nr, uint32_t a1, uint32_t a2,
 {
 	if (nr < ARRAY_SIZE(g->stats.by_hypercall))
 		g->stats.by_hypercall[nr]++;
+	/*
+	 * [Hypercalls 3] Every call but LGUEST_INIT needs lguest_data first,
+	 * and a number the ABI does not define kills the guest (ABI 5):
+	 * hypercalls never return an error, so a guest that asks for the
+	 * impossible is broken, not merely refused.
+	 */
 	if (!g->lguest_data && nr != LHCALL_LGUEST_INIT) {
 		guest_kill(g, "hypercall %u before LGUEST_INIT", nr);
 		return;
@@ -196,6 +207,12 @@ void do_hypercall(struct guest *g)
 	struct trapframe *r = &g->regs;
 
 	g->stats.hypercalls++;
+	/*
+	 * [Hypercalls 4] The queued calls first, in ring order, then the one
+	 * in the registers: the guest queued them earlier, and a page-table
+	 * update it queued must be in place before the NEW_PGTABLE it makes
+	 * now.
+	 */
 	if (g->lguest_data)
 		drain_async_ring(g);
 	if (guest_alive(g))

@@ -24,8 +24,9 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 	struct guest_gate *gate;
 	uint32_t type;
 
-	/* NMI, double fault, spurious and the hypercall vector are ours:
-	 * silently ignored, and checked before the range, as in the ABI. */
+	/* [Interrupts 2] NMI, double fault, spurious and the hypercall vector
+	 * are ours: silently ignored, and checked before the range, as in the
+	 * ABI. */
 	if (vec == T_NMI || vec == T_DOUBLE_FAULT || vec == T_RESERVED15 ||
 	    vec == LGUEST_TRAP_ENTRY)
 		return;
@@ -54,10 +55,10 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 
 /* ---- Direct delivery (section 8.2) ---- */
 
-/* May the CPU deliver vector v straight to the guest's handler?  Never
- * the ones we must see first: NMI, double fault, #NM (lazy FPU), #GP
- * (port emulation), #PF (shadow paging), the hypercall vector, and no
- * hardware interrupt vector. */
+/* [Interrupts 3] May the CPU deliver vector v straight to the guest's handler?
+ * Never the ones we must see first: NMI, double fault, #NM (lazy FPU), #GP
+ * (port emulation), #PF (shadow paging), the hypercall vector, and no hardware
+ * interrupt vector. */
 static bool may_be_direct(unsigned v)
 {
 	if (v == LGUEST_SYSCALL_VEC)
@@ -133,6 +134,12 @@ bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
 	uint32_t esp, ss, eflags;
 	struct trapframe *r = &g->regs;
 
+	/*
+	 * [Interrupts 4] Reflecting a trap (ABI 8.3): refuse what the guest
+	 * cannot take, then build on the guest's own stack exactly the frame
+	 * the CPU would have built, ring switch included, and enter its
+	 * handler.
+	 */
 	if (vec >= 256 || vec == T_NMI || vec == T_DOUBLE_FAULT ||
 	    vec == T_RESERVED15 || vec == LGUEST_TRAP_ENTRY ||
 	    !g->idt[vec].present) {
@@ -217,10 +224,11 @@ static bool deliver_irq(struct guest *g, unsigned vec)
 
 	if (r->eip != g->noirq_iret || (r->cs & 3) != 1)
 		return deliver_trap(g, vec, false, 0);
-	/* The guest is at its iret, with virtual interrupts already on but
-	 * the frame not yet popped.  Reuse that frame rather than stack a
-	 * new one on top of it: take its EFLAGS and enter the handler,
-	 * whose own iret will complete the original return (section 8.5). */
+	/* [Interrupts 5] The guest is at its iret, with virtual interrupts
+	 * already on but the frame not yet popped.  Reuse that frame rather
+	 * than stack a new one on top of it: take its EFLAGS and enter the
+	 * handler, whose own iret will complete the original return
+	 * (section 8.5). */
 	if (!copy_from_guest_virt(g, &flags, r->esp + 8, 4)) {
 		guest_kill(g, "cannot read the iret frame at %#x", r->esp + 8);
 		return false;
@@ -231,7 +239,7 @@ static bool deliver_irq(struct guest *g, unsigned vec)
 	return true;
 }
 
-/* Before every entry into the guest (section 8.4). */
+/* [Interrupts 6] Before every entry into the guest (section 8.4). */
 void deliver_pending_irq(struct guest *g)
 {
 	unsigned irq, vec;

@@ -1,5 +1,5 @@
 /*
- * sched.c - [Guest 4] which guest runs: round robin over the live ones, a
+ * sched.c - [Guest 9] which guest runs: round robin over the live ones, a
  * time slice when several are ready, and sleep ("sti; hlt") when none is.
  * Also the end of the run: every guest's statistics, and the machine
  * switched off the way the "exit=" option says.
@@ -37,6 +37,11 @@ static int nr_alive(void)
 static void run_slice(struct guest *g)
 {
 	need_resched = false;
+	/*
+	 * [Guest 10] A slice ends when the timer says so, and a timer is armed
+	 * only when someone else could use the CPU: a lone guest runs until it
+	 * halts, with no tick of ours interrupting it.
+	 */
 	if (nr_alive() > 1) {
 		slice_timer.fn = end_slice;
 		timer_arm(&slice_timer, time_now_ns() + TIMESLICE_NS);
@@ -78,8 +83,8 @@ static struct guest *pick_next(int *last)
 	return NULL;
 }
 
-/* Nothing to run: sleep until an interrupt.  "sti; hlt" is one step, so
- * an interrupt that arrived since we looked wakes us at once. */
+/* [Guest 11] Nothing to run: sleep until an interrupt.  "sti; hlt" is one step,
+ * so an interrupt that arrived since we looked wakes us at once. */
 static void idle(void)
 {
 	uint64_t t0 = time_now_ns();
@@ -149,6 +154,11 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 	}
 
 	for (int i = 0; i < nr_guests; i++) {
+		/*
+		 * [Guest 12] Everyone has stopped.  Each guest's statistics,
+		 * and the run ends with a status that says whether any guest
+		 * was killed.
+		 */
 		print_stats(&guests[i]);
 		if (guests[i].stop_reason == STOP_KILLED)
 			killed = true;

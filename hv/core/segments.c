@@ -28,7 +28,7 @@ static bool hypervisor_slot(uint32_t idx)
 	       idx == GDT_HV_SPARE;
 }
 
-/* Pure: what a guest descriptor becomes in the real GDT. */
+/* [Segments 2] Pure: what a guest descriptor becomes in the real GDT. */
 static struct desc sanitize_gdt_entry(struct desc d)
 {
 	if (!(d.hi & DESC_HI_S)) {

@@ -1,5 +1,5 @@
 /*
- * devices.c - [Devices 7] which devices a guest gets, and where.
+ * devices.c - [Devices 9] which devices a guest gets, and where.
  *
  * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a "disk"
  * module also has a block device at slot 2 (IRQ 2).  Their registers sit

@@ -1,5 +1,5 @@
 /*
- * guestmem.c - [Guest 2] the only doors into a guest's memory.
+ * guestmem.c - [Guest 4] the only doors into a guest's memory.
  *
  * A guest-physical address is an offset into the guest's RAM block; every
  * access is bounds-checked here, once, including the overflow of gpa+len.

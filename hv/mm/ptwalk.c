@@ -1,5 +1,5 @@
 /*
- * ptwalk.c - [Paging 2] the rules in ptwalk.h.
+ * ptwalk.c - [Paging 3] the rules in ptwalk.h.
  */
 #include "hv/mm/ptwalk.h"
 

@@ -194,6 +194,12 @@ static enum walk_result walk(struct guest *g, uint32_t va, uint32_t err,
 	uint32_t window_pages = g->mmio_end >> PAGE_SHIFT;
 	uint32_t pgdir = s->dir[s->cur].tag;
 
+	/*
+	 * [Paging 2] Reading the guest's tables as the CPU would, trusting
+	 * nothing: the hypervisor region is never the guest's, linear mode maps
+	 * every page to itself, and each entry must pass the rules of ptwalk.c
+	 * before it is believed.
+	 */
 	if (va >= GUEST_H)
 		return WALK_FAULT; /* never the guest's (section 9.7) */
 	if (s->linear) {
@@ -284,6 +290,11 @@ static enum pf_result fix_fault(struct guest *g, uint32_t va, uint32_t err,
 	case WALK_OK:
 		break;
 	}
+	/*
+	 * [Paging 4] A frame in the device window is never mapped: the absent
+	 * shadow entry is what makes every access to a device register fault,
+	 * so that it can be emulated.
+	 */
 	if (w.mmio) {
 		*mmio_gpa = (w.pte & PTE_FRAME) | (va & ~PAGE_MASK);
 		return PF_MMIO;
@@ -345,6 +356,11 @@ void shadow_new_pgtable(struct guest *g, uint32_t pgdir_gpa)
 		repin_stack(g);
 		return;
 	}
+	/*
+	 * [Paging 5] A process switch.  If one of our shadows already shadows
+	 * this directory, switching costs nothing; otherwise another one is
+	 * recycled, keeping its kernel half, which every directory shares.
+	 */
 	for (i = 0; i < SHADOW_DIRS; i++)
 		if (s->dir[i].tag == pgdir_gpa) {
 			s->cur = i;
@@ -442,6 +458,11 @@ void shadow_set_pte(struct guest *g, uint32_t pgdir_gpa, uint32_t va,
 
 		if (!d->pgdir || d->tag == NO_TAG)
 			continue;
+		/*
+		 * [Paging 6] A kernel mapping is the same in every directory,
+		 * so it is updated in every shadow; a user mapping only in the
+		 * shadow of the directory it belongs to.
+		 */
 		if (va >= g->kernel_address || d->tag == pgdir_gpa)
 			apply_pte(g, d, va, pte);
 	}

@@ -1,5 +1,5 @@
 /*
- * virtio_blk.c - [Devices 5] the block device (ABI section 11.11), served
+ * virtio_blk.c - [Devices 7] the block device (ABI section 11.11), served
  * from a struct blkdev (drivers/blkdev.h).
  *
  * A request is a chain: a 16-byte header the device reads (type, ioprio,

@@ -1,5 +1,5 @@
 /*
- * virtio_console.c - [Devices 4] the console device (ABI section 11.10):
+ * virtio_console.c - [Devices 6] the console device (ABI section 11.10):
  * one port, no control queues.  Queue 0 carries input to the guest, queue
  * 1 its output.
  *

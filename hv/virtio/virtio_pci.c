@@ -186,6 +186,11 @@ static void enable_queue(struct virtio_dev *d, struct virtqueue *vq)
 {
 	uint32_t n = vq->size;
 
+	/*
+	 * [Devices 3] The rings are checked once, here, when the driver enables
+	 * the queue: aligned, and inside RAM for the size it chose.  Every
+	 * later access to them relies on it.
+	 */
 	/* Sizes and alignments of virtio 1.0, 2.4: the tables as
 	 * <linux/virtio_ring.h> lays them out, with the event index word
 	 * after each ring. */

@@ -1,5 +1,5 @@
 /*
- * virtqueue.c - [Devices 3] split virtqueues (virtio 1.0 section 2.4;
+ * virtqueue.c - [Devices 4] split virtqueues (virtio 1.0 section 2.4;
  * ABI section 11.9), read with suspicion.
  *
  * The driver owns the descriptor table and the available ring; we own the
@@ -64,6 +64,11 @@ bool vq_pop(struct virtio_dev *d, unsigned q, struct vq_chain *c)
 	for (i = head;;) {
 		struct vring_desc desc;
 
+		/*
+		 * [Devices 5] The walk is bounded by the queue size: a chain
+		 * that loops costs the driver its device and a message, never
+		 * an endless exit.
+		 */
 		if (++steps > vq->size) {
 			virtio_broken(d,
 				      "queue %u: descriptor chain from %u "
