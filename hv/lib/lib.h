@@ -24,6 +24,7 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __unused __attribute__((unused))
 #define __packed __attribute__((packed))
+#define __must_check __attribute__((warn_unused_result))
 
 /* string.c */
 void *hv_memset(void *dst, int c, size_t n);
