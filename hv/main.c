@@ -184,7 +184,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	start_vga();
 	uart_enable_rx_irq();
-	irq_register((unsigned)uart_irq(), uart_handle_irq);
+	irq_register(uart_irq(), uart_handle_irq);
 
 	print_banner();
 
