@@ -37,7 +37,8 @@ struct sdt_header {
 
 static uint32_t pm1a_cnt, pm1b_cnt, smi_cmd;
 static uint8_t acpi_enable_value;
-static int s5_type = -1;
+static uint8_t s5_type;
+static bool s5_ok; /* s5_type was found */
 static bool reset_ok;
 static uint8_t reset_space, reset_value;
 static uint64_t reset_addr;
@@ -75,6 +76,7 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 	const struct sdt_header *root = NULL, *fadt = NULL, *dsdt;
 	const uint8_t *f;
 	bool xsdt = false;
+	char err[64] = "no readable DSDT";
 
 	if (len < 20 || hv_memcmp(rsdp, "RSD PTR ", 8) != 0 ||
 	    !checksum_ok(rsdp, 20)) {
@@ -127,16 +129,29 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 		dsdt = map_table(d, "DSDT");
 	}
 	if (dsdt)
-		s5_type = acpi_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),
-				       dsdt->length - sizeof(*dsdt));
-	pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x S5 type %d\n", pm1a_cnt,
-		 pm1b_cnt, s5_type);
+		s5_ok = acpi_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),
+				     dsdt->length - sizeof(*dsdt), &s5_type,
+				     err, sizeof(err));
+	if (s5_ok)
+		pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x S5 type %u\n",
+			 pm1a_cnt, pm1b_cnt, s5_type);
+	else
+		pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x, S5 type unknown: "
+			 "%s\n",
+			 pm1a_cnt, pm1b_cnt, err);
 }
 
-int acpi_poweroff(void)
+void acpi_poweroff(void)
 {
-	if (!pm1a_cnt || pm1a_cnt > 0xFFFF || s5_type < 0)
-		return -1;
+	if (!pm1a_cnt || pm1a_cnt > 0xFFFF) {
+		printk("hv: ACPI power-off unavailable (no PM1a control "
+		       "block)\n");
+		return;
+	}
+	if (!s5_ok) {
+		printk("hv: ACPI power-off unavailable (no S5 sleep type)\n");
+		return;
+	}
 	/* If the firmware left ACPI in legacy mode, ask it to switch. */
 	if (!(inw((uint16_t)pm1a_cnt) & SCI_EN) && smi_cmd &&
 	    smi_cmd <= 0xFFFF && acpi_enable_value) {
@@ -150,7 +165,7 @@ int acpi_poweroff(void)
 		outw((uint16_t)pm1b_cnt, (uint16_t)((s5_type << 10) | SLP_EN));
 	for (int i = 0; i < 10000000; i++)
 		pause();
-	return -1;
+	printk("hv: ACPI power-off did not switch the machine off\n");
 }
 
 void acpi_reset(void)

@@ -5,13 +5,16 @@
 #ifndef DRIVERS_ACPI_H
 #define DRIVERS_ACPI_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "hv/lib/lib.h"
 
 void acpi_init(const uint8_t *rsdp, unsigned len);
-int acpi_poweroff(void); /* returns only on failure, with -1 */
-void acpi_reset(void);	 /* returns if the FADT has no reset register */
-/* Pure: find SLP_TYPa for \_S5 in AML bytes; -1 if not found. */
-int acpi_find_s5(const uint8_t *aml, size_t len);
+/* Returns only if the machine is still on, having printed why. */
+void acpi_poweroff(void);
+void acpi_reset(void); /* returns if the FADT has no reset register */
+/* Pure: find SLP_TYPa for \_S5 in AML bytes.  Returns true with it in
+ * *slp_typ, or false, *slp_typ untouched, with the reason in err
+ * (truncated to errlen; err may be NULL when errlen is 0). */
+bool __must_check acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ,
+			       char *err, size_t errlen);
 
 #endif

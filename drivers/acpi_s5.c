@@ -12,8 +12,18 @@
 #include "drivers/acpi.h"
 #include "hv/lib/lib.h"
 
-int acpi_find_s5(const uint8_t *aml, size_t len)
+/* Say why, in err, and "not found". */
+static bool refuse(char *err, size_t errlen, const char *why)
 {
+	hv_strlcpy(err, why, errlen);
+	return false;
+}
+
+bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ, char *err,
+		  size_t errlen)
+{
+	static const char cut[] = "the \\_S5 package is cut short";
+
 	/* Every read below is bounds-checked on its own: the package may be
 	 * the last thing in the table, so no fixed look-ahead is safe. */
 	for (size_t i = 0; i + 4 <= len; i++) {
@@ -30,16 +40,24 @@ int acpi_find_s5(const uint8_t *aml, size_t len)
 			continue;
 		p++;
 		if (p >= len)
-			return -1;
+			return refuse(err, errlen, cut);
 		p += ((aml[p] >> 6) & 3) + 1; /* PkgLength: 1-4 bytes */
 		p++;			      /* NumElements */
 		if (p >= len)
-			return -1;
-		if (aml[p] == 0x0A) /* BytePrefix */
-			return p + 1 < len ? aml[p + 1] : -1;
-		if (aml[p] == 0x00 || aml[p] == 0x01) /* ZeroOp / OneOp */
-			return aml[p];
-		return -1;
+			return refuse(err, errlen, cut);
+		if (aml[p] == 0x0A) { /* BytePrefix */
+			if (p + 1 >= len)
+				return refuse(err, errlen, cut);
+			*slp_typ = aml[p + 1];
+			return true;
+		}
+		if (aml[p] == 0x00 || aml[p] == 0x01) { /* ZeroOp / OneOp */
+			*slp_typ = aml[p];
+			return true;
+		}
+		return refuse(err, errlen,
+			      "the \\_S5 package's SLP_TYPa is not a byte, "
+			      "Zero or One");
 	}
-	return -1;
+	return refuse(err, errlen, "no \\_S5 package");
 }

@@ -26,7 +26,7 @@ void pit_oneshot(uint32_t ticks)
 	outb(PIT_CH0, ticks >> 8);
 }
 
-uint64_t pit_measure_tsc(uint32_t ms)
+bool pit_measure_tsc(uint32_t ms, uint64_t *cycles)
 {
 	uint32_t ticks = PIT_HZ * ms / 1000;
 	uint8_t b = inb(PORT_B);
@@ -44,10 +44,11 @@ uint64_t pit_measure_tsc(uint32_t ms)
 	while (!(inb(PORT_B) & 0x20)) {
 		if (++spins > 50000000u) {
 			outb(PORT_B, b);
-			return 0;
+			return false;
 		}
 	}
 	end = rdtsc();
 	outb(PORT_B, b);
-	return end - start;
+	*cycles = end - start;
+	return true;
 }

@@ -5,7 +5,7 @@
 #ifndef DRIVERS_PIT_H
 #define DRIVERS_PIT_H
 
-#include <stdint.h>
+#include "hv/lib/lib.h"
 
 #define PIT_HZ 1193182u
 #define PIT_IRQ 0
@@ -13,8 +13,9 @@
 
 /* Fire IRQ 0 once, `ticks` PIT ticks from now (1..PIT_MAX_TICKS). */
 void pit_oneshot(uint32_t ticks);
-/* Count TSC cycles over `ms` milliseconds of PIT channel 2; 0 if the PIT
- * never finished (no PIT, or a broken one). */
-uint64_t pit_measure_tsc(uint32_t ms);
+/* Count TSC cycles over `ms` milliseconds of PIT channel 2 into *cycles;
+ * false if the PIT never finished (no PIT, or a broken one), which the
+ * caller reports. */
+bool __must_check pit_measure_tsc(uint32_t ms, uint64_t *cycles);
 
 #endif

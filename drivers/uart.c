@@ -81,7 +81,7 @@ uint16_t uart_port(void)
 }
 
 /* COM1 and COM3 use IRQ 4, COM2 and COM4 IRQ 3: the PC convention. */
-int uart_irq(void)
+unsigned uart_irq(void)
 {
 	return (base == 0x2F8 || base == 0x2E8) ? 3 : 4;
 }
@@ -122,9 +122,9 @@ void uart_set_input_hook(void (*fn)(void))
 	input_hook = fn;
 }
 
-int uart_getc(void)
+bool uart_getc(uint8_t *c)
 {
-	return uart_rx_pop(&rx);
+	return uart_rx_pop(&rx, c);
 }
 
 uint32_t uart_rx_dropped(void)

@@ -5,8 +5,7 @@
 #ifndef DRIVERS_UART_H
 #define DRIVERS_UART_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "hv/lib/lib.h"
 
 #define UART_RX_RING 1024 /* a power of two */
 
@@ -36,21 +35,24 @@ static inline void uart_rx_push(struct uart_rx_ring *r, uint8_t c)
 	r->buf[r->head++ % UART_RX_RING] = c;
 }
 
-static inline int uart_rx_pop(struct uart_rx_ring *r)
+/* Take the oldest byte into *c; false, *c untouched, if there is none. */
+static inline bool __must_check uart_rx_pop(struct uart_rx_ring *r, uint8_t *c)
 {
 	if (r->head == r->tail)
-		return -1;
-	return r->buf[r->tail++ % UART_RX_RING];
+		return false;
+	*c = r->buf[r->tail++ % UART_RX_RING];
+	return true;
 }
 
 /* uart.c: a 16550-compatible UART; uart_init also makes it the serial
  * console (hv/lib/console.h). */
 void uart_init(uint16_t port, uint32_t baud);
 void uart_putc(char c); /* one raw byte */
-int uart_getc(void);	/* -1 when nothing is waiting */
+/* The oldest received byte into *c; false when nothing is waiting. */
+bool __must_check uart_getc(uint8_t *c);
 void uart_enable_rx_irq(void);
 uint16_t uart_port(void);
-int uart_irq(void);
+unsigned uart_irq(void);
 void uart_handle_irq(void);
 /* Called from the receive interrupt whenever bytes are waiting. */
 void uart_set_input_hook(void (*fn)(void));

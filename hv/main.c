@@ -54,8 +54,8 @@ static void read_boot_info(uint32_t magic, uint32_t mbi_addr)
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not loaded by a Multiboot2 loader (magic %#x)", magic);
 	size = *(const uint32_t *)(uintptr_t)mbi_addr;
-	if (mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info, err,
-		      sizeof(err)) < 0)
+	if (!mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info, err,
+		       sizeof(err)))
 		panic("cannot use the boot information: %s", err);
 	boot_info_addr = mbi_addr;
 	boot_info_size = size;
@@ -184,7 +184,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	start_vga();
 	uart_enable_rx_irq();
-	irq_register((unsigned)uart_irq(), uart_handle_irq);
+	irq_register(uart_irq(), uart_handle_irq);
 
 	print_banner();
 

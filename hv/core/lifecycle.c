@@ -90,27 +90,26 @@ static bool load_images(struct guest *g)
 	uint32_t initrd_gpa = 0, initrd_len = 0;
 	char err[160];
 
-	if (loader_load_kernel(g->mem, g->mem_size, module_bytes(k),
-			       k->end - k->start, &info, err,
-			       sizeof(err)) < 0) {
+	if (!loader_load_kernel(g->mem, g->mem_size, module_bytes(k),
+				k->end - k->start, &info, err, sizeof(err))) {
 		printk("hv: guest %s: kernel refused: %s\n", g->name, err);
 		return false;
 	}
 	if (rd) {
 		initrd_len = rd->end - rd->start;
-		if (loader_load_initrd(g->mem, g->mem_size, info.kernel_end,
-				       module_bytes(rd), initrd_len,
-				       &initrd_gpa, err, sizeof(err)) < 0) {
+		if (!loader_load_initrd(g->mem, g->mem_size, info.kernel_end,
+					module_bytes(rd), initrd_len,
+					&initrd_gpa, err, sizeof(err))) {
 			printk("hv: guest %s: initrd refused: %s\n", g->name,
 			       err);
 			return false;
 		}
 	}
-	if (loader_build_boot_params(
+	if (!loader_build_boot_params(
 		    g->mem, g->mem_size,
 		    info.kind == LOADER_BZIMAGE ? module_bytes(k) : NULL,
 		    k->end - k->start, g->cfg->cmdline, initrd_gpa, initrd_len,
-		    err, sizeof(err)) < 0) {
+		    err, sizeof(err))) {
 		printk("hv: guest %s: cannot build boot_params: %s\n", g->name,
 		       err);
 		return false;

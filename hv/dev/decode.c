@@ -10,22 +10,31 @@
  */
 #include "hv/dev/decode.h"
 
-/* Bounds-checked reading of the instruction bytes. */
+/* Bounds-checked reading of the instruction bytes, and why decoding
+ * stopped if it did: the helpers below return false after setting why. */
 struct cursor {
 	const uint8_t *bytes;
 	size_t avail;
 	size_t pos;
+	enum decode_error why;
 };
 
-/* Fetch n (1, 2 or 4) little-endian bytes; false if they are not all
- * there, in which case nothing past avail was touched. */
+/* Refuse the instruction for the reason given. */
+static bool refuse(struct cursor *c, enum decode_error why)
+{
+	c->why = why;
+	return false;
+}
+
+/* Fetch n (1, 2 or 4) little-endian bytes; false (truncated) if they are
+ * not all there, in which case nothing past avail was touched. */
 static bool fetch(struct cursor *c, unsigned n, uint32_t *val)
 {
 	uint32_t v = 0;
 	unsigned i;
 
 	if (c->avail - c->pos < n)
-		return false;
+		return refuse(c, DECODE_ETRUNC);
 	for (i = 0; i < n; i++)
 		v |= (uint32_t)c->bytes[c->pos + i] << (8 * i);
 	c->pos += n;
@@ -37,18 +46,18 @@ static bool fetch(struct cursor *c, unsigned n, uint32_t *val)
  * calls only one prefix per group useful and compilers never repeat one,
  * so a repeat is refused rather than guessed at; that also bounds the
  * loop, as there are only two prefixes to accept. */
-static int decode_prefixes(struct cursor *c, struct mmio_insn *insn,
-			   bool *opsize16, uint32_t *op)
+static bool decode_prefixes(struct cursor *c, struct mmio_insn *insn,
+			    bool *opsize16, uint32_t *op)
 {
 	for (;;) {
 		enum mmio_seg seg;
 
 		if (!fetch(c, 1, op))
-			return DECODE_ETRUNC;
+			return false;
 		switch (*op) {
 		case 0x66:
 			if (*opsize16)
-				return DECODE_EPREFIX;
+				return refuse(c, DECODE_EPREFIX);
 			*opsize16 = true;
 			continue;
 		case 0x26:
@@ -73,12 +82,12 @@ static int decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 		case 0xf0: /* LOCK: no atomic device registers here */
 		case 0xf2: /* REP: string moves are not emulated */
 		case 0xf3:
-			return DECODE_EPREFIX;
+			return refuse(c, DECODE_EPREFIX);
 		default:
-			return 0;
+			return true;
 		}
 		if (insn->seg_override)
-			return DECODE_EPREFIX;
+			return refuse(c, DECODE_EPREFIX);
 		insn->seg_override = true;
 		insn->seg = seg;
 	}
@@ -86,19 +95,19 @@ static int decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 
 /* The memory operand from ModRM (and SIB and displacement after it).
  * *reg_field gets ModRM.reg, which the opcode gives its own meaning. */
-static int decode_modrm(struct cursor *c, struct mmio_insn *insn,
-			uint8_t *reg_field)
+static bool decode_modrm(struct cursor *c, struct mmio_insn *insn,
+			 uint8_t *reg_field)
 {
 	uint32_t modrm, sib, disp = 0;
 	unsigned mod, rm;
 
 	if (!fetch(c, 1, &modrm))
-		return DECODE_ETRUNC;
+		return false;
 	mod = modrm >> 6;
 	rm = modrm & 7;
 	*reg_field = (modrm >> 3) & 7;
 	if (mod == 3)
-		return DECODE_EREGOP;
+		return refuse(c, DECODE_EREGOP);
 
 	insn->base = rm;
 	insn->index = MMIO_NOREG;
@@ -106,7 +115,7 @@ static int decode_modrm(struct cursor *c, struct mmio_insn *insn,
 	if (rm == 4) {
 		/* r/m 100 means a SIB byte follows. */
 		if (!fetch(c, 1, &sib))
-			return DECODE_ETRUNC;
+			return false;
 		insn->base = sib & 7;
 		/* Index 100 means no index; the scale bits are then
 		 * ignored, so report 1 rather than a meaningless value. */
@@ -127,11 +136,11 @@ static int decode_modrm(struct cursor *c, struct mmio_insn *insn,
 
 	if (mod == 1) {
 		if (!fetch(c, 1, &disp))
-			return DECODE_ETRUNC;
+			return false;
 		disp = (uint32_t)(int32_t)(int8_t)disp;
 	} else if (mod == 2) {
 		if (!fetch(c, 4, &disp))
-			return DECODE_ETRUNC;
+			return false;
 	}
 	insn->disp = (int32_t)disp;
 
@@ -139,34 +148,34 @@ static int decode_modrm(struct cursor *c, struct mmio_insn *insn,
 	if (!insn->seg_override &&
 	    (insn->base == MMIO_ESP || insn->base == MMIO_EBP))
 		insn->seg = MMIO_SS;
-	return 0;
+	return true;
 }
 
 /* A1/A3 and friends: the address is a bare 32-bit offset, no ModRM. */
-static int decode_moffs(struct cursor *c, struct mmio_insn *insn)
+static bool decode_moffs(struct cursor *c, struct mmio_insn *insn)
 {
 	uint32_t offset;
 
 	if (!fetch(c, 4, &offset))
-		return DECODE_ETRUNC;
+		return false;
 	insn->base = MMIO_NOREG;
 	insn->index = MMIO_NOREG;
 	insn->scale = 1;
 	insn->disp = (int32_t)offset;
 	insn->reg = MMIO_EAX;
-	return 0;
+	return true;
 }
 
 /* The two-byte opcodes: movzx and movsx, always loads.  The low opcode bit
  * picks a byte or word source; bit 3 picks sign extension. */
-static int decode_0f(struct cursor *c, struct mmio_insn *insn, unsigned opsize)
+static bool decode_0f(struct cursor *c, struct mmio_insn *insn, unsigned opsize)
 {
 	uint32_t op;
 
 	if (!fetch(c, 1, &op))
-		return DECODE_ETRUNC;
+		return false;
 	if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
-		return DECODE_EOPCODE;
+		return refuse(c, DECODE_EOPCODE);
 	insn->size = (op & 1) ? 2 : 1;
 	insn->dest_size = opsize;
 	insn->ext = (op & 8) ? MMIO_EXT_SIGN : MMIO_EXT_ZERO;
@@ -175,12 +184,11 @@ static int decode_0f(struct cursor *c, struct mmio_insn *insn, unsigned opsize)
 
 /* The one-byte opcodes.  In each pair the low bit picks byte or full
  * width, as the SDM's opcode map lays them out. */
-static int decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
-			 unsigned opsize)
+static bool decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
+			  unsigned opsize)
 {
 	uint8_t reg_field;
 	uint32_t imm;
-	int err;
 
 	insn->size = (op & 1) ? opsize : 1;
 	switch (op) {
@@ -195,17 +203,16 @@ static int decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
 	case 0xc7:
 		insn->is_write = true;
 		insn->src = MMIO_SRC_IMM;
-		err = decode_modrm(c, insn, &reg_field);
-		if (err)
-			return err;
+		if (!decode_modrm(c, insn, &reg_field))
+			return false;
 		/* reg 0 is mov; the others are undefined or XBEGIN-style
 		 * register forms, none of which store an immediate. */
 		if (reg_field != 0)
-			return DECODE_EMODRM;
+			return refuse(c, DECODE_EMODRM);
 		if (!fetch(c, insn->size, &imm))
-			return DECODE_ETRUNC;
+			return false;
 		insn->imm = imm;
-		return 0;
+		return true;
 	case 0xa2: /* mov moffs, AL/eAX */
 	case 0xa3:
 		insn->is_write = true;
@@ -216,41 +223,38 @@ static int decode_opcode(struct cursor *c, struct mmio_insn *insn, uint32_t op,
 	case 0x0f:
 		return decode_0f(c, insn, opsize);
 	default:
-		return DECODE_EOPCODE;
+		return refuse(c, DECODE_EOPCODE);
 	}
 }
 
-int decode_mmio_insn(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
+bool decode_mmio_insn(const uint8_t *bytes, size_t avail, struct mmio_insn *out,
+		      char *err, size_t errlen)
 {
 	struct cursor c = { 0 };
 	struct mmio_insn insn = { 0 };
 	bool opsize16 = false;
 	uint32_t op;
-	int err;
 
 	c.bytes = bytes;
 	c.avail = MIN(avail, (size_t)DECODE_MAX_LEN);
 	insn.src = MMIO_SRC_REG;
 	insn.ext = MMIO_EXT_NONE;
 	insn.seg = MMIO_DS;
-	err = decode_prefixes(&c, &insn, &opsize16, &op);
-	if (err)
-		return err;
-	err = decode_opcode(&c, &insn, op, opsize16 ? 2 : 4);
-	if (err)
-		return err;
+	if (!decode_prefixes(&c, &insn, &opsize16, &op) ||
+	    !decode_opcode(&c, &insn, op, opsize16 ? 2 : 4)) {
+		hv_strlcpy(err, decode_strerror(c.why), errlen);
+		return false;
+	}
 	if (insn.ext == MMIO_EXT_NONE)
 		insn.dest_size = insn.size;
 	insn.len = (uint8_t)c.pos;
 	*out = insn;
-	return 0;
+	return true;
 }
 
-const char *decode_strerror(int err)
+const char *decode_strerror(enum decode_error why)
 {
-	switch (err) {
-	case 0:
-		return "success";
+	switch (why) {
 	case DECODE_ETRUNC:
 		return "instruction truncated";
 	case DECODE_EOPCODE:

@@ -32,13 +32,15 @@
 /* The architectural limit; decode_mmio_insn() never reads beyond it. */
 #define DECODE_MAX_LEN 15
 
-/* Every error is negative; 0 is success. */
+/* Why an instruction is refused.  decode_mmio_insn() reports the reason
+ * as decode_strerror()'s text; the names let a test say which refusal it
+ * expects.  None is 0, so a zeroed variable never names a reason. */
 enum decode_error {
-	DECODE_ETRUNC = -1,  /* the bytes ran out mid-instruction */
-	DECODE_EOPCODE = -2, /* not one of the moves we emulate */
-	DECODE_EPREFIX = -3, /* LOCK, REP, 0x67 or a repeated prefix */
-	DECODE_EREGOP = -4,  /* ModRM.mod == 3: a register, not memory */
-	DECODE_EMODRM = -5,  /* C6/C7 with a reg field other than 0 */
+	DECODE_ETRUNC = 1, /* the bytes ran out mid-instruction */
+	DECODE_EOPCODE,	   /* not one of the moves we emulate */
+	DECODE_EPREFIX,	   /* LOCK, REP, 0x67 or a repeated prefix */
+	DECODE_EREGOP,	   /* ModRM.mod == 3: a register, not memory */
+	DECODE_EMODRM,	   /* C6/C7 with a reg field other than 0 */
 };
 
 /* Register numbers as x86 encodes them; MMIO_NOREG marks an absent base or
@@ -109,14 +111,18 @@ struct mmio_insn {
 /*
  * Decode the instruction at bytes[0..avail).  avail may be less than the
  * instruction (the caller could not read further, say, because the next
- * page is not mapped): that gives DECODE_ETRUNC.  At most DECODE_MAX_LEN
- * bytes are read, and none at or beyond avail.  Returns 0 and fills *out,
- * or a negative enum decode_error and leaves *out untouched.
+ * page is not mapped): that is refused as truncated.  At most
+ * DECODE_MAX_LEN bytes are read, and none at or beyond avail.  Returns
+ * true and fills *out (out->len is the instruction's length), or false,
+ * leaving *out untouched, with decode_strerror()'s text for the reason in
+ * err (truncated to errlen; err may be NULL when errlen is 0).
  */
-int decode_mmio_insn(const uint8_t *bytes, size_t avail, struct mmio_insn *out);
+bool __must_check decode_mmio_insn(const uint8_t *bytes, size_t avail,
+				   struct mmio_insn *out, char *err,
+				   size_t errlen);
 
-/* A short description of a decode_mmio_insn() result, for log messages. */
-const char *decode_strerror(int err);
+/* A short description of a refusal, as decode_mmio_insn() reports it. */
+const char *decode_strerror(enum decode_error why);
 
 /*
  * The helpers below take the guest's general registers indexed by enum

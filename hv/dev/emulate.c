@@ -11,8 +11,7 @@
 #include "hv/mm/guestvirt.h"
 
 /* Pure (and unit-tested): decode a port instruction; see ports.h. */
-unsigned decode_port_insn(const uint8_t *b, unsigned avail,
-			  struct port_insn *pi)
+bool decode_port_insn(const uint8_t *b, unsigned avail, struct port_insn *pi)
 {
 	unsigned i = 0;
 	bool opsize16 = false;
@@ -20,17 +19,18 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 
 	*pi = (struct port_insn){ 0 };
 	if (avail == 0)
-		return 0;
+		return false;
 	if (b[0] == 0xFA) {
 		pi->is_cli = true;
-		return 1;
+		pi->len = 1;
+		return true;
 	}
 	if (b[0] == 0x66) {
 		opsize16 = true;
 		i = 1;
 	}
 	if (i >= avail)
-		return 0;
+		return false;
 	op = b[i++];
 	switch (op) {
 	case 0xE4:
@@ -38,7 +38,7 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 	case 0xE6:
 	case 0xE7:
 		if (i >= avail)
-			return 0;
+			return false;
 		pi->imm_port = true;
 		pi->port = b[i++];
 		break;
@@ -48,14 +48,15 @@ unsigned decode_port_insn(const uint8_t *b, unsigned avail,
 	case 0xEF:
 		break;
 	default:
-		return 0;
+		return false;
 	}
 	pi->in = (op & 0x02) == 0; /* E4/E5/EC/ED read */
 	if (!(op & 0x01))
 		pi->size = 1; /* even opcodes: 8-bit, prefix or not */
 	else
 		pi->size = opsize16 ? 2 : 4;
-	return i;
+	pi->len = i;
+	return true;
 }
 
 /*
@@ -88,7 +89,7 @@ static bool emulate_hlt(struct guest *g)
 bool emulate_insn(struct guest *g)
 {
 	uint8_t bytes[7];
-	unsigned avail, len;
+	unsigned avail;
 	struct port_insn pi;
 	struct trapframe *r = &g->regs;
 	uint16_t port;
@@ -96,8 +97,7 @@ bool emulate_insn(struct guest *g)
 	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
 	if (avail && bytes[0] == 0xF4 && (r->cs & 3) == 1 && emulate_hlt(g))
 		return true;
-	len = decode_port_insn(bytes, avail, &pi);
-	if (!len)
+	if (!decode_port_insn(bytes, avail, &pi))
 		return false;
 	if (!pi.is_cli) {
 		port = pi.imm_port ? pi.port : (uint16_t)(r->edx & 0xFFFF);
@@ -114,6 +114,6 @@ bool emulate_insn(struct guest *g)
 					: r->eax & ((1u << (pi.size * 8)) - 1));
 		}
 	}
-	r->eip += len;
+	r->eip += pi.len;
 	return true;
 }

@@ -47,15 +47,14 @@ bool mmio_emulate(struct guest *g, uint32_t gpa)
 	unsigned avail;
 	struct mmio_insn in;
 	uint32_t regs[8], off;
-	int err;
+	char err[48];
 
 	if (!d)
 		return false;
 	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
-	err = decode_mmio_insn(bytes, avail, &in);
-	if (err < 0) {
+	if (!decode_mmio_insn(bytes, avail, &in, err, sizeof(err))) {
 		pr_debug("hv: guest %s: MMIO at %#x by eip %#x: %s\n", g->name,
-			 gpa, r->eip, decode_strerror(err));
+			 gpa, r->eip, err);
 		return false;
 	}
 	off = gpa - d->bar0;

@@ -21,6 +21,7 @@ static inline uint32_t port_ones(unsigned size)
 
 /* A decoded port instruction (ABI 8.10's table). */
 struct port_insn {
+	unsigned len;  /* bytes consumed: EIP advances by this */
 	bool in;       /* in (true) or out */
 	unsigned size; /* 1, 2 or 4 */
 	bool imm_port; /* port from an immediate byte, else DX */
@@ -28,10 +29,12 @@ struct port_insn {
 	bool is_cli;
 };
 
-/* Decode the bytes at a faulting EIP: cli, or in/out in any of their
- * forms.  Returns the instruction's length, or 0 if it is none of them. */
-unsigned decode_port_insn(const uint8_t *b, unsigned avail,
-			  struct port_insn *pi);
+/* Decode the bytes at a faulting EIP, b[0..avail): cli, or in/out in any
+ * of their forms.  Returns true with the instruction (and its length) in
+ * *pi, or false, *pi zeroed, if the bytes are none of them or are cut
+ * short; that is no error of ours, the guest gets its #GP. */
+bool __must_check decode_port_insn(const uint8_t *b, unsigned avail,
+				   struct port_insn *pi);
 
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size);
 void guest_port_out(struct guest *g, uint16_t port, unsigned size,

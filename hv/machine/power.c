@@ -54,8 +54,7 @@ __noreturn void hv_exit_machine(enum hv_exit_status status)
 			break;
 		}
 		printk("hv: powering off\n");
-		if (acpi_poweroff() < 0)
-			printk("hv: ACPI power-off unavailable\n");
+		acpi_poweroff(); /* back only if it failed, and said why */
 		break;
 	case EXIT_HALT:
 		break;

@@ -127,8 +127,8 @@ void time_init(void)
 	/* Three 10 ms measurements; the smallest is the one least disturbed
 	 * (an SMI or, under emulation, a host hiccup only adds cycles). */
 	for (int i = 0; i < 3; i++) {
-		uint64_t c = pit_measure_tsc(10);
-		if (c && (!best || c < best))
+		uint64_t c;
+		if (pit_measure_tsc(10, &c) && c && (!best || c < best))
 			best = c;
 	}
 	if (!best)

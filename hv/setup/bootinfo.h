@@ -70,13 +70,14 @@ struct boot_info {
 	uint32_t mem_lower_kib, mem_upper_kib;
 };
 
-/* Parse the information block at `mbi` (its physical address is irrelevant
- * to parsing).  `avail` is how many bytes may be read at all.  Returns 0, or
- * -1 with a reason in err when the block is unusable. */
 /* The machine's boot information, filled once by hv_main (hv/main.c). */
 extern struct boot_info boot_info;
 
-int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
-	      size_t errlen);
+/* Parse the information block at `mbi` (its physical address is irrelevant
+ * to parsing) into *bi.  `avail` is how many bytes may be read at all.
+ * Returns true, or false with a one-line reason in err (truncated to
+ * errlen) when the block is unusable. */
+bool __must_check mb2_parse(const void *mbi, size_t avail, struct boot_info *bi,
+			    char *err, size_t errlen);
 
 #endif

@@ -64,14 +64,15 @@ static uint32_t mib_up(uint64_t bytes)
 	return (uint32_t)((bytes + MiB(1) - 1) >> 20);
 }
 
-static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
+/* Report why, in err, and say "no": every refusal here ends in this. */
+static __printf(3, 4) bool fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	hv_vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	return -1;
+	return false;
 }
 
 static bool is_bzimage(const uint8_t *img, uint32_t len)
@@ -80,9 +81,9 @@ static bool is_bzimage(const uint8_t *img, uint32_t len)
 	       hv_memcmp(img + HDR_OFF(header), HDR_MAGIC, 4) == 0;
 }
 
-static int load_bzimage(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
-			uint32_t len, struct guest_image_info *out, char *err,
-			size_t errlen)
+static bool load_bzimage(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
+			 uint32_t len, struct guest_image_info *out, char *err,
+			 size_t errlen)
 {
 	uint32_t sects = img[HDR_OFF(setup_sects)];
 	uint32_t setup, payload, hdr_end, init_size = 0, entry;
@@ -153,7 +154,7 @@ static int load_bzimage(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 	out->load_start = LOADER_BZIMAGE_GPA;
 	out->load_end = LOADER_BZIMAGE_GPA + payload;
 	out->kernel_end = (uint32_t)need;
-	return 0;
+	return true;
 }
 
 /* Program header i; the caller has checked the table lies in the file. */
@@ -164,10 +165,10 @@ static void get_phdr(const uint8_t *img, const Elf32_Ehdr *eh, uint32_t i,
 }
 
 /* Checks every program header; on success gives the loaded range. */
-static int check_elf_segments(uint32_t ram_size, const uint8_t *img,
-			      uint32_t len, const Elf32_Ehdr *eh,
-			      struct guest_image_info *out, char *err,
-			      size_t errlen)
+static bool check_elf_segments(uint32_t ram_size, const uint8_t *img,
+			       uint32_t len, const Elf32_Ehdr *eh,
+			       struct guest_image_info *out, char *err,
+			       size_t errlen)
 {
 	uint32_t lo = UINT32_MAX, hi = 0, nload = 0, i;
 	bool entry_ok = false;
@@ -219,12 +220,12 @@ static int check_elf_segments(uint32_t ram_size, const uint8_t *img,
 			eh->e_entry);
 	out->load_start = lo;
 	out->load_end = hi;
-	return 0;
+	return true;
 }
 
-static int load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
-		    uint32_t len, struct guest_image_info *out, char *err,
-		    size_t errlen)
+static bool load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
+		     uint32_t len, struct guest_image_info *out, char *err,
+		     size_t errlen)
 {
 	Elf32_Ehdr eh;
 	Elf32_Phdr ph;
@@ -264,8 +265,8 @@ static int load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 			    "ELF program headers (%u at 0x%x) lie outside the "
 			    "%u-byte file",
 			    eh.e_phnum, eh.e_phoff, len);
-	if (check_elf_segments(ram_size, img, len, &eh, out, err, errlen))
-		return -1;
+	if (!check_elf_segments(ram_size, img, len, &eh, out, err, errlen))
+		return false;
 
 	for (i = 0; i < eh.e_phnum; i++) {
 		get_phdr(img, &eh, i, &ph);
@@ -280,31 +281,31 @@ static int load_elf(uint8_t *ram, uint32_t ram_size, const uint8_t *img,
 	out->kind = LOADER_ELF;
 	out->entry = eh.e_entry;
 	out->kernel_end = out->load_end;
-	return 0;
+	return true;
 }
 
-int loader_load_kernel(uint8_t *ram, uint32_t ram_size, const uint8_t *image,
-		       uint32_t len, struct guest_image_info *out, char *err,
-		       size_t errlen)
+bool loader_load_kernel(uint8_t *ram, uint32_t ram_size, const uint8_t *image,
+			uint32_t len, struct guest_image_info *out, char *err,
+			size_t errlen)
 {
-	int rc;
+	bool ok;
 
 	hv_memset(out, 0, sizeof(*out));
 	if (image && len >= SELFMAG && hv_memcmp(image, ELFMAG, SELFMAG) == 0)
-		rc = load_elf(ram, ram_size, image, len, out, err, errlen);
+		ok = load_elf(ram, ram_size, image, len, out, err, errlen);
 	else if (image && is_bzimage(image, len))
-		rc = load_bzimage(ram, ram_size, image, len, out, err, errlen);
+		ok = load_bzimage(ram, ram_size, image, len, out, err, errlen);
 	else
 		return fail(err, errlen,
 			    "not a bzImage or ELF kernel (%u bytes)", len);
-	if (rc)
+	if (!ok)
 		hv_memset(out, 0, sizeof(*out));
-	return rc;
+	return ok;
 }
 
-int loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
-		       const uint8_t *initrd, uint32_t len, uint32_t *gpa_out,
-		       char *err, size_t errlen)
+bool loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
+			const uint8_t *initrd, uint32_t len, uint32_t *gpa_out,
+			char *err, size_t errlen)
 {
 	uint32_t floor = MAX(kernel_end, LOADER_LOW_END);
 	uint32_t mapped = MIN(ram_size, GUEST_LOWMEM_MAX);
@@ -335,7 +336,7 @@ int loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
 	/* The guest may read the rounded-up tail; keep it clean. */
 	hv_memset(ram + gpa + len, 0, ram_size - gpa - len);
 	*gpa_out = gpa;
-	return 0;
+	return true;
 }
 
 /*
@@ -369,10 +370,10 @@ static void copy_setup_header(struct boot_params *bp, const uint8_t *bz,
 	bp->hdr.hardware_subarch_data = 0;
 }
 
-int loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
-			     const uint8_t *bzimage, uint32_t bzlen,
-			     const char *cmdline, uint32_t initrd_gpa,
-			     uint32_t initrd_len, char *err, size_t errlen)
+bool loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
+			      const uint8_t *bzimage, uint32_t bzlen,
+			      const char *cmdline, uint32_t initrd_gpa,
+			      uint32_t initrd_len, char *err, size_t errlen)
 {
 	struct boot_params *bp;
 	size_t clen = cmdline ? hv_strnlen(cmdline, LOADER_CMDLINE_SIZE) : 0;
@@ -437,5 +438,5 @@ int loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
 	hv_memset(ram + LOADER_CMDLINE_GPA, 0, LOADER_CMDLINE_SIZE);
 	if (clen)
 		hv_memcpy(ram + LOADER_CMDLINE_GPA, cmdline, clen);
-	return 0;
+	return true;
 }

@@ -7,8 +7,8 @@
  * tests.  The images come from whoever wrote the boot configuration and
  * are treated as hostile: every offset and size in them is checked, with
  * 64-bit arithmetic where a sum could wrap, before anything is read or
- * written.  Every function returns 0, or -1 with a one-line reason in err
- * (truncated to errlen; err may be NULL when errlen is 0).
+ * written.  Every function returns true, or false with a one-line reason in
+ * err (truncated to errlen; err may be NULL when errlen is 0).
  *
  * Order of use: loader_load_kernel, then loader_load_initrd (given the
  * kernel's kernel_end), then loader_build_boot_params.  The caller sets
@@ -52,9 +52,10 @@ struct guest_image_info {
  * 32-bit i386 ET_EXEC ELF, checks that it fits in ram_size bytes, and
  * copies it in.  Bytes outside what it reports in *out are not touched.
  */
-int loader_load_kernel(uint8_t *ram, uint32_t ram_size, const uint8_t *image,
-		       uint32_t len, struct guest_image_info *out, char *err,
-		       size_t errlen);
+bool __must_check loader_load_kernel(uint8_t *ram, uint32_t ram_size,
+				     const uint8_t *image, uint32_t len,
+				     struct guest_image_info *out, char *err,
+				     size_t errlen);
 
 /*
  * Copies an initrd to the top of RAM, page aligned (ABI 2.1), zeroing the
@@ -62,9 +63,10 @@ int loader_load_kernel(uint8_t *ram, uint32_t ram_size, const uint8_t *image,
  * empty initrd, one above half of RAM (the guest would panic) and one that
  * would overlap [0, kernel_end).
  */
-int loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
-		       const uint8_t *initrd, uint32_t len, uint32_t *gpa_out,
-		       char *err, size_t errlen);
+bool __must_check loader_load_initrd(uint8_t *ram, uint32_t ram_size,
+				     uint32_t kernel_end, const uint8_t *initrd,
+				     uint32_t len, uint32_t *gpa_out, char *err,
+				     size_t errlen);
 
 /*
  * Writes the zero page at GPA 0 and the command line at GPA 0x1000 (ABI
@@ -72,9 +74,11 @@ int loader_load_initrd(uint8_t *ram, uint32_t ram_size, uint32_t kernel_end,
  * header is copied in first), else NULL.  cmdline may be NULL (empty).
  * initrd_len == 0 means no initrd.
  */
-int loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
-			     const uint8_t *bzimage, uint32_t bzlen,
-			     const char *cmdline, uint32_t initrd_gpa,
-			     uint32_t initrd_len, char *err, size_t errlen);
+bool __must_check loader_build_boot_params(uint8_t *ram, uint32_t ram_size,
+					   const uint8_t *bzimage,
+					   uint32_t bzlen, const char *cmdline,
+					   uint32_t initrd_gpa,
+					   uint32_t initrd_len, char *err,
+					   size_t errlen);
 
 #endif

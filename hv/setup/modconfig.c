@@ -136,10 +136,10 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 	}
 }
 
-int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
-		 report_fn report)
+unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
+		      report_fn report)
 {
-	int n = 0;
+	unsigned n = 0;
 	struct guest_config *g = NULL;
 
 	for (unsigned m = 0; m < bi->nr_mods; m++) {
@@ -165,7 +165,7 @@ int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			}
 			g = &cfg[n];
 			hv_memset(g, 0, sizeof(*g));
-			hv_snprintf(g->name, sizeof(g->name), "guest%d", n);
+			hv_snprintf(g->name, sizeof(g->name), "guest%u", n);
 			g->mem_bytes = GUEST_MEM_DEFAULT;
 			g->kernel_mod = (int)m;
 			g->initrd_mod = g->disk_mod = -1;

@@ -85,8 +85,8 @@ static uint32_t efi_type(uint32_t t)
 	}
 }
 
-static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
-		      char *err, size_t errlen)
+static bool parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
+		       char *err, size_t errlen)
 {
 	const struct mb2_tag_mmap *t = (const void *)p;
 
@@ -94,7 +94,7 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 	    t->entry_size < sizeof(struct mb2_mmap_entry)) {
 		hv_snprintf(err, errlen, "memory map tag malformed (size %u)",
 			    size);
-		return -1;
+		return false;
 	}
 	bi->nr_mem = 0;
 	bi->mem_source = MEMMAP_BIOS;
@@ -106,18 +106,18 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 		hv_memcpy(&e, p + off, sizeof(e));
 		add_region(bi, e.addr, e.len, bios_type(e.type));
 	}
-	return 0;
+	return true;
 }
 
-static int parse_efi_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
-			  char *err, size_t errlen)
+static bool parse_efi_mmap(const uint8_t *p, uint32_t size,
+			   struct boot_info *bi, char *err, size_t errlen)
 {
 	const struct mb2_tag_efi_mmap *t = (const void *)p;
 
 	if (size < sizeof(*t) ||
 	    t->descr_size < sizeof(struct efi_memory_descriptor)) {
 		hv_snprintf(err, errlen, "EFI memory map tag malformed");
-		return -1;
+		return false;
 	}
 	bi->nr_efi_descriptors = 0;
 	/* Written as "size - off" for the reason given in parse_mmap(). */
@@ -127,7 +127,7 @@ static int parse_efi_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 	/* The BIOS-style map, when GRUB gives one, already covers the same
 	 * memory; use the EFI map only when it is all there is. */
 	if (bi->mem_source == MEMMAP_BIOS)
-		return 0;
+		return true;
 	bi->nr_mem = 0;
 	bi->mem_source = MEMMAP_EFI;
 	for (uint32_t off = sizeof(*t); size - off >= t->descr_size;
@@ -139,11 +139,11 @@ static int parse_efi_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 		add_region(bi, d.phys_start, d.num_pages << 12,
 			   efi_type(d.type));
 	}
-	return 0;
+	return true;
 }
 
-int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
-	      size_t errlen)
+bool mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
+	       size_t errlen)
 {
 	const uint8_t *base = mbi;
 	struct mb2_info_header h;
@@ -153,13 +153,13 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 	hv_memset(bi, 0, sizeof(*bi));
 	if (avail < sizeof(h)) {
 		hv_snprintf(err, errlen, "boot information too small");
-		return -1;
+		return false;
 	}
 	hv_memcpy(&h, base, sizeof(h));
 	if (h.total_size < 16 || h.total_size > avail) {
 		hv_snprintf(err, errlen, "boot information size %u invalid",
 			    h.total_size);
-		return -1;
+		return false;
 	}
 
 	/* Process the BIOS memory map before the EFI one whatever their
@@ -175,7 +175,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 					    "tag type %u at offset %u has bad "
 					    "size %u",
 					    tag.type, off, tag.size);
-				return -1;
+				return false;
 			}
 			if (tag.type == MB2_TAG_END) {
 				if (pass == 1)
@@ -184,8 +184,8 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 			}
 			if (pass == 0) {
 				if (tag.type == MB2_TAG_MMAP &&
-				    parse_mmap(p, tag.size, bi, err, errlen))
-					return -1;
+				    !parse_mmap(p, tag.size, bi, err, errlen))
+					return false;
 			} else {
 				switch (tag.type) {
 				case MB2_TAG_CMDLINE:
@@ -209,7 +209,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 						hv_snprintf(err, errlen,
 							    "module tag too "
 							    "small");
-						return -1;
+						return false;
 					}
 					if (bi->nr_mods == BOOT_MAX_MODULES) {
 						bi->mods_truncated = true;
@@ -223,7 +223,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 							    "module %u ends "
 							    "before it starts",
 							    bi->nr_mods);
-						return -1;
+						return false;
 					}
 					copy_string(m->string,
 						    sizeof(m->string),
@@ -234,7 +234,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 							    "module %u string "
 							    "too long",
 							    bi->nr_mods);
-						return -1;
+						return false;
 					}
 					bi->nr_mods++;
 					break;
@@ -249,9 +249,9 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 					break;
 				case MB2_TAG_EFI_MMAP:
 					bi->efi = true;
-					if (parse_efi_mmap(p, tag.size, bi, err,
-							   errlen))
-						return -1;
+					if (!parse_efi_mmap(p, tag.size, bi,
+							    err, errlen))
+						return false;
 					break;
 				case MB2_TAG_FRAMEBUFFER: {
 					struct mb2_tag_framebuffer fb;
@@ -295,7 +295,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 	}
 	if (!saw_end) {
 		hv_snprintf(err, errlen, "no end tag in boot information");
-		return -1;
+		return false;
 	}
 	if (bi->mem_source == MEMMAP_NONE && bi->mem_upper_kib) {
 		bi->mem_source = MEMMAP_BASIC;
@@ -306,7 +306,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 	}
 	if (bi->mem_source == MEMMAP_NONE) {
 		hv_snprintf(err, errlen, "boot loader gave no memory map");
-		return -1;
+		return false;
 	}
-	return 0;
+	return true;
 }

@@ -170,10 +170,11 @@ static const struct {
 	{ "selftest", parse_selftest, "a self-test name" },
 };
 
-int options_parse(const char *cmdline, struct hv_options *o, report_fn report)
+unsigned options_parse(const char *cmdline, struct hv_options *o,
+		       report_fn report)
 {
 	const char *p = cmdline;
-	int problems = 0;
+	unsigned problems = 0;
 
 	while (*p) {
 		struct word w = { 0 };

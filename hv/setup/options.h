@@ -35,8 +35,9 @@ typedef void (*report_fn)(const char *msg);
 extern struct hv_options hv_options;
 
 void options_defaults(struct hv_options *o);
-/* Returns the number of problems reported. */
-int options_parse(const char *cmdline, struct hv_options *o, report_fn report);
+/* Returns the number of problems reported (0: a clean command line). */
+unsigned options_parse(const char *cmdline, struct hv_options *o,
+		       report_fn report);
 
 /* ---- Guests, from the module strings ---- */
 
@@ -68,7 +69,7 @@ struct guest_config {
 struct boot_info;
 /* Fill `cfg` (room for MAX_GUESTS) from the module strings; returns the
  * number of guests described, including refused ones (ok == false). */
-int guests_parse(const struct boot_info *bi, struct guest_config *cfg,
-		 report_fn report);
+unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
+		      report_fn report);
 
 #endif

@@ -87,10 +87,9 @@ static void receive(struct virtio_dev *d)
 	while (uart_rx_count() && vq_pop(d, RXQ, c)) {
 		uint8_t buf[64];
 		uint32_t n = 0, cap = MIN(c->writable, (uint32_t)sizeof(buf));
-		int ch;
 
-		while (n < cap && (ch = uart_getc()) >= 0)
-			buf[n++] = (uint8_t)ch;
+		while (n < cap && uart_getc(&buf[n]))
+			n++;
 		/* n is at most the chain's writable bytes: all are written. */
 		vq_push(d, RXQ, c->head, vq_write(d, c, 0, buf, n));
 		any = true;

@@ -20,19 +20,46 @@
 
 #include "drivers/acpi.h"
 
-static int find(const void *bytes, size_t len)
+/* What the last find() reported: the type found, or why not. */
+static uint8_t type;
+static char err[96];
+
+#define UNTOUCHED 0xEE /* no case's type: a refusal must leave it */
+
+static bool find(const void *bytes, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
-	int r;
+	bool ok;
 
 	assert_non_null(copy);
 	memcpy(copy, bytes, len);
-	r = acpi_find_s5(copy, len);
+	type = UNTOUCHED;
+	strcpy(err, "untouched");
+	ok = acpi_find_s5(copy, len, &type, err, sizeof(err));
 	free(copy);
-	return r;
+	if (ok)
+		assert_string_equal(err, "untouched");
+	else
+		assert_int_equal(type, UNTOUCHED);
+	return ok;
 }
 
-#define FIND(arr) find(arr, sizeof(arr))
+static void found(const void *bytes, size_t len, uint8_t want)
+{
+	if (!find(bytes, len))
+		fail_msg("not found: %s", err);
+	assert_int_equal(type, want);
+}
+
+static void refused(const void *bytes, size_t len, const char *why)
+{
+	assert_false(find(bytes, len));
+	if (!strstr(err, why))
+		fail_msg("reason \"%s\" lacks \"%s\"", err, why);
+}
+
+#define FOUND(arr, want) found(arr, sizeof(arr), want)
+#define REFUSED(arr, why) refused(arr, sizeof(arr), why)
 
 static void test_byte_prefix(void **state)
 {
@@ -42,7 +69,7 @@ static void test_byte_prefix(void **state)
 		0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00
 	};
 
-	assert_int_equal(FIND(aml), 5);
+	FOUND(aml, 5);
 }
 
 static void test_zero_and_one_ops(void **state)
@@ -52,8 +79,8 @@ static void test_zero_and_one_ops(void **state)
 	static const uint8_t one[] = { 0x08, '_',  'S',	 '5',  '_',  0x12,
 				       0x06, 0x04, 0x01, 0x01, 0x00, 0x00 };
 
-	assert_int_equal(FIND(zero), 0);
-	assert_int_equal(FIND(one), 1);
+	FOUND(zero, 0);
+	FOUND(one, 1);
 }
 
 static void test_root_prefix(void **state)
@@ -63,7 +90,7 @@ static void test_root_prefix(void **state)
 				       '_',  0x12, 0x08, 0x04, 0x0A,
 				       0x07, 0x0A, 0x07, 0x00, 0x00 };
 
-	assert_int_equal(FIND(aml), 7);
+	FOUND(aml, 7);
 }
 
 static void test_inside_a_table(void **state)
@@ -80,7 +107,7 @@ static void test_inside_a_table(void **state)
 		0x14, 0x08, '_',  'P',	'T',  'S',  0x01, 0xA3, /* Method */
 	};
 
-	assert_int_equal(FIND(aml), 3);
+	FOUND(aml, 3);
 }
 
 static void test_multibyte_pkglength(void **state)
@@ -95,8 +122,8 @@ static void test_multibyte_pkglength(void **state)
 					0x12, 0xC6, 0x00, 0x00, 0x00,
 					0x04, 0x01, 0x00, 0x00, 0x00 };
 
-	assert_int_equal(FIND(two), 9);
-	assert_int_equal(FIND(four), 1);
+	FOUND(two, 9);
+	FOUND(four, 1);
 }
 
 static void test_package_at_the_very_end(void **state)
@@ -107,8 +134,8 @@ static void test_package_at_the_very_end(void **state)
 	static const uint8_t byte[] = { 0x08, '\\', '_',  'S',	'5', '_',
 					0x12, 0x04, 0x01, 0x0A, 0x05 };
 
-	assert_int_equal(FIND(zero), 0);
-	assert_int_equal(FIND(byte), 5);
+	FOUND(zero, 0);
+	FOUND(byte, 5);
 }
 
 static void test_truncated(void **state)
@@ -119,10 +146,14 @@ static void test_truncated(void **state)
 
 	/* Every prefix of a valid package is refused without reading past
 	 * its end; only the whole of it is found. */
-	for (size_t len = 0; len < sizeof(full); len++)
-		if (find(full, len) != -1)
+	for (size_t len = 0; len < sizeof(full); len++) {
+		if (find(full, len))
 			fail_msg("found in the first %zu bytes", len);
-	assert_int_equal(FIND(full), 5);
+		/* Once NameOp, the name and PackageOp are all there. */
+		if (len >= 6 && !strstr(err, "cut short"))
+			fail_msg("first %zu bytes: \"%s\"", len, err);
+	}
+	FOUND(full, 5);
 }
 
 static void test_not_found(void **state)
@@ -139,11 +170,11 @@ static void test_not_found(void **state)
 	static const uint8_t method[] = { 0x14, 0x08, '_',  'S',  '5',
 					  '_',	0x00, 0xA3, 0x00, 0x00 };
 
-	assert_int_equal(find(NULL, 0), -1);
-	assert_int_equal(FIND(none), -1);
-	assert_int_equal(FIND(no_nameop), -1);
-	assert_int_equal(FIND(at_start), -1);
-	assert_int_equal(FIND(method), -1);
+	refused(NULL, 0, "no \\_S5 package");
+	REFUSED(none, "no \\_S5 package");
+	REFUSED(no_nameop, "no \\_S5 package");
+	REFUSED(at_start, "no \\_S5 package");
+	REFUSED(method, "no \\_S5 package");
 }
 
 static void test_not_a_package_or_odd_element(void **state)
@@ -156,8 +187,8 @@ static void test_not_a_package_or_odd_element(void **state)
 					0x12, 0x07, 0x04, 0x0B, 0x05,
 					0x00, 0x00, 0x00 };
 
-	assert_int_equal(FIND(integer), -1);
-	assert_int_equal(FIND(word), -1);
+	REFUSED(integer, "no \\_S5 package");
+	REFUSED(word, "SLP_TYPa is not a byte");
 }
 
 int main(void)

@@ -289,10 +289,10 @@ static void test_table(void **state)
 	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		const struct row *r = &table[i];
 		struct mmio_insn in;
-		int err = decode_mmio_insn(r->bytes, r->len, &in);
+		char err[64];
 
-		if (err)
-			fail_msg("%s: %s", r->what, decode_strerror(err));
+		if (!decode_mmio_insn(r->bytes, r->len, &in, err, sizeof(err)))
+			fail_msg("%s: %s", r->what, err);
 		check_row(r, &in);
 	}
 }
@@ -309,7 +309,7 @@ static void test_table_trailing(void **state)
 
 		memset(buf, 0x8b, sizeof(buf));
 		memcpy(buf, r->bytes, r->len);
-		assert_int_equal(decode_mmio_insn(buf, sizeof(buf), &in), 0);
+		assert_true(decode_mmio_insn(buf, sizeof(buf), &in, NULL, 0));
 		check_row(r, &in);
 	}
 }
@@ -325,14 +325,16 @@ static void test_truncated(void **state)
 
 		for (n = 0; n < r->len; n++) {
 			struct mmio_insn in, before;
-			int err;
+			char err[64];
 
 			memset(&in, 0x5a, sizeof(in));
 			before = in;
-			err = decode_mmio_insn(r->bytes, n, &in);
-			if (err != DECODE_ETRUNC)
-				fail_msg("%s cut to %zu: got %d", r->what, n,
-					 err);
+			if (decode_mmio_insn(r->bytes, n, &in, err,
+					     sizeof(err)))
+				fail_msg("%s cut to %zu: accepted", r->what, n);
+			if (strcmp(err, decode_strerror(DECODE_ETRUNC)) != 0)
+				fail_msg("%s cut to %zu: got \"%s\"", r->what,
+					 n, err);
 			assert_memory_equal(&in, &before, sizeof(in));
 		}
 	}
@@ -341,15 +343,34 @@ static void test_truncated(void **state)
 static void test_empty(void **state)
 {
 	struct mmio_insn in;
+	char err[64];
 
-	assert_int_equal(decode_mmio_insn(NULL, 0, &in), DECODE_ETRUNC);
+	assert_false(decode_mmio_insn(NULL, 0, &in, err, sizeof(err)));
+	assert_string_equal(err, decode_strerror(DECODE_ETRUNC));
+}
+
+/* Success writes no reason; a refusal's reason fits the buffer given,
+ * cut short and terminated if the buffer is small. */
+static void test_err_buffer(void **state)
+{
+	static const uint8_t load[] = { 0x8b, 0x00 }, nop[] = { 0x90 };
+	struct mmio_insn in;
+	char err[64];
+
+	strcpy(err, "untouched");
+	assert_true(
+		decode_mmio_insn(load, sizeof(load), &in, err, sizeof(err)));
+	assert_string_equal(err, "untouched");
+	assert_false(decode_mmio_insn(nop, sizeof(nop), &in, err, 5));
+	assert_string_equal(err, "unsu");
+	assert_false(decode_mmio_insn(nop, sizeof(nop), &in, NULL, 0));
 }
 
 struct bad {
 	const char *what;
 	uint8_t bytes[DECODE_MAX_LEN];
 	uint8_t len;
-	int err;
+	enum decode_error err;
 };
 
 /* clang-format off */
@@ -403,31 +424,36 @@ static void test_rejected(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct mmio_insn in, before;
-		int err;
+		const char *want = decode_strerror(bad[i].err);
+		char err[64];
 
 		memset(&in, 0xa5, sizeof(in));
 		before = in;
-		err = decode_mmio_insn(bad[i].bytes, bad[i].len, &in);
-		if (err != bad[i].err)
-			fail_msg("%s: got %d (%s), want %d", bad[i].what, err,
-				 decode_strerror(err), bad[i].err);
+		if (decode_mmio_insn(bad[i].bytes, bad[i].len, &in, err,
+				     sizeof(err)))
+			fail_msg("%s: accepted, want \"%s\"", bad[i].what,
+				 want);
+		if (strcmp(err, want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", bad[i].what,
+				 err, want);
 		assert_memory_equal(&in, &before, sizeof(in));
 	}
 }
 
 static void test_strerror(void **state)
 {
-	static const int errs[] = {
+	static const enum decode_error errs[] = {
 		DECODE_ETRUNC, DECODE_EOPCODE, DECODE_EPREFIX,
 		DECODE_EREGOP, DECODE_EMODRM,
 	};
-	const char *unknown = decode_strerror(-1000);
+	const char *unknown = decode_strerror(1000);
 	size_t i, j;
 
-	assert_string_equal(decode_strerror(0), "success");
+	/* 0 is no reason at all: a zeroed variable never reads as one. */
+	assert_string_equal(decode_strerror(0), unknown);
 	assert_non_null(unknown);
 	for (i = 0; i < ARRAY_SIZE(errs); i++) {
-		assert_true(errs[i] < 0);
+		assert_true(errs[i] != 0);
 		assert_string_not_equal(decode_strerror(errs[i]), unknown);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(decode_strerror(errs[i]),
@@ -439,8 +465,10 @@ static void test_strerror(void **state)
 static struct mmio_insn decode(const uint8_t *bytes, size_t n)
 {
 	struct mmio_insn in;
+	char err[64];
 
-	assert_int_equal(decode_mmio_insn(bytes, n, &in), 0);
+	if (!decode_mmio_insn(bytes, n, &in, err, sizeof(err)))
+		fail_msg("%s", err);
 	return in;
 }
 
@@ -653,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_table_trailing),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_rejected),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_effective_address),

@@ -84,9 +84,9 @@ static uint8_t *exact(const uint8_t *buf, uint32_t len)
 	return p;
 }
 
-static void check_refused(int rc, const char *phrase)
+static void check_refused(bool ok, const char *phrase)
 {
-	if (rc != -1)
+	if (ok)
 		fail_msg("accepted; expected a refusal mentioning \"%s\"",
 			 phrase);
 	if (!strstr(err, phrase))
@@ -159,16 +159,16 @@ static uint8_t *make_bz(const struct bz_spec *s, uint32_t *len)
 	return b;
 }
 
-static int load_bz(const struct bz_spec *s, uint8_t *ram, uint32_t ram_size,
-		   struct guest_image_info *info)
+static bool load_bz(const struct bz_spec *s, uint8_t *ram, uint32_t ram_size,
+		    struct guest_image_info *info)
 {
 	uint32_t len;
 	uint8_t *img = make_bz(s, &len);
-	int rc = loader_load_kernel(ram, ram_size, img, len, info, err,
-				    sizeof(err));
+	bool ok = loader_load_kernel(ram, ram_size, img, len, info, err,
+				     sizeof(err));
 
 	free(img);
-	return rc;
+	return ok;
 }
 
 static void bz_valid(void **state)
@@ -177,7 +177,7 @@ static void bz_valid(void **state)
 	struct guest_image_info info;
 	uint32_t i;
 
-	assert_int_equal(load_bz(&bz_default, ram, RAM_BZ, &info), 0);
+	assert_true(load_bz(&bz_default, ram, RAM_BZ, &info));
 	assert_int_equal(info.kind, LOADER_BZIMAGE);
 	assert_int_equal(info.entry, 0x100000);
 	assert_int_equal(info.load_start, 0x100000);
@@ -199,7 +199,7 @@ static void bz_setup_sects_zero_means_four(void **state)
 	struct guest_image_info info;
 
 	s.setup_sects = 0;
-	assert_int_equal(load_bz(&s, ram, RAM_BZ, &info), 0);
+	assert_true(load_bz(&s, ram, RAM_BZ, &info));
 	/* Payload taken from 5 * 512, not from 1 * 512. */
 	assert_int_equal(ram[0x100000], bz_payload_byte(0));
 	assert_int_equal(ram[0x100001], bz_payload_byte(1));
@@ -218,7 +218,7 @@ static void bz_old_header_without_init_size(void **state)
 	s.version = 0x0207;
 	s.hdr_len = 0x30;
 	s.init_size = 0x7fffffff;
-	assert_int_equal(load_bz(&s, ram, RAM_BZ, &info), 0);
+	assert_true(load_bz(&s, ram, RAM_BZ, &info));
 	assert_int_equal(info.kernel_end, 0x1000000);
 	free(ram);
 }
@@ -302,7 +302,7 @@ static void bz_init_size_too_big(void **state)
 	s.init_size = 0x100000;
 	free(ram);
 	ram = new_ram(MiB(17));
-	assert_int_equal(load_bz(&s, ram, MiB(17), &info), 0);
+	assert_true(load_bz(&s, ram, MiB(17), &info));
 	assert_int_equal(info.kernel_end, MiB(17));
 	free(ram);
 }
@@ -336,7 +336,7 @@ static void bz_entry_outside_payload(void **state)
 	s.code32 = 0xFFFFF;
 	check_refused(load_bz(&s, ram, RAM_BZ, &info), "entry point");
 	s.code32 = 0x102FFF;
-	assert_int_equal(load_bz(&s, ram, RAM_BZ, &info), 0);
+	assert_true(load_bz(&s, ram, RAM_BZ, &info));
 	assert_int_equal(info.entry, 0x102FFF);
 	free(ram);
 }
@@ -404,16 +404,16 @@ static uint8_t *make_elf(const Elf32_Ehdr *eh, const Elf32_Phdr *ph,
 	return b;
 }
 
-static int load_elf_img(const Elf32_Ehdr *eh, const Elf32_Phdr *ph,
-			uint32_t len, uint8_t *ram, uint32_t ram_size,
-			struct guest_image_info *info)
+static bool load_elf_img(const Elf32_Ehdr *eh, const Elf32_Phdr *ph,
+			 uint32_t len, uint8_t *ram, uint32_t ram_size,
+			 struct guest_image_info *info)
 {
 	uint8_t *img = make_elf(eh, ph, 3, len);
-	int rc = loader_load_kernel(ram, ram_size, img, len, info, err,
-				    sizeof(err));
+	bool ok = loader_load_kernel(ram, ram_size, img, len, info, err,
+				     sizeof(err));
 
 	free(img);
-	return rc;
+	return ok;
 }
 
 static void elf_valid(void **state)
@@ -425,8 +425,7 @@ static void elf_valid(void **state)
 	uint32_t i;
 
 	elf_default(&eh, ph);
-	assert_int_equal(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info),
-			 0);
+	assert_true(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info));
 	assert_int_equal(info.kind, LOADER_ELF);
 	assert_int_equal(info.entry, 0x100010);
 	assert_int_equal(info.load_start, 0x100000);
@@ -581,8 +580,7 @@ static void elf_segment_outside_ram(void **state)
 	/* A segment ending exactly at the top of RAM is fine. */
 	ph[2].p_paddr = RAM_ELF - 0x3000;
 	ph[2].p_memsz = 0x3000;
-	assert_int_equal(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info),
-			 0);
+	assert_true(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info));
 	assert_int_equal(info.load_end, RAM_ELF);
 	free(ram);
 }
@@ -602,8 +600,7 @@ static void elf_segment_over_zero_page(void **state)
 	check_refused(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info),
 		      "zero page");
 	ph[2].p_paddr = 0x2000;
-	assert_int_equal(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info),
-			 0);
+	assert_true(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info));
 	assert_int_equal(info.load_start, 0x2000);
 	free(ram);
 }
@@ -627,8 +624,7 @@ static void elf_entry_outside(void **state)
 		      "entry point");
 	assert_true(all_bytes(ram, RAM_ELF, STALE));
 	eh.e_entry = 0x2007FF;
-	assert_int_equal(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info),
-			 0);
+	assert_true(load_elf_img(&eh, ph, ELF_LEN, ram, RAM_ELF, &info));
 	free(ram);
 }
 
@@ -694,9 +690,8 @@ static void neither_format(void **state)
 					 sizeof(err)),
 		      "not a bzImage or ELF kernel");
 	/* No message buffer at all is allowed too. */
-	assert_int_equal(loader_load_kernel(ram, RAM_ELF, img, sizeof(junk),
-					    &info, NULL, 0),
-			 -1);
+	assert_false(loader_load_kernel(ram, RAM_ELF, img, sizeof(junk), &info,
+					NULL, 0));
 	assert_true(all_bytes(ram, RAM_ELF, STALE));
 	free(img);
 	free(ram);
@@ -714,10 +709,8 @@ static void initrd_valid(void **state)
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i ^ 0x5a);
 	img = exact(data, sizeof(data));
-	assert_int_equal(loader_load_initrd(ram, MiB(8), 0x203000, img,
-					    sizeof(data), &gpa, err,
-					    sizeof(err)),
-			 0);
+	assert_true(loader_load_initrd(ram, MiB(8), 0x203000, img, sizeof(data),
+				       &gpa, err, sizeof(err)));
 	/* M - align4K(5000) = M - 8192. */
 	assert_int_equal(gpa, MiB(8) - 0x2000);
 	assert_memory_equal(ram + gpa, data, sizeof(data));
@@ -728,9 +721,8 @@ static void initrd_valid(void **state)
 
 	/* A page-multiple length sits flush with the top. */
 	img = exact(data, 4096);
-	assert_int_equal(loader_load_initrd(ram, MiB(8), 0x203000, img, 4096,
-					    &gpa, err, sizeof(err)),
-			 0);
+	assert_true(loader_load_initrd(ram, MiB(8), 0x203000, img, 4096, &gpa,
+				       err, sizeof(err)));
 	assert_int_equal(gpa, MiB(8) - 0x1000);
 	free(img);
 	free(ram);
@@ -761,9 +753,8 @@ static void initrd_too_large(void **state)
 		      "initrd too large to handle");
 	assert_non_null(strstr(err, "half"));
 	/* Clearly under half is fine. */
-	assert_int_equal(loader_load_initrd(ram, MiB(8), 0x203000, big, MiB(3),
-					    &gpa, err, sizeof(err)),
-			 0);
+	assert_true(loader_load_initrd(ram, MiB(8), 0x203000, big, MiB(3), &gpa,
+				       err, sizeof(err)));
 	assert_int_equal(gpa, MiB(5));
 	free(big);
 	free(ram);
@@ -781,9 +772,8 @@ static void initrd_overlaps_kernel(void **state)
 					 &gpa, err, sizeof(err)),
 		      "overlap the kernel");
 	assert_true(all_bytes(ram + MiB(5), MiB(3), STALE));
-	assert_int_equal(loader_load_initrd(ram, MiB(8), MiB(5), data, MiB(3),
-					    &gpa, err, sizeof(err)),
-			 0);
+	assert_true(loader_load_initrd(ram, MiB(8), MiB(5), data, MiB(3), &gpa,
+				       err, sizeof(err)));
 	/* A kernel_end beyond RAM (a caller bug) is refused, not wrapped. */
 	check_refused(loader_load_initrd(ram, MiB(8), 0xFFFFFFFF, data, 10,
 					 &gpa, err, sizeof(err)),
@@ -824,10 +814,9 @@ static void bp_elf_no_initrd(void **state)
 	uint8_t *ram = new_ram(RAM_ELF);
 	uint8_t zp[ZP];
 
-	assert_int_equal(loader_build_boot_params(ram, RAM_ELF, NULL, 0,
-						  "console=hvc0 quiet", 0, 0,
-						  err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_ELF, NULL, 0,
+					     "console=hvc0 quiet", 0, 0, err,
+					     sizeof(err)));
 	check_common_fields(ram, RAM_ELF);
 	assert_int_equal(get16(ram + 0x206), 0x0207);
 	assert_int_equal(ram[0x211], 0x40);
@@ -860,10 +849,9 @@ static void bp_bzimage_with_initrd(void **state)
 	uint8_t *img = make_bz(&s, &len);
 	uint8_t zp[ZP];
 
-	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, img, len, "",
-						  RAM_BZ - 0x3000, 0x2345, err,
-						  sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_BZ, img, len, "",
+					     RAM_BZ - 0x3000, 0x2345, err,
+					     sizeof(err)));
 	check_common_fields(ram, RAM_BZ);
 	/* Copied from the image. */
 	assert_int_equal(ram[0x1F1], 2);
@@ -905,17 +893,15 @@ static void bp_header_length_bounded(void **state)
 	s.hdr_len = 0xFF;
 	img = make_bz(&s, &len);
 	memset(img + 0x26C, 0xEE, 0x301 - 0x26C);
-	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, img, len, NULL,
-						  0, 0, err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_BZ, img, len, NULL, 0, 0,
+					     err, sizeof(err)));
 	assert_true(all_bytes(ram + 0x26C, 0x2D0 - 0x26C, 0));
 	assert_int_equal(get32(ram + 0x260), 0x400000);
 
 	/* A file that ends inside its header: copy only what exists. */
 	cut = exact(img, 0x220);
-	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, cut, 0x220, NULL,
-						  0, 0, err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_BZ, cut, 0x220, NULL, 0,
+					     0, err, sizeof(err)));
 	assert_int_equal(get32(ram + 0x214), 0x100000);
 	assert_int_equal(get32(ram + 0x260), 0);
 	assert_int_equal(ram[0x211], 0x41);
@@ -931,9 +917,8 @@ static void bp_cmdline_limits(void **state)
 
 	memset(line, 'x', sizeof(line));
 	line[2047] = '\0';
-	assert_int_equal(loader_build_boot_params(ram, RAM_ELF, NULL, 0, line,
-						  0, 0, err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_ELF, NULL, 0, line, 0, 0,
+					     err, sizeof(err)));
 	assert_int_equal(hv_strnlen((char *)ram + 0x1000, 2048), 2047);
 	assert_int_equal(ram[0x1000 + 2047], 0);
 
@@ -946,9 +931,8 @@ static void bp_cmdline_limits(void **state)
 	assert_true(all_bytes(ram, 0x2000, STALE));
 
 	/* No command line: still a valid, empty one at 0x1000. */
-	assert_int_equal(loader_build_boot_params(ram, RAM_ELF, NULL, 0, NULL,
-						  0, 0, err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, RAM_ELF, NULL, 0, NULL, 0, 0,
+					     err, sizeof(err)));
 	assert_int_equal(get32(ram + 0x228), 0x1000);
 	assert_true(all_bytes(ram + 0x1000, 2048, 0));
 	free(ram);
@@ -961,9 +945,8 @@ static void bp_small_ram(void **state)
 	check_refused(loader_build_boot_params(ram, 0x17FF, NULL, 0, "a", 0, 0,
 					       err, sizeof(err)),
 		      "zero page and command line");
-	assert_int_equal(loader_build_boot_params(ram, 0x1800, NULL, 0, "a", 0,
-						  0, err, sizeof(err)),
-			 0);
+	assert_true(loader_build_boot_params(ram, 0x1800, NULL, 0, "a", 0, 0,
+					     err, sizeof(err)));
 	assert_int_equal(get64(ram + 0x2D8), 0x1800);
 	free(ram);
 }
@@ -1002,16 +985,13 @@ static void full_bzimage_boot(void **state)
 	uint32_t len, gpa;
 	uint8_t *img = make_bz(&bz_default, &len);
 
-	assert_int_equal(loader_load_kernel(ram, RAM_BZ, img, len, &info, err,
-					    sizeof(err)),
-			 0);
-	assert_int_equal(loader_load_initrd(ram, RAM_BZ, info.kernel_end, rd,
-					    sizeof(rd), &gpa, err, sizeof(err)),
-			 0);
-	assert_int_equal(loader_build_boot_params(ram, RAM_BZ, img, len,
-						  "root=/dev/vda", gpa,
-						  sizeof(rd), err, sizeof(err)),
-			 0);
+	assert_true(loader_load_kernel(ram, RAM_BZ, img, len, &info, err,
+				       sizeof(err)));
+	assert_true(loader_load_initrd(ram, RAM_BZ, info.kernel_end, rd,
+				       sizeof(rd), &gpa, err, sizeof(err)));
+	assert_true(loader_build_boot_params(ram, RAM_BZ, img, len,
+					     "root=/dev/vda", gpa, sizeof(rd),
+					     err, sizeof(err)));
 	assert_int_equal(gpa, RAM_BZ - 0x1000);
 	assert_int_equal(get32(ram + 0x218), gpa);
 	assert_int_equal(ram[gpa], 7);

@@ -165,10 +165,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int parse_avail(struct fixture *f, size_t avail)
+static bool parse_avail(struct fixture *f, size_t avail)
 {
 	uint8_t *copy = malloc(avail ? avail : 1);
-	int r;
+	bool r;
 
 	assert_non_null(copy);
 	memcpy(copy, f->mb.buf, avail);
@@ -179,7 +179,7 @@ static int parse_avail(struct fixture *f, size_t avail)
 	return r;
 }
 
-static int parse(struct fixture *f)
+static bool parse(struct fixture *f)
 {
 	return parse_avail(f, f->mb.len);
 }
@@ -203,7 +203,7 @@ static void test_cmdline_and_loader(void **state)
 	mb_string(&f->mb, MB2_TAG_BOOTLOADER, "GRUB 2.12");
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_string_equal(f->bi.cmdline, "loglevel=debug exit=qemu");
 	assert_false(f->bi.cmdline_truncated);
 	assert_string_equal(f->bi.loader, "GRUB 2.12");
@@ -223,7 +223,7 @@ static void test_cmdline_truncated(void **state)
 	mb_string(&f->mb, MB2_TAG_CMDLINE, s);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_true(f->bi.cmdline_truncated);
 	assert_int_equal(strlen(f->bi.cmdline), BOOT_CMDLINE_MAX - 1);
 	free(s);
@@ -240,7 +240,7 @@ static void test_string_without_nul(void **state)
 	memcpy(t + 8, "abcde", 5);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_string_equal(f->bi.cmdline, "abcde");
 }
 
@@ -253,7 +253,7 @@ static void test_modules(void **state)
 	mb_module(&f->mb, 0x300000, 0x301000, "");
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.nr_mods, 3);
 	assert_false(f->bi.mods_truncated);
 	assert_int_equal(f->bi.mods[0].start, 0x200000);
@@ -275,7 +275,7 @@ static void test_too_many_modules(void **state)
 	}
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.nr_mods, BOOT_MAX_MODULES);
 	assert_true(f->bi.mods_truncated);
 	assert_string_equal(f->bi.mods[BOOT_MAX_MODULES - 1].string, "m15");
@@ -301,7 +301,7 @@ static void test_bios_mmap(void **state)
 
 	mb_mmap(&f->mb, e, ARRAY_SIZE(e), 24);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(bi->mem_source, MEMMAP_BIOS);
 	assert_int_equal(bi->nr_mem, 8);
 	assert_region(bi, 0, 0, 0x9FC00, MEM_USABLE);
@@ -328,7 +328,7 @@ static void test_bios_mmap_larger_entries(void **state)
 	 * entry_size, not by our structure's size. */
 	mb_mmap(&f->mb, e, 2, 40);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.nr_mem, 2);
 	assert_region(&f->bi, 1, 0x100000, 0x100000, MEM_USABLE);
 }
@@ -346,7 +346,7 @@ static void test_mmap_region_overflow(void **state)
 	}
 	mb_mmap(&f->mb, e, ARRAY_SIZE(e), 24);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.nr_mem, BOOT_MAX_MEM_REGIONS);
 	assert_true(f->bi.mem_truncated);
 }
@@ -371,7 +371,7 @@ static void test_efi_mmap_only(void **state)
 
 	mb_efi_mmap(&f->mb, d, ARRAY_SIZE(d), 48); /* UEFI's usual stride */
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_true(bi->efi);
 	assert_int_equal(bi->mem_source, MEMMAP_EFI);
 	assert_int_equal(bi->nr_efi_descriptors, ARRAY_SIZE(d));
@@ -396,7 +396,7 @@ static void test_efi_absurd_page_count(void **state)
 
 	mb_efi_mmap(&f->mb, d, 2, 40);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.nr_mem, 1);
 	assert_region(&f->bi, 0, 0x100000, 0x100000, MEM_USABLE);
 }
@@ -413,7 +413,7 @@ static void test_bios_preferred_over_efi(void **state)
 	mb_efi_mmap(&f->mb, d, 2, 48);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_true(f->bi.efi);
 	assert_int_equal(f->bi.mem_source, MEMMAP_BIOS);
 	assert_int_equal(f->bi.nr_efi_descriptors, 2);
@@ -425,7 +425,7 @@ static void test_bios_preferred_over_efi(void **state)
 	mb_simple_mmap(&f->mb);
 	mb_efi_mmap(&f->mb, d, 2, 48);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.mem_source, MEMMAP_BIOS);
 	assert_region(&f->bi, 1, 0x100000, 0x7F00000, MEM_USABLE);
 }
@@ -436,7 +436,7 @@ static void test_basic_meminfo_fallback(void **state)
 
 	mb_meminfo(&f->mb, 639, 130048);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.mem_source, MEMMAP_BASIC);
 	assert_int_equal(f->bi.mem_lower_kib, 639);
 	assert_int_equal(f->bi.mem_upper_kib, 130048);
@@ -452,7 +452,7 @@ static void test_basic_meminfo_ignored_with_mmap(void **state)
 	mb_meminfo(&f->mb, 639, 1);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.mem_source, MEMMAP_BIOS);
 	assert_region(&f->bi, 1, 0x100000, 0x7F00000, MEM_USABLE);
 }
@@ -471,7 +471,7 @@ static void test_framebuffer(void **state)
 	t[29] = MB2_FB_TYPE_RGB;
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_true(f->bi.has_fb);
 	assert_int_equal(f->bi.fb_addr, 0xFD000000ull);
 	assert_int_equal(f->bi.fb_pitch, 4096);
@@ -488,7 +488,7 @@ static void test_framebuffer_too_small_ignored(void **state)
 	mb_tag(&f->mb, MB2_TAG_FRAMEBUFFER, 20);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_false(f->bi.has_fb);
 }
 
@@ -507,7 +507,7 @@ static void test_acpi_old(void **state)
 	mb_rsdp(&f->mb, MB2_TAG_ACPI_OLD, 20, 0x11);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.rsdp_len, 20);
 	assert_memory_equal(f->bi.rsdp, "RSD PTR ", 8);
 	assert_int_equal(f->bi.rsdp[19], 0x11);
@@ -522,7 +522,7 @@ static void test_acpi_new_preferred(void **state)
 	mb_rsdp(&f->mb, MB2_TAG_ACPI_OLD, 20, 0x11);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.rsdp_len, 36);
 	assert_int_equal(f->bi.rsdp[35], 0x22);
 
@@ -532,7 +532,7 @@ static void test_acpi_new_preferred(void **state)
 	mb_rsdp(&f->mb, MB2_TAG_ACPI_NEW, 36, 0x22);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.rsdp_len, 36);
 	assert_int_equal(f->bi.rsdp[19], 0x22);
 }
@@ -544,7 +544,7 @@ static void test_acpi_oversized_rsdp_clamped(void **state)
 	mb_rsdp(&f->mb, MB2_TAG_ACPI_NEW, 100, 0x33);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.rsdp_len, sizeof(f->bi.rsdp));
 }
 
@@ -556,7 +556,7 @@ static void test_efi_tags_set_efi(void **state)
 	mb_tag(&f->mb, 0x7777, 13); /* unknown, odd size: skipped, padded */
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_true(f->bi.efi);
 	assert_int_equal(f->bi.nr_mem, 2);
 }
@@ -565,7 +565,7 @@ static void test_efi_tags_set_efi(void **state)
 
 static void assert_fails(struct fixture *f, size_t avail, const char *why)
 {
-	assert_int_equal(parse_avail(f, avail), -1);
+	assert_false(parse_avail(f, avail));
 	if (!strstr(f->err, why))
 		fail_msg("error \"%s\" does not mention \"%s\"", f->err, why);
 }
@@ -642,7 +642,7 @@ static void test_tags_after_end_ignored(void **state)
 	mb_tag(&f->mb, MB2_TAG_END, 8);
 	mb_string(&f->mb, MB2_TAG_CMDLINE, "after the end");
 	put32(f->mb.buf, (uint32_t)f->mb.len);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_string_equal(f->bi.cmdline, "");
 }
 
@@ -684,7 +684,7 @@ static void test_module_string_too_long(void **state)
 	mb_module(&f->mb, 0, 0x1000, s);
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(strlen(f->bi.mods[0].string),
 			 BOOT_MODULE_STRING_MAX - 1);
 	free(s);
@@ -727,7 +727,7 @@ static void test_mmap_huge_entry_size(void **state)
 	mb_mmap(&f->mb, e, 1, 24);
 	put32(t + 8, 0xFFFFFFF8u);
 	mb_finish(&f->mb);
-	assert_int_equal(parse(f), 0);
+	assert_true(parse(f));
 	assert_int_equal(f->bi.mem_source, MEMMAP_BIOS);
 	assert_int_equal(f->bi.nr_mem, 0);
 }

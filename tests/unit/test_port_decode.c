@@ -100,10 +100,11 @@ static void table(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		struct port_insn pi;
-		unsigned len = decode_port_insn(r->bytes, r->n, &pi);
+		bool ok = decode_port_insn(r->bytes, r->n, &pi);
 
-		assert_int_equal(len, r->len);
-		if (!len)
+		assert_int_equal(ok, r->len != 0);
+		assert_int_equal(pi.len, r->len);
+		if (!ok)
 			continue;
 		assert_int_equal(pi.is_cli, r->cli);
 		if (r->cli)
@@ -125,11 +126,14 @@ static void truncated(void **state)
 		struct port_insn pi;
 
 		for (unsigned n = 0; n < r->n; n++)
-			assert_true(decode_port_insn(r->bytes, n, &pi) <= n);
+			if (decode_port_insn(r->bytes, n, &pi))
+				assert_true(pi.len >= 1 && pi.len <= n);
+			else
+				assert_int_equal(pi.len, 0);
 		if (r->len)
 			for (unsigned n = 0; n < r->len; n++)
-				assert_int_equal(
-					decode_port_insn(r->bytes, n, &pi), 0);
+				assert_false(
+					decode_port_insn(r->bytes, n, &pi));
 	}
 }
 

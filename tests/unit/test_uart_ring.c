@@ -23,11 +23,29 @@ static int reset(void **state)
 	return 0;
 }
 
+/* Pop a byte, which must be there. */
+static uint8_t pop(void)
+{
+	uint8_t c;
+
+	assert_true(uart_rx_pop(&ring, &c));
+	return c;
+}
+
+/* The ring must be empty: popping says so and leaves the byte alone. */
+static void assert_empty_pop(void)
+{
+	uint8_t c = 0x5A;
+
+	assert_false(uart_rx_pop(&ring, &c));
+	assert_int_equal(c, 0x5A);
+}
+
 static void test_empty(void **state)
 {
 	assert_int_equal(uart_rx_available(&ring), 0);
-	assert_int_equal(uart_rx_pop(&ring), -1);
-	assert_int_equal(uart_rx_pop(&ring), -1);
+	assert_empty_pop();
+	assert_empty_pop();
 	assert_int_equal(ring.tail, 0); /* popping empty moves nothing */
 }
 
@@ -39,21 +57,21 @@ static void test_fifo_order(void **state)
 		uart_rx_push(&ring, (uint8_t)*p);
 	assert_int_equal(uart_rx_available(&ring), 5);
 	for (const char *p = msg; *p; p++)
-		assert_int_equal(uart_rx_pop(&ring), *p);
-	assert_int_equal(uart_rx_pop(&ring), -1);
+		assert_int_equal(pop(), *p);
+	assert_empty_pop();
 	assert_int_equal(ring.dropped, 0);
 }
 
 static void test_high_bytes_are_not_negative(void **state)
 {
-	/* 0xFF must come back as 255, not as -1 ("empty"). */
+	/* 0xFF and 0x00 are bytes like any other, never "empty". */
 	uart_rx_push(&ring, 0xFF);
 	uart_rx_push(&ring, 0x80);
 	uart_rx_push(&ring, 0x00);
-	assert_int_equal(uart_rx_pop(&ring), 0xFF);
-	assert_int_equal(uart_rx_pop(&ring), 0x80);
-	assert_int_equal(uart_rx_pop(&ring), 0x00);
-	assert_int_equal(uart_rx_pop(&ring), -1);
+	assert_int_equal(pop(), 0xFF);
+	assert_int_equal(pop(), 0x80);
+	assert_int_equal(pop(), 0x00);
+	assert_empty_pop();
 }
 
 static void test_wrap_around(void **state)
@@ -65,11 +83,10 @@ static void test_wrap_around(void **state)
 	for (int round = 0; round < 10 * UART_RX_RING; round++) {
 		uart_rx_push(&ring, (uint8_t)next_in++);
 		if (uart_rx_available(&ring) > UART_RX_RING * 2 / 3)
-			assert_int_equal(uart_rx_pop(&ring),
-					 (uint8_t)next_out++);
+			assert_int_equal(pop(), (uint8_t)next_out++);
 	}
 	while (uart_rx_available(&ring))
-		assert_int_equal(uart_rx_pop(&ring), (uint8_t)next_out++);
+		assert_int_equal(pop(), (uint8_t)next_out++);
 	assert_int_equal(next_in, next_out);
 	assert_int_equal(ring.dropped, 0);
 }
@@ -85,13 +102,13 @@ static void test_full_ring_drops_and_counts(void **state)
 	assert_int_equal(ring.dropped, 2);
 	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
 	/* The oldest byte survived; the new ones were the ones lost. */
-	assert_int_equal(uart_rx_pop(&ring), 0);
+	assert_int_equal(pop(), 0);
 	uart_rx_push(&ring, 0xCC); /* room for exactly one again */
 	assert_int_equal(ring.dropped, 2);
 	for (int i = 1; i < UART_RX_RING; i++)
-		assert_int_equal(uart_rx_pop(&ring), (uint8_t)i);
-	assert_int_equal(uart_rx_pop(&ring), 0xCC);
-	assert_int_equal(uart_rx_pop(&ring), -1);
+		assert_int_equal(pop(), (uint8_t)i);
+	assert_int_equal(pop(), 0xCC);
+	assert_empty_pop();
 }
 
 static void test_index_overflow(void **state)
@@ -104,8 +121,8 @@ static void test_index_overflow(void **state)
 		uart_rx_push(&ring, (uint8_t)(i + 1));
 	assert_int_equal(uart_rx_available(&ring), 20);
 	for (int i = 0; i < 20; i++)
-		assert_int_equal(uart_rx_pop(&ring), i + 1);
-	assert_int_equal(uart_rx_pop(&ring), -1);
+		assert_int_equal(pop(), i + 1);
+	assert_empty_pop();
 
 	/* And a full ring whose indices straddle the wrap still reports
 	 * full. */
