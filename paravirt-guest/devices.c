@@ -17,8 +17,8 @@
  *
  * Their interrupts are turned on later, by devices_enable_irqs(), once
  * our IDT exists (proc_init): until then the hypervisor holds them for
- * us, and the drivers poll.  Some tests must misbehave before any of
- * that; they never call it.
+ * us, and the drivers poll.  Some of the test guest's cases must
+ * misbehave before any of that; they never call it.
  */
 #include "blk.h"
 #include "console.h"

@@ -14,6 +14,20 @@
 
 #define PROG_NAME_MAX 32
 
+/*
+ * The program the command line asks for: "run=PROG", or "shell" (the
+ * same as run=shell, and what main.c starts when nothing is asked for).
+ * NULL if it names none.
+ */
+const char *init_program(void)
+{
+	const char *prog = cmdline_value("run=");
+
+	if (prog)
+		return prog;
+	return cmdline_has("shell") ? "shell" : NULL;
+}
+
 void init_run(const char *prog)
 {
 	char name[PROG_NAME_MAX];
