@@ -1,5 +1,5 @@
 /*
- * blk.h - [Pvguest 24] the disk: the virtio block driver's interface.
+ * blk.h - [Pvguest 18] the disk: the virtio block driver's interface.
  */
 #ifndef PVGUEST_BLK_H
 #define PVGUEST_BLK_H

@@ -1,5 +1,5 @@
 /*
- * devices.c - [Pvguest 17] from "is anybody there?" to a console and a
+ * devices.c - [Pvguest 11] from "is anybody there?" to a console and a
  * disk.
  *
  * The hypervisor gives every guest a PCI bus (ABI 11.1-11.2): a host

@@ -1,5 +1,5 @@
 /*
- * exec.c - [Pvguest 13] loading a user program: from the disk, or from
+ * exec.c - [Pvguest 9] loading a user program: from the disk, or from
  * the kernel image.
  *
  * Programs are the .c files of user/, each linked by itself at USER_BASE

@@ -1,5 +1,5 @@
 /*
- * init.c - [Pvguest 28] "shell" and "run=PROG": the kernel starts one
+ * init.c - [Pvguest 20] "shell" and "run=PROG": the kernel starts one
  * program and lives for it, as Unix starts init.
  *
  * The program runs in ring 3 like any other; the console is its

@@ -1,5 +1,5 @@
 /*
- * mm.c - [Pvguest 12] the page allocator and the page-table hypercalls.
+ * mm.c - [Pvguest 8] the page allocator and the page-table hypercalls.
  *
  * The hypervisor never reads our page tables except when the CPU faults
  * on an address it has not shadowed yet, or when we ask it to (ABI 9).

@@ -1,5 +1,5 @@
 /*
- * proc.c - [Pvguest 13] processes: creating them, switching between them,
+ * proc.c - [Pvguest 9] processes: creating them, switching between them,
  * and ending them.
  *
  * A process is a page directory (vm.c), a kernel stack, and a saved

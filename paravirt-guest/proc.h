@@ -1,5 +1,5 @@
 /*
- * proc.h - [Pvguest 13] processes.
+ * proc.h - [Pvguest 9] processes.
  */
 #ifndef PVGUEST_PROC_H
 #define PVGUEST_PROC_H

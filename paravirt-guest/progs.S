@@ -1,5 +1,5 @@
 /*
- * progs.S - [Pvguest 13] the user programs, built into the kernel image.
+ * progs.S - [Pvguest 9] the user programs, built into the kernel image.
  *
  * guest.mk builds each program in user/ to a flat binary and tells the
  * assembler where they are (-I); this file pulls in every one listed in

@@ -1,5 +1,5 @@
 /*
- * progs.h - [Pvguest 13] the table of programs built into the image.
+ * progs.h - [Pvguest 9] the table of programs built into the image.
  *
  * Each entry is a program's name and where its bytes are.  progs.S makes
  * one with PROG_BYTES for every program in user/progs.def; the entries

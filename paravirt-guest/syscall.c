@@ -1,5 +1,5 @@
 /*
- * syscall.c - [Pvguest 14] system calls: "int $0x80" from ring 3.
+ * syscall.c - [Pvguest 10] system calls: "int $0x80" from ring 3.
  *
  * The gate for vector 0x80 has DPL 3, so a user program may raise it; the
  * hypervisor catches it, switches to the kernel stack we gave with

@@ -1,5 +1,5 @@
 /*
- * sysnum.h - [Pvguest 14] system-call numbers, shared by the kernel and the
+ * sysnum.h - [Pvguest 10] system-call numbers, shared by the kernel and the
  * user programs in user/.
  *
  * A user program puts the number in EAX and up to three arguments in EBX,
