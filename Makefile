@@ -88,8 +88,10 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld iso/gensyms.sh
 		{ echo "code moved between links; symbol table would lie" >&2; exit 1; }
 	@mv $@.tmp $@
 
-# ---- Our guest (paravirt-guest/), built by its own makefile fragment.
+# ---- Our guest (paravirt-guest/), built by its own makefile fragment,
+# and the test guest (tests/guest/): that kernel with the tests' modes.
 -include paravirt-guest/guest.mk
+-include tests/guest/testguest.mk
 
 # ---- The ISO.  Modules are given as pairs: file, then module string.
 ifneq ($(GUEST_KERNEL),)

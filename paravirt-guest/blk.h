@@ -1,5 +1,5 @@
 /*
- * blk.h - [Pvguest 24] the disk: the virtio block driver's interface.
+ * blk.h - [Pvguest 18] the disk: the virtio block driver's interface.
  */
 #ifndef PVGUEST_BLK_H
 #define PVGUEST_BLK_H
@@ -32,7 +32,7 @@ int blk_flush(void);
 int blk_get_id(char id[BLK_ID_BYTES + 1]);
 const char *blk_status_name(int status);
 
-/* For the tests that build malformed requests by hand. */
+/* For the test guest's cases that build malformed requests by hand. */
 struct virtio_dev *blk_device(void);
 struct vq *blk_queue(void);
 

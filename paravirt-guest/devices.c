@@ -1,5 +1,5 @@
 /*
- * devices.c - [Pvguest 17] from "is anybody there?" to a console and a
+ * devices.c - [Pvguest 11] from "is anybody there?" to a console and a
  * disk.
  *
  * The hypervisor gives every guest a PCI bus (ABI 11.1-11.2): a host
@@ -17,8 +17,8 @@
  *
  * Their interrupts are turned on later, by devices_enable_irqs(), once
  * our IDT exists (proc_init): until then the hypervisor holds them for
- * us, and the drivers poll.  Some tests must misbehave before any of
- * that; they never call it.
+ * us, and the drivers poll.  Some of the test guest's cases must
+ * misbehave before any of that; they never call it.
  */
 #include "blk.h"
 #include "console.h"

@@ -1,5 +1,5 @@
 /*
- * devices.h - [Pvguest 17] our devices, found and started in one place.
+ * devices.h - [Pvguest 11] our devices, found and started in one place.
  */
 #ifndef PVGUEST_DEVICES_H
 #define PVGUEST_DEVICES_H

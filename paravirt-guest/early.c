@@ -18,12 +18,8 @@
  * Building the tables after LGUEST_INIT lets us respect reserve_mem, the
  * hypervisor's hole at the top of memory, which INIT tells us: no mapping
  * of ours may reach into it.
- *
- * Two adversarial tests need the guest to misbehave before LGUEST_INIT, so
- * they are here too: afterwards would be too late.
  */
 #include <asm/bootparam.h>
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "guest.h"
@@ -56,41 +52,6 @@ static void early_copy_cmdline(const struct boot_params *bp)
 	dst[i] = '\0';
 }
 
-/* Is "word" one of the space-separated words of the command line? */
-static bool early_has_word(const char *word)
-{
-	const char *line = PHYS(boot_cmdline);
-
-	word = PHYS(word);
-	for (const char *w = line; *w; w++) {
-		const char *a = w, *b = word;
-
-		if (w != line && w[-1] != ' ')
-			continue;
-		while (*b && *a == *b) {
-			a++;
-			b++;
-		}
-		if (!*b && (*a == ' ' || *a == '\0'))
-			return true;
-	}
-	return false;
-}
-
-/*
- * test=init-wild: lguest_data far outside our RAM; test=call-before-init:
- * any hypercall before LGUEST_INIT.  The hypervisor must kill us for
- * either, so we cannot print; only its side of the log shows the result.
- * If it lets us through, we boot on and adversary.c says "NOT refused".
- */
-static void early_adversary(void)
-{
-	if (early_has_word("test=init-wild"))
-		hcall(LHCALL_LGUEST_INIT, 0xf0000000, 0, 0);
-	if (early_has_word("test=call-before-init"))
-		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
-}
-
 /* One page table mapping 4 MiB of physical memory from "phys" on. */
 static void early_fill_table(uint32_t *table, uint32_t phys, uint32_t limit)
 {
@@ -107,7 +68,6 @@ void early_boot(const struct boot_params *bp)
 	uint32_t *table;
 
 	early_copy_cmdline(bp);
-	early_adversary();
 
 	hcall(LHCALL_LGUEST_INIT, (uint32_t)ld, 0, 0);
 

@@ -1,5 +1,5 @@
 /*
- * earlycon.c - [Pvguest 19] the early console: one register of the virtio
+ * earlycon.c - [Pvguest 13] the early console: one register of the virtio
  * console, written through PCI configuration space (ABI 11.5).
  *
  * The virtio console has a device-configuration field, emerg_wr, whose

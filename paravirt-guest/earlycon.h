@@ -1,5 +1,5 @@
 /*
- * earlycon.h - [Pvguest 19] printing before the console driver is up.
+ * earlycon.h - [Pvguest 13] printing before the console driver is up.
  */
 #ifndef PVGUEST_EARLYCON_H
 #define PVGUEST_EARLYCON_H

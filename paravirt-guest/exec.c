@@ -1,5 +1,5 @@
 /*
- * exec.c - [Pvguest 13] loading a user program: from the disk, or from
+ * exec.c - [Pvguest 9] loading a user program: from the disk, or from
  * the kernel image.
  *
  * Programs are the .c files of user/, each linked by itself at USER_BASE
@@ -18,6 +18,7 @@
 
 #include "mm.h"
 #include "proc.h"
+#include "progs.h"
 #include "pvfs.h"
 #include "x86.h"
 
@@ -25,22 +26,6 @@
 
 struct prog_header {
 	uint32_t magic, entry, end;
-};
-
-struct prog {
-	const char *name;
-	const uint8_t *start, *end;
-};
-
-/* user/progs.def lists the programs; progs.S supplies the bytes. */
-#define PROG(n) extern const uint8_t prog_##n##_start[], prog_##n##_end[];
-#include "user/progs.def"
-#undef PROG
-
-static const struct prog progs[] = {
-#define PROG(n) { #n, prog_##n##_start, prog_##n##_end },
-#include "user/progs.def"
-#undef PROG
 };
 
 static bool same(const char *a, const char *b)
@@ -54,9 +39,9 @@ static bool same(const char *a, const char *b)
 
 static const struct prog *prog_find(const char *name)
 {
-	for (unsigned int i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		if (same(progs[i].name, name))
-			return &progs[i];
+	for (const struct prog *p = __progs_start; p < __progs_end; p++)
+		if (same(p->name, name))
+			return p;
 	return NULL;
 }
 

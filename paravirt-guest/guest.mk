@@ -12,7 +12,11 @@
 # image by progs.S.  They also go, with the files of paravirt-guest/disk/,
 # onto a disk image with our file system (pvfs_format.h), made by a host
 # tool, mkpvfs (paravirt-guest/tools/): disk.img (4 MiB), the default
-# disk, and disk-big.img (96 MiB, sparse), for the test of a big disk.
+# disk.
+#
+# The test guest (tests/guest/testguest.mk, included after this file)
+# links these same objects, all but main.c.o, with the tests' modes, and
+# uses the variables and rules here for its own user programs.
 
 PV_GUEST := $(BUILD)/guest/pvguest.elf
 USER_DIR := $(BUILD)/guest/user
@@ -78,7 +82,6 @@ $(USER_DIR)/%.bin: $(USER_DIR)/%.elf
 # compiled for it, without the guest's flags.
 MKPVFS := $(BUILD)/guest/mkpvfs
 DISK_IMG := $(BUILD)/guest/disk.img
-DISK_BIG_IMG := $(BUILD)/guest/disk-big.img
 DISK_FILES := $(wildcard paravirt-guest/disk/*)
 DISK_CONTENTS := $(foreach n,$(USER_NAMES),$(n)=$(USER_DIR)/$(n).bin) \
 	$(foreach f,$(DISK_FILES),$(notdir $(f))=$(f))
@@ -91,14 +94,11 @@ $(MKPVFS): paravirt-guest/tools/mkpvfs.c paravirt-guest/pvfs_format.h
 $(DISK_IMG): $(MKPVFS) $(USER_BINS) $(DISK_FILES)
 	$(MKPVFS) -s 4M -l pvguest $@ $(DISK_CONTENTS)
 
-$(DISK_BIG_IMG): $(MKPVFS) $(USER_BINS) $(DISK_FILES)
-	$(MKPVFS) -s 96M -l pvguest-big $@ $(DISK_CONTENTS)
-
 $(PV_GUEST): $(GUEST_OBJS) paravirt-guest/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(GUEST_LIBGCC)
 
 .PHONY: guest-images
-guest-images: $(PV_GUEST) $(DISK_IMG) $(DISK_BIG_IMG)
+guest-images: $(PV_GUEST) $(DISK_IMG)
 
 # The ISO boots our guest by default, into its shell, with the disk: a
 # file, then its module string, for each module.

@@ -23,7 +23,7 @@ void idt_set_gate(unsigned int vector, uint32_t handler, unsigned int dpl,
 	      gate_hi(handler, dpl, type));
 }
 
-/* The system call's gate type: main.c's "sysgate=" option. */
+/* The system call's gate type: setup.c's "sysgate=" option. */
 unsigned int syscall_gate_type = GATE_INTERRUPT;
 
 /*

@@ -1,5 +1,5 @@
 /*
- * init.c - [Pvguest 28] "shell" and "run=PROG": the kernel starts one
+ * init.c - [Pvguest 20] "shell" and "run=PROG": the kernel starts one
  * program and lives for it, as Unix starts init.
  *
  * The program runs in ring 3 like any other; the console is its
@@ -13,6 +13,20 @@
 #include "proc.h"
 
 #define PROG_NAME_MAX 32
+
+/*
+ * The program the command line asks for: "run=PROG", or "shell" (the
+ * same as run=shell, and what main.c starts when nothing is asked for).
+ * NULL if it names none.
+ */
+const char *init_program(void)
+{
+	const char *prog = cmdline_value("run=");
+
+	if (prog)
+		return prog;
+	return cmdline_has("shell") ? "shell" : NULL;
+}
 
 void init_run(const char *prog)
 {

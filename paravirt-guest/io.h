@@ -1,5 +1,5 @@
 /*
- * io.h - [Pvguest 20] reading and writing device registers.
+ * io.h - [Pvguest 14] reading and writing device registers.
  *
  * A register access must be exactly one load or store of the register's
  * own width: the hypervisor emulates the one instruction that faulted

@@ -1,5 +1,5 @@
 /*
- * mm.c - [Pvguest 12] the page allocator and the page-table hypercalls.
+ * mm.c - [Pvguest 8] the page allocator and the page-table hypercalls.
  *
  * The hypervisor never reads our page tables except when the CPU faults
  * on an address it has not shadowed yet, or when we ask it to (ABI 9).
@@ -168,7 +168,7 @@ void mm_init(void)
  * frame is in the hypervisor's device window above our RAM, which it
  * never backs with memory: every access faults, and it emulates the
  * instruction as a register read or write (ABI 11.6).  Mappings take
- * fixmap slots from the top down (procdemo uses slot 0), are never
+ * fixmap slots from the top down (the test guest uses the lowest), are never
  * undone, and a page asked for twice is mapped once: all our devices'
  * registers share one page.
  */

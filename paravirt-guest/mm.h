@@ -1,5 +1,5 @@
 /*
- * mm.h - [Pvguest 12] physical pages, and telling the hypervisor about
+ * mm.h - [Pvguest 8] physical pages, and telling the hypervisor about
  * every page-table change.
  */
 #ifndef PVGUEST_MM_H

@@ -1,5 +1,5 @@
 /*
- * mmu.h - [Pvguest 12] the address space: where things live, and the
+ * mmu.h - [Pvguest 8] the address space: where things live, and the
  * bits of a two-level x86 page table (Intel SDM Vol 3, 4.3), named as
  * there.
  *

@@ -1,5 +1,5 @@
 /*
- * pci.c - [Pvguest 18] finding our devices: PCI configuration mechanism #1.
+ * pci.c - [Pvguest 12] finding our devices: PCI configuration mechanism #1.
  *
  * Every PCI function has 256 bytes of "configuration space" that say what
  * it is (vendor and device IDs, class), where its registers are (BARs),

@@ -1,5 +1,5 @@
 /*
- * pci.h - [Pvguest 18] PCI configuration space, through mechanism #1.
+ * pci.h - [Pvguest 12] PCI configuration space, through mechanism #1.
  */
 #ifndef PVGUEST_PCI_H
 #define PVGUEST_PCI_H

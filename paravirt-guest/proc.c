@@ -1,5 +1,5 @@
 /*
- * proc.c - [Pvguest 13] processes: creating them, switching between them,
+ * proc.c - [Pvguest 9] processes: creating them, switching between them,
  * and ending them.
  *
  * A process is a page directory (vm.c), a kernel stack, and a saved
@@ -8,13 +8,13 @@
  * them when the process last trapped (ABI 8.3: from user mode a trap
  * always lands on the stack we named in SET_STACK).
  *
- * Process 0 is the kernel itself, running the demo on the boot stack
- * with swapper_pgdir; it never enters user mode.  The others run
- * programs built into the image (exec.c).  Scheduling is round robin: the
- * timer interrupt (every 10 ms) asks for a switch, and we switch when the
- * interrupt came from user mode.  The kernel is never preempted: it
- * switches only when it chooses to (yield, wait, exit), which keeps it
- * simple, as in early Unix.
+ * Process 0 is the kernel itself, waiting for the first program
+ * (init.c) on the boot stack with swapper_pgdir; it never enters user
+ * mode.  The others run programs from the disk or the image (exec.c).
+ * Scheduling is round robin: the timer interrupt (every 10 ms) asks for
+ * a switch, and we switch when the interrupt came from user mode.  The
+ * kernel is never preempted: it switches only when it chooses to (yield,
+ * wait, exit), which keeps it simple, as in early Unix.
  */
 #include <stdarg.h>
 

@@ -1,5 +1,5 @@
 /*
- * proc.h - [Pvguest 13] processes.
+ * proc.h - [Pvguest 9] processes.
  */
 #ifndef PVGUEST_PROC_H
 #define PVGUEST_PROC_H
@@ -57,7 +57,6 @@ void return_to_user(struct trapframe *tf);
 
 /* syscall.c */
 void syscall_handler(struct trapframe *tf);
-extern uint32_t peeks;
 
 /* vm.c: a process's address space. */
 uint32_t *vm_create(void);

@@ -1,5 +1,5 @@
 /*
- * pvfs.c - [Pvguest 25] pvfs: about the smallest file system that is
+ * pvfs.c - [Pvguest 19] pvfs: about the smallest file system that is
  * still one.
  *
  * The layout is in pvfs_format.h: a superblock, a fixed directory of 64

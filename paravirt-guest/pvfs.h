@@ -1,5 +1,5 @@
 /*
- * pvfs.h - [Pvguest 25] the file system on /dev/vda.
+ * pvfs.h - [Pvguest 19] the file system on /dev/vda.
  */
 #ifndef PVGUEST_PVFS_H
 #define PVGUEST_PVFS_H

@@ -1,5 +1,5 @@
 /*
- * pvfs_format.h - [Pvguest 25] the layout of pvfs on disk, shared by the
+ * pvfs_format.h - [Pvguest 19] the layout of pvfs on disk, shared by the
  * kernel (pvfs.c) and the host tool that makes disk images
  * (tools/mkpvfs.c).  Everything is little-endian, as both sides are.
  *

@@ -1,5 +1,5 @@
 /*
- * swtch.S - [Pvguest 13] switching kernel stacks: the heart of a context
+ * swtch.S - [Pvguest 9] switching kernel stacks: the heart of a context
  * switch.
  *
  * swtch(&prev->context, next->context) saves the registers C expects a

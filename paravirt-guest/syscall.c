@@ -1,5 +1,5 @@
 /*
- * syscall.c - [Pvguest 14] system calls: "int $0x80" from ring 3.
+ * syscall.c - [Pvguest 10] system calls: "int $0x80" from ring 3.
  *
  * The gate for vector 0x80 has DPL 3, so a user program may raise it; the
  * hypervisor catches it, switches to the kernel stack we gave with
@@ -26,8 +26,6 @@
 #define WRITE_MAX 4096
 #define READ_MAX 128
 #define NAME_MAX 40
-
-uint32_t peeks;
 
 static int sys_write(uint32_t buf, uint32_t len)
 {
@@ -81,25 +79,6 @@ static int sys_sbrk(int bytes)
 		return -1;
 	current->brk += bytes;
 	return (int)old;
-}
-
-/*
- * Read a word of the kernel's fixmap (mm.h) for a user program, which
- * cannot read it itself: the test that a kernel mapping changed once is
- * seen from every address space.  Only mapped fixmap words, nothing else.
- */
-static int sys_peek(uint32_t addr)
-{
-	uint32_t pte;
-
-	if (addr < boot_mm.fixmap_va ||
-	    addr - boot_mm.fixmap_va >= PGDIR_SIZE || (addr & 3))
-		return -1;
-	pte = boot_mm.fixmap_table[PTX(addr)];
-	if (!(pte & PTE_P))
-		return -1;
-	peeks++;
-	return *(volatile int *)addr;
 }
 
 /* A typed line from the console (tty.c), copied out to the program. */
@@ -239,9 +218,6 @@ void syscall_handler(struct trapframe *tf)
 		break;
 	case SYS_uptime:
 		ret = (int)timer_ticks();
-		break;
-	case SYS_peek:
-		ret = sys_peek(a1);
 		break;
 	case SYS_read:
 		ret = sys_read(a2, a3);

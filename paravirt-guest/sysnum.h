@@ -1,5 +1,5 @@
 /*
- * sysnum.h - [Pvguest 14] system-call numbers, shared by the kernel and the
+ * sysnum.h - [Pvguest 10] system-call numbers, shared by the kernel and the
  * user programs in user/.
  *
  * A user program puts the number in EAX and up to three arguments in EBX,
@@ -18,16 +18,15 @@
 #define SYS_sbrk 7	/* (bytes): grow the heap; the old end */
 #define SYS_yield 8	/* () */
 #define SYS_uptime 9	/* (): timer ticks since the scheduler started */
-#define SYS_peek 10	/* (addr): read a word of the kernel's fixmap */
-#define SYS_read 11	/* (fd, buf, len): a typed line; fd is ignored */
-#define SYS_fslot 12	/* (index, struct file_info *): 1 used, 0 free */
-#define SYS_fstat 13	/* (name, struct file_info *) */
-#define SYS_fread 14	/* (name, buf, len): from its start; bytes read */
-#define SYS_fwrite 15	/* (name, buf, len): create or replace; len */
-#define SYS_fremove 16	/* (name) */
-#define SYS_shutdown 17 /* (how): SHUTDOWN_POWEROFF or SHUTDOWN_REBOOT */
-#define SYS_sleep 18	/* (ticks): of 10 ms */
-#define NR_SYSCALLS 19
+#define SYS_read 10	/* (fd, buf, len): a typed line; fd is ignored */
+#define SYS_fslot 11	/* (index, struct file_info *): 1 used, 0 free */
+#define SYS_fstat 12	/* (name, struct file_info *) */
+#define SYS_fread 13	/* (name, buf, len): from its start; bytes read */
+#define SYS_fwrite 14	/* (name, buf, len): create or replace; len */
+#define SYS_fremove 15	/* (name) */
+#define SYS_shutdown 16 /* (how): SHUTDOWN_POWEROFF or SHUTDOWN_REBOOT */
+#define SYS_sleep 17	/* (ticks): of 10 ms */
+#define NR_SYSCALLS 18
 
 #define SHUTDOWN_POWEROFF 1
 #define SHUTDOWN_REBOOT 2

@@ -53,7 +53,8 @@ const char *trap_name(unsigned int vector);
  * statement records a pair of labels: if the instruction at "fault" traps
  * and no handler claims the vector, execution carries on at "resume" and
  * fixup_vector says which trap it was (-1 if none).  Linux calls this an
- * exception table; we use it to try things the hypervisor should refuse.
+ * exception table.  The test guest (tests/guest/) uses it to try things
+ * the hypervisor should refuse.
  */
 #define FIXUP(fault, resume)                                                   \
 	".pushsection .fixups, \"a\"\n\t"                                      \

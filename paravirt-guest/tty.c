@@ -1,5 +1,5 @@
 /*
- * tty.c - [Pvguest 23] the terminal's line discipline: from keys to lines.
+ * tty.c - [Pvguest 17] the terminal's line discipline: from keys to lines.
  *
  * The serial line brings us bare key codes, and nobody on the other end
  * shows what was typed: a terminal expects the computer to echo.  So, as

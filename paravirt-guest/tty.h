@@ -1,5 +1,5 @@
 /*
- * tty.h - [Pvguest 23] the terminal: typed lines for read().
+ * tty.h - [Pvguest 17] the terminal: typed lines for read().
  */
 #ifndef PVGUEST_TTY_H
 #define PVGUEST_TTY_H

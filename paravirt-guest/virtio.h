@@ -1,5 +1,5 @@
 /*
- * virtio.h - [Pvguest 20] a virtio 1.0 device behind PCI, from the
+ * virtio.h - [Pvguest 14] a virtio 1.0 device behind PCI, from the
  * driver's side.
  */
 #ifndef PVGUEST_VIRTIO_H

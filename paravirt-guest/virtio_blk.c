@@ -1,5 +1,5 @@
 /*
- * virtio_blk.c - [Pvguest 24] the virtio block driver: our disk, /dev/vda.
+ * virtio_blk.c - [Pvguest 18] the virtio block driver: our disk, /dev/vda.
  *
  * One queue (ABI 11.11).  A request is a chain of descriptors:
  *

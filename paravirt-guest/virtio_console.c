@@ -1,5 +1,5 @@
 /*
- * virtio_console.c - [Pvguest 22] the virtio console: our terminal.
+ * virtio_console.c - [Pvguest 16] the virtio console: our terminal.
  *
  * One port, two queues (ABI 11.10): queue 0 brings typed input to us,
  * queue 1 takes our output away.

@@ -1,5 +1,5 @@
 /*
- * virtio_console.h - [Pvguest 22] the virtio console driver.
+ * virtio_console.h - [Pvguest 16] the virtio console driver.
  */
 #ifndef PVGUEST_VIRTIO_CONSOLE_H
 #define PVGUEST_VIRTIO_CONSOLE_H

@@ -1,5 +1,5 @@
 /*
- * virtio_pci.c - [Pvguest 20] bringing up a virtio device behind PCI.
+ * virtio_pci.c - [Pvguest 14] bringing up a virtio device behind PCI.
  *
  * A virtio 1.0 ("modern") PCI device describes its registers with
  * vendor-specific capabilities in configuration space, each naming a BAR

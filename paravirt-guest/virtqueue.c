@@ -1,5 +1,5 @@
 /*
- * virtqueue.c - [Pvguest 21] the driver's half of a split virtqueue.
+ * virtqueue.c - [Pvguest 15] the driver's half of a split virtqueue.
  *
  * Three arrays in our memory, which the device reads and writes by
  * guest-physical address (virtio 1.0 2.4; ABI 11.9):

@@ -1,5 +1,5 @@
 /*
- * virtqueue.h - [Pvguest 21] split virtqueues: the rings a virtio driver
+ * virtqueue.h - [Pvguest 15] split virtqueues: the rings a virtio driver
  * shares with its device (virtio 1.0 2.4; ABI 11.9).
  */
 #ifndef PVGUEST_VIRTQUEUE_H

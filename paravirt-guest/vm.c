@@ -1,5 +1,5 @@
 /*
- * vm.c - [Pvguest 13] a process's address space: its page directory, and
+ * vm.c - [Pvguest 9] a process's address space: its page directory, and
  * what happens when it touches a page that is not there yet.
  *
  * Every directory starts as a copy of the kernel half of swapper_pgdir

@@ -1,14 +1,15 @@
 #!/bin/bash
 # bench.sh - the hypervisor's basic costs, as our guest measures them.
 #
-# Boots the hypervisor with pvguest in "bench" mode (paravirt-guest/bench.c)
-# under plain QEMU (TCG), collects the guest's lines
+# Boots the hypervisor with the test guest in "bench" mode
+# (tests/guest/bench.c) under plain QEMU (TCG), collects the guest's lines
 #
 #   guest: bench: NAME CYCLES cycles per op (N ops)
 #
 # and prints them as a table: the kernel's own measurements (bench.c) and
-# then those of its user program (user/ubench.c: system call, user page
-# fault, process switch).  Then the devices (bench_dev.c), from lines
+# then those of its user program (tests/guest/user/ubench.c: system call,
+# user page fault, process switch).  Then the devices (bench_dev.c), from
+# lines
 #
 #   guest: bench: NAME SIZE MiB|KiB in CYCLES cycles
 #
@@ -24,12 +25,13 @@ out=build/bench
 mkdir -p "$out"
 log=$out/bench.log
 
-if ! make -s build/hv.elf guest-images >"$out/build.log" 2>&1; then
+if ! make -s build/hv.elf guest-images test-guest-images \
+	>"$out/build.log" 2>&1; then
 	echo "bench: build failed (see $out/build.log)" >&2
 	exit 1
 fi
 if ! iso/mkiso.sh "$out/bench.iso" build/hv.elf "loglevel=info exit=qemu" \
-	build/guest/pvguest.elf "kernel name=pv0 mem=32M -- bench" \
+	build/tests/guest/testguest.elf "kernel name=pv0 mem=32M -- bench" \
 	build/guest/disk.img "disk" \
 	>>"$out/build.log" 2>&1; then
 	echo "bench: ISO build failed (see $out/build.log)" >&2

@@ -56,11 +56,6 @@ uint32_t uptime(void)
 	return (uint32_t)syscall3(SYS_uptime, 0, 0, 0);
 }
 
-int peek(uint32_t addr)
-{
-	return syscall3(SYS_peek, addr, 0, 0);
-}
-
 int read(void *buf, uint32_t len)
 {
 	return syscall3(SYS_read, 0, (uint32_t)buf, len);

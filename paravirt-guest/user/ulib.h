@@ -40,7 +40,6 @@ int wait(int *status);
 void *sbrk(int bytes);
 void yield(void);
 uint32_t uptime(void);
-int peek(uint32_t addr);
 int read(void *buf, uint32_t len);
 int fslot(unsigned int index, struct file_info *info);
 int fstat(const char *name, struct file_info *info);

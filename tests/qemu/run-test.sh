@@ -7,7 +7,10 @@
 #   MEM            guest-machine memory for QEMU, e.g. 256M
 #   HV_CMDLINE     hypervisor options (exit=qemu is added if missing)
 #   SELFTEST       1 to use the self-test build (build/selftest/hv.elf)
-#   MODULES        array of pairs: file, module string
+#   MODULES        array of pairs: file, module string; the kernel is
+#                  build/guest/pvguest.elf (the teaching kernel, which
+#                  boots into its shell) or build/tests/guest/testguest.elf
+#                  (the same kernel with the tests' modes: tests/guest/)
 #   TIMEOUT        seconds before the run is declared hung
 #   EXPECT_STATUS  the hypervisor's exit status (QEMU exits 2*status+1)
 #   EXPECT         array of extended regexps that must appear in the log
@@ -43,7 +46,7 @@ if [ "$SELFTEST" = 1 ]; then build="$top/build/selftest"; else build="$top/build
 # is built before the tests start (HV_PREBUILT), since tests run in parallel.
 if [ -z "${HV_PREBUILT:-}" ]; then
 	if [ "$SELFTEST" = 1 ]; then targets=(build/selftest/hv.elf)
-	else targets=(build/hv.elf guest-images); fi
+	else targets=(build/hv.elf guest-images test-guest-images); fi
 	make -s -C "$top" SELFTEST="$SELFTEST" "${targets[@]}" >"$out/$name.build" 2>&1 ||
 		fail "build failed (see $out/$name.build)"
 else

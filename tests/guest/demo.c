@@ -1,11 +1,12 @@
 /*
- * demo.c - [Pvguest 9] the default mode: a tour of the ABI, one line a step.
+ * demo.c - [Testguest 1] the default mode: a tour of the ABI, one line a step.
  *
  * Each step uses one mechanism and prints one line saying it worked (or a
  * line containing "FAIL" saying what did not).  tests/qemu/guest-demo.test
  * checks for every line.  The steps, in order:
  *
- *   1. (main.c) LGUEST_INIT, and what the hypervisor told us;
+ *   1. (the kernel's early.c and setup.c) LGUEST_INIT, and what the
+ *      hypervisor told us;
  *   2. the IDT, and a batch of calls through the asynchronous ring;
  *   3. the virtual interrupt flag;
  *   4. traps: divide error, breakpoint, invalid opcode;
@@ -18,15 +19,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "console.h"
-#include "fpu.h"
-#include "guest.h"
-#include "hcall.h"
-#include "idt.h"
-#include "irq.h"
-#include "timer.h"
-#include "trap.h"
-#include "x86.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
+#include "paravirt-guest/timer.h"
+#include "paravirt-guest/trap.h"
+#include "paravirt-guest/x86.h"
+
+#include "testguest.h"
 
 #define TICK_NS 10000000u      /* 10 ms */
 #define COUNT_NS 1000000000ull /* over 1 s of wall-clock time */

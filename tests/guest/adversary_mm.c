@@ -1,5 +1,5 @@
 /*
- * adversary_mm.c - [Pvguest 16] page tables the hypervisor must not
+ * adversary_mm.c - [Testguest 5] page tables the hypervisor must not
  * believe.
  *
  * The hypervisor reads our tables only when it shadows an entry, on a
@@ -10,11 +10,13 @@
  * Like adversary.c, reaching the end of a test that should have been
  * refused prints "NOT refused".
  */
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "idt.h"
-#include "mm.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/guest.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/mm.h"
+
+#include "testguest.h"
 
 #define STORM 100000
 #define FAR_FRAME 0x40000000u /* 1 GiB: past RAM and any device window */

@@ -1,10 +1,11 @@
 /*
- * procdemo.c - [Pvguest 15] user processes: the v1 part of the demo, and
+ * procdemo.c - [Testguest 3] user processes: the v1 part of the demo, and
  * the "test=" cases that check one thing each.
  *
- * Process 0 (the kernel) starts the programs of user/ and waits for them;
- * the programs print what they saw, and their exit status says whether
- * it was right.  Each scenario:
+ * Process 0 (the kernel) starts the programs of user/ (and the
+ * kernel's own hello, forktest and heap) and waits for them; the
+ * programs print what they saw, and their exit status says whether it
+ * was right.  Each scenario:
  *
  *   hello      one program in ring 3;
  *   preempt    two programs that never yield, run side by side by the
@@ -17,14 +18,18 @@
  *              seen by both (ABI 9.5);
  *   forkloop   200 fork+exit cycles, with no page lost.
  */
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "mm.h"
-#include "proc.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/guest.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/mm.h"
+#include "paravirt-guest/proc.h"
+#include "paravirt-guest/trap.h"
+
+#include "testguest.h"
 
 #define KILLED (-1)
 #define KMAP_SLOT 0
+#define PEEK_VECTOR 4 /* "int $4", the overflow trap: user/kmap.c */
 #define FORKLOOP_CYCLES 200
 
 /* Start a program; false (and a FAIL line) if we could not. */
@@ -113,6 +118,29 @@ static int scenario_kaccess(void)
 }
 
 /*
+ * kmap's window on the fixmap, which is in the kernel's half where a
+ * program may not read: it asks us with "int $4", the address in EAX,
+ * and gets the word back in EAX.  Vector 4 is one idt_init() already
+ * lets ring 3 raise and nothing else here uses, and we claim it only
+ * while the scenario runs.  Only mapped fixmap words, nothing else.
+ */
+static volatile uint32_t peeks;
+
+static void peek_for_user(struct trapframe *tf)
+{
+	uint32_t addr = tf->eax;
+
+	tf->eax = (uint32_t)-1;
+	if (!from_user(tf) || addr < boot_mm.fixmap_va ||
+	    addr - boot_mm.fixmap_va >= PGDIR_SIZE || (addr & 3))
+		return;
+	if (!(boot_mm.fixmap_table[PTX(addr)] & PTE_P))
+		return;
+	peeks++;
+	tf->eax = *(volatile uint32_t *)addr;
+}
+
+/*
  * Two processes read fixmap slot 0, so both their shadows (and ours)
  * hold the mapping.  Then, while our own directory is current, we point
  * the slot at another page: one SET_PTE for a kernel address, which the
@@ -128,6 +156,7 @@ static int scenario_kmap(void)
 	a[0] = 0x11111111;
 	b[0] = 0x22222222;
 	fixmap_set(KMAP_SLOT, __pa(a) | PTE_KERNEL);
+	trap_set_handler(PEEK_VECTOR, peek_for_user);
 	peeks = 0;
 	if (!spawn("kmap", FIXMAP(KMAP_SLOT)) ||
 	    !spawn("kmap", FIXMAP(KMAP_SLOT)))
@@ -139,6 +168,7 @@ static int scenario_kmap(void)
 	       "with one SET_PTE\n",
 	       (void *)FIXMAP(KMAP_SLOT), a[0], b[0]);
 	bad = reap();
+	trap_set_handler(PEEK_VECTOR, NULL);
 	fixmap_set(KMAP_SLOT, 0);
 	page_free(a);
 	page_free(b);

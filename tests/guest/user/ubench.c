@@ -3,7 +3,7 @@
  * round trip, a page fault the guest kernel handles, and a switch between
  * two processes.  Lines as bench.c prints them.
  */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 #define PAGE 4096
 

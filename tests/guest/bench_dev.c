@@ -1,5 +1,5 @@
 /*
- * bench_dev.c - [Pvguest 29] what our devices cost: the disk's throughput
+ * bench_dev.c - [Testguest 9] what our devices cost: the disk's throughput
  * and the console's.
  *
  *   blk-seq-read, blk-seq-write   16 MiB in 64 KiB requests, one after
@@ -15,11 +15,12 @@
  *
  * tests/bench.sh turns the totals into MB/s when it knows the TSC rate.
  */
-#include "blk.h"
-#include "console.h"
-#include "guest.h"
-#include "mm.h"
-#include "x86.h"
+#include "paravirt-guest/blk.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/mm.h"
+#include "paravirt-guest/x86.h"
+
+#include "testguest.h"
 
 #define BLK_CHUNK (64u * 1024)
 #define BLK_TOTAL (16u << 20)

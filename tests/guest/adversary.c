@@ -1,5 +1,5 @@
 /*
- * adversary.c - [Pvguest 11] trying to break out, one way per test.
+ * adversary.c - [Testguest 4] trying to break out, one way per test.
  *
  * "test=NAME" on the command line runs one of these instead of the demo.
  * Each breaks a rule of the ABI on purpose.  The hypervisor must refuse:
@@ -13,13 +13,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "idt.h"
-#include "irq.h"
-#include "trap.h"
-#include "x86.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/guest.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
+#include "paravirt-guest/trap.h"
+#include "paravirt-guest/x86.h"
+
+#include "testguest.h"
 
 #define VECTOR_BP 3
 #define GDT_SLOT 20		    /* a PnP BIOS slot, unused by us */
@@ -204,8 +206,8 @@ static void init_twice(void)
 
 /*
  * test=init-wild and test=call-before-init misbehave before LGUEST_INIT,
- * so early.c does them, before we even run at our link address.  Getting
- * here at all means the hypervisor let it pass.
+ * so early_adversary.c does them, before the kernel even starts.
+ * Getting here at all means the hypervisor let it pass.
  */
 static void done_in_early_boot(void)
 {
@@ -307,14 +309,6 @@ static const struct adversary adversaries[] = {
 	{ "bad-stack", bad_stack },
 };
 
-int word_equals(const char *w, const char *name)
-{
-	while (*name)
-		if (*w++ != *name++)
-			return false;
-	return *w == ' ' || *w == '\0';
-}
-
 void adversary_run(const char *name)
 {
 	for (unsigned int i = 0;
@@ -325,10 +319,4 @@ void adversary_run(const char *name)
 			not_refused();
 		}
 	}
-	adversary_mm_run(name);
-	adversary_blk_run(name);
-	procdemo_test(name);
-	guest_connect();
-	printf("guest: unknown test '%s'\n", name);
-	guest_poweroff("unknown test");
 }

@@ -2,7 +2,7 @@
  * spin.c - burn the CPU without ever giving it up.  Two of these make
  * progress side by side only if the timer preempts them.
  */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 #define ROUNDS 3
 #define TICKS_PER_ROUND 3

@@ -1,5 +1,5 @@
 /*
- * adversary_blk.c - [Pvguest 27] virtqueues the hypervisor must refuse.
+ * adversary_blk.c - [Testguest 6] virtqueues the hypervisor must refuse.
  *
  * The rings are in our memory and the hypervisor reads them: everything
  * in them is input it must check (ABI 11.9).  Each test offers one
@@ -15,14 +15,16 @@
  * status bit, reset the device, and read sector 0 again to show that a
  * reset really brings it back; then we power off cleanly.
  */
-#include "blk.h"
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "mm.h"
-#include "pvfs_format.h"
-#include "virtio.h"
-#include "virtqueue.h"
+#include "paravirt-guest/blk.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/guest.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/mm.h"
+#include "paravirt-guest/pvfs_format.h"
+#include "paravirt-guest/virtio.h"
+#include "paravirt-guest/virtqueue.h"
+
+#include "testguest.h"
 
 #define FAR_OUTSIDE 0xf0000000u /* no guest has that much RAM */
 

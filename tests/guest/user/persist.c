@@ -7,7 +7,7 @@
  * zeroed but the same disk.  Second boot: the file is there; print it,
  * remove it, and finish (the kernel then powers off).
  */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 #define FILE_NAME "persist.txt"
 

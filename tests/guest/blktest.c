@@ -1,5 +1,5 @@
 /*
- * blktest.c - [Pvguest 26] "blktest": the disk, one request at a time,
+ * blktest.c - [Testguest 7] "blktest": the disk, one request at a time,
  * each answer checked.
  *
  *   get-id      the device's serial number (request type 8);
@@ -18,11 +18,12 @@
  */
 #include <stdarg.h>
 
-#include "blk.h"
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "mm.h"
+#include "paravirt-guest/blk.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/mm.h"
+
+#include "testguest.h"
 
 #define PATTERN_SECTORS 16
 #define PATTERN_BYTES (PATTERN_SECTORS * SECTOR_SIZE)

@@ -1,5 +1,5 @@
 /*
- * bench.c - [Pvguest 10] how much does each way into the hypervisor cost?
+ * bench.c - [Testguest 8] how much does each way into the hypervisor cost?
  *
  * We time each operation with the time-stamp counter over many repetitions
  * and print the average, one line each:
@@ -36,15 +36,16 @@
  */
 #include <stdint.h>
 
-#include "console.h"
-#include "guest.h"
-#include "hcall.h"
-#include "idt.h"
-#include "irq.h"
-#include "mm.h"
-#include "proc.h"
-#include "trap.h"
-#include "x86.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
+#include "paravirt-guest/mm.h"
+#include "paravirt-guest/proc.h"
+#include "paravirt-guest/trap.h"
+#include "paravirt-guest/x86.h"
+
+#include "testguest.h"
 
 #define VECTOR_BP 3
 #define POST_PORT 0x80

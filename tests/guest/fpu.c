@@ -1,12 +1,13 @@
 /*
- * fpu.c - [Pvguest 8] does our FPU state survive the hypervisor?
+ * fpu.c - [Testguest 2] does our FPU state survive the hypervisor?
  *
  * The FPU and SSE registers belong to us while we run.  The hypervisor
  * may use them itself, or run another guest, between two of our
  * instructions, and it must put ours back (ABI 8.9).  We check by leaving
  * a value in a register across a few hypercalls.  The compiler never
- * touches these registers (guest.mk says -mgeneral-regs-only), so between
- * our asm statements nothing of ours changes them.
+ * touches these registers (paravirt-guest/guest.mk says
+ * -mgeneral-regs-only), so between our asm statements nothing of ours
+ * changes them.
  *
  * Then the TS flag.  A kernel that switches FPU state lazily sets CR0.TS so
  * that the next FPU instruction traps (#NM, vector 7), and restores the
@@ -17,11 +18,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "console.h"
-#include "fpu.h"
-#include "hcall.h"
-#include "trap.h"
-#include "x86.h"
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/hcall.h"
+#include "paravirt-guest/trap.h"
+#include "paravirt-guest/x86.h"
+
+#include "testguest.h"
 
 #define X86_CR0_TS 8
 #define VECTOR_NM 7

@@ -1,5 +1,5 @@
 /* forkloop.c - fork and exit, again and again: nothing may leak. */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 int main(int n)
 {

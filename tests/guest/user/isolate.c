@@ -3,7 +3,7 @@
  * its own value to the same address, lets the other run, and must read
  * back its own.  Same virtual address, different page directories.
  */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 static volatile uint32_t cell;
 

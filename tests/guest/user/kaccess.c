@@ -3,7 +3,7 @@
  * (which is mapped in its address space, but as supervisor pages), the
  * hypervisor's region, or a null pointer.  It must die, and only it.
  */
-#include "ulib.h"
+#include "paravirt-guest/user/ulib.h"
 
 static const uint32_t targets[] = {
 	0xc0400000, /* the kernel's own code */

@@ -1,0 +1,67 @@
+/*
+ * main.c - [Testguest 0] the test guest: pvguest's kernel, started the
+ * way its own main.c starts it, then one of the tests' modes.
+ *
+ * This file takes the place of paravirt-guest/main.c; every other file
+ * of the kernel is linked in unchanged (testguest.mk).  The command line
+ * (after "--" on the GRUB module line) picks the mode:
+ *
+ *   demo         (the default) a tour of every part of the ABI we use,
+ *                a line a step, then the user-process scenarios
+ *                (demo.c, procdemo.c); powers off with "demo complete";
+ *   procs        only the user-process scenarios;
+ *   bench        time the hypervisor's basic operations and the devices
+ *                (bench.c, bench_dev.c; tests/bench.sh);
+ *   blktest      the block driver and device, request by request
+ *                (blktest.c); needs a disk;
+ *   test=NAME    one case: something the hypervisor must refuse
+ *                (adversary.c, adversary_mm.c, adversary_blk.c; the two
+ *                that come before LGUEST_INIT are early_adversary.c's)
+ *                or one process scenario (procdemo.c);
+ *
+ * and the kernel's own words still work: "run=PROG" and "shell" start
+ * that program instead of a mode, "console=early" and "sysgate=trap"
+ * change the kernel (paravirt-guest/setup.c).
+ */
+#include "paravirt-guest/console.h"
+#include "paravirt-guest/guest.h"
+#include "paravirt-guest/hcall.h"
+
+#include "testguest.h"
+
+static __attribute__((noreturn)) void test_run(const char *name)
+{
+	adversary_run(name);
+	adversary_mm_run(name);
+	adversary_blk_run(name);
+	procdemo_test(name);
+	guest_connect();
+	printf("guest: unknown test '%s'\n", name);
+	guest_poweroff("unknown test");
+}
+
+void guest_main(void)
+{
+	const char *test, *prog;
+
+	kernel_setup();
+	/*
+	 * A case decides for itself what to print first, before our hello
+	 * or after it: some are about breaking a rule before doing anything
+	 * more.
+	 */
+	test = cmdline_value("test=");
+	if (test)
+		test_run(test);
+	guest_connect();
+	prog = init_program();
+	if (prog)
+		init_run(prog);
+	if (cmdline_has("bench"))
+		bench_run();
+	if (cmdline_has("procs"))
+		procdemo_run();
+	if (cmdline_has("blktest"))
+		blktest_run();
+	demo_run();
+}

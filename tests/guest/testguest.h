@@ -1,0 +1,25 @@
+/*
+ * testguest.h - [Testguest 0] the test guest's modes, and what they
+ * share.  Everything else they use is the kernel's (paravirt-guest/).
+ */
+#ifndef TESTGUEST_H
+#define TESTGUEST_H
+
+/* The modes main.c picks from the command line. */
+__attribute__((noreturn)) void demo_run(void);
+__attribute__((noreturn)) void procdemo_run(void);
+__attribute__((noreturn)) void bench_run(void);
+__attribute__((noreturn)) void blktest_run(void);
+
+/* "test=NAME": each returns only if it has no case of that name. */
+void adversary_run(const char *name);
+void adversary_mm_run(const char *name);
+void adversary_blk_run(const char *name);
+void procdemo_test(const char *name);
+
+/* Parts of one mode that another uses; each returns its failures. */
+int fpu_demo(void);
+int procdemo_all(void);
+void bench_devices(void);
+
+#endif /* TESTGUEST_H */
