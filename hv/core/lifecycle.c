@@ -146,7 +146,12 @@ static bool reset_state(struct guest *g)
 	guest_gdt_init(g);
 	fpu_guest_init(g);
 
-	/* Section 2.5: ring 1, flat segments, ESI = boot_params at 0. */
+	/*
+	 * [Guest 2] The registers a guest starts with (section 2.5): ring 1,
+	 * flat segments, ESI = boot_params at 0, interrupts on.  Its page
+	 * tables are not used yet: shadow_init() starts it in linear-pages
+	 * mode, where every virtual address is the physical one (2.6).
+	 */
 	hv_memset(r, 0, sizeof(*r));
 	r->eip = g->kernel_entry;
 	r->cs = GUEST_KERNEL_CS;
@@ -165,6 +170,14 @@ bool guest_create(struct guest *g, const struct guest_config *cfg, int id)
 	g->cfg = cfg;
 	hv_strlcpy(g->name, cfg->name, sizeof(g->name));
 	g->mem_size = cfg->mem_bytes;
+	/*
+	 * [Guest 3] RAM first, as one contiguous block, so guest-physical
+	 * to machine is an addition and a bounds check.  If anything after
+	 * it fails (devices, loading the images, the first address space),
+	 * everything is undone: this guest is refused with the reason on
+	 * the console, the others start regardless, and the run's exit
+	 * status will say that a guest failed.
+	 */
 	g->mem = pages_alloc_contig(pages, 1);
 	if (!g->mem) {
 		printk("hv: guest %s: refused: needs %u MiB of contiguous "

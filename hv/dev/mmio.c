@@ -1,5 +1,5 @@
 /*
- * mmio.c - [Devices 6] a guest touched the device window: find the
+ * mmio.c - [Devices 8] a guest touched the device window: find the
  * register, decode the instruction that faulted, and perform it (ABI
  * section 11.6).
  *

@@ -21,6 +21,7 @@
 	 (1 << 14) | (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30))
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 /* ---- Paging (SDM Vol 3, 4.3: 32-bit paging) ---- */
@@ -114,7 +115,7 @@
 #define PF_USER 0x4u
 
 /* Does the CPU push an error code for this exception vector? */
-static inline int vector_has_error_code(uint32_t vec)
+static inline bool vector_has_error_code(uint32_t vec)
 {
 	return vec < 32 && ((X86_ERROR_CODE_VECTORS >> vec) & 1);
 }

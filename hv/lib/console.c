@@ -23,7 +23,7 @@ void console_register(uint32_t which, void (*putc)(char c))
 	sink[kind_index(which)] = putc;
 }
 
-int console_present(uint32_t which)
+bool console_present(uint32_t which)
 {
 	return sink[kind_index(which)] != NULL;
 }

@@ -9,6 +9,7 @@
 #ifndef HV_LIB_CONSOLE_H
 #define HV_LIB_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,6 @@ uint32_t console_enabled(void);
 /* A driver offers itself as console `which` (one CONSOLE_* bit). */
 void console_register(uint32_t which, void (*putc)(char c));
 /* Whether a console of that kind has registered (a screen exists). */
-int console_present(uint32_t which);
+bool console_present(uint32_t which);
 
 #endif

@@ -35,6 +35,31 @@ def room_of(path):
     return d if d in RANK else None
 
 
+# Our guest is a separate program: of the hypervisor it may know only the
+# ABI they share, and the teaching kernel knows nothing of its tests.
+GUEST_MAY_INCLUDE = {"hv/include/lguest.h"}
+
+
+def guest_rules():
+    bad = []
+    for top in ("paravirt-guest", "tests/guest"):
+        for dirpath, _, names in os.walk(top):
+            for name in sorted(names):
+                if not re.search(r"\.(c|h|S)$", name):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path) as f:
+                    text = f.read()
+                for inc in INCLUDE.findall(text):
+                    if inc.startswith("hv/") and inc not in GUEST_MAY_INCLUDE:
+                        bad.append(f"{path}: includes {inc}: a guest may "
+                                   "include only the shared ABI header")
+                    if top == "paravirt-guest" and inc.startswith("tests/"):
+                        bad.append(f"{path}: includes {inc}: the teaching "
+                                   "kernel includes no test code")
+    return bad
+
+
 def main():
     top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     os.chdir(top)
@@ -57,6 +82,7 @@ def main():
                 elif RANK[target] > RANK[room]:
                     bad.append(f"{path}: includes {inc}: {room} may not "
                                f"depend on {target}, which is above it")
+    bad += guest_rules()
     for line in bad:
         print("layout: " + line)
     if bad:
