@@ -8,8 +8,7 @@
  * is the same as on bare hardware, with one twist on the way out.
  */
 #include "asm.h"
-
-#define GUEST_DS 0x69 /* x86.h: our ring-1 data segment */
+#include "hv/include/lguest.h" /* GUEST_KERNEL_DS, our ring-1 data segment */
 
 	.text
 
@@ -69,7 +68,7 @@ trap_common:
 	pushl %ds
 	pushl %es
 	pushal
-	movl $GUEST_DS, %eax
+	movl $GUEST_KERNEL_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	cld				/* C expects it; the trap may not */

@@ -28,7 +28,7 @@ GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
 	-mgeneral-regs-only -mno-red-zone \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP -I.
-GUEST_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP
+GUEST_ASFLAGS := -m32 -g -D__ASSEMBLER__ -MMD -MP -I.
 GUEST_LDFLAGS := -m elf_i386 -T paravirt-guest/guest.ld -z noexecstack \
 	--fatal-warnings
 # 64-bit division (printf, the benchmarks) comes from libgcc.

@@ -19,7 +19,7 @@ extern const uint32_t trap_stub_syscall[1];
 void idt_set_gate(unsigned int vector, uint32_t handler, unsigned int dpl,
 		  unsigned int type)
 {
-	hcall(LHCALL_LOAD_IDT_ENTRY, vector, gate_lo(GUEST_CS, handler),
+	hcall(LHCALL_LOAD_IDT_ENTRY, vector, gate_lo(GUEST_KERNEL_CS, handler),
 	      gate_hi(handler, dpl, type));
 }
 

@@ -60,7 +60,8 @@ static void switch_to(struct proc *next)
 	struct proc *prev = current;
 
 	lazy_begin();
-	lazy_hcall(LHCALL_SET_STACK, GUEST_DS, kstack_top(next), KSTACK_PAGES);
+	lazy_hcall(LHCALL_SET_STACK, GUEST_KERNEL_DS, kstack_top(next),
+		   KSTACK_PAGES);
 	if (next->pgdir != prev->pgdir)
 		load_pgdir(next->pgdir);
 	lazy_end();
@@ -364,7 +365,7 @@ void proc_init(void)
 	p0->pgdir = swapper_pgdir;
 	p0->kstack = boot_stack;
 	current = p0;
-	hcall(LHCALL_SET_STACK, GUEST_DS, kstack_top(p0), KSTACK_PAGES);
+	hcall(LHCALL_SET_STACK, GUEST_KERNEL_DS, kstack_top(p0), KSTACK_PAGES);
 	timer_start(TICK_NS);
 	irq_enable();
 }

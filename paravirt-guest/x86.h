@@ -11,9 +11,10 @@
 
 #include <stdint.h>
 
-/* Selectors the hypervisor gives us at entry (ABI 2.5): GDT 12 and 13. */
-#define GUEST_CS 0x61 /* entry 12, RPL 1 */
-#define GUEST_DS 0x69 /* entry 13, RPL 1 */
+/* The selectors the hypervisor gives us at entry (ABI 2.5), like every
+ * other number of the ABI, are in the shared header: GUEST_KERNEL_CS and
+ * GUEST_KERNEL_DS. */
+#include "hv/include/lguest.h"
 
 #define EFLAGS_IF 0x00000200u /* interrupt enable: the bit irq_enabled uses */
 

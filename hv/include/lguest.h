@@ -21,8 +21,8 @@
 #ifndef HV_INCLUDE_LGUEST_H
 #define HV_INCLUDE_LGUEST_H
 
-#include <stddef.h>
-#include <stdint.h>
+/* The numbers are plain enough for the assembler too (our guest's entry
+ * code uses the selectors); the C below them is not. */
 
 /* The software interrupt that enters the hypervisor (ABI 4); its IDT gate
  * has DPL 1, so only the guest kernel can use it. */
@@ -66,6 +66,10 @@
 #define LGUEST_IRQS 32
 #define LGUEST_SYSCALL_VEC 0x80
 #define LGUEST_IRQ_PENDING 0x200
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
 
 /* The vectors whose reflected frame carries the error code (ABI 8.3):
  * #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14 and #AC 17, bit n for
@@ -139,5 +143,7 @@ _Static_assert(offsetof(struct lguest_data, noirq_iret) == 1376, "ABI 6");
 _Static_assert(offsetof(struct lguest_data, kernel_address) == 1380, "ABI 6");
 _Static_assert(offsetof(struct lguest_data, syscall_vec) == 1384, "ABI 6");
 _Static_assert(sizeof(struct lguest_data) == 1388, "ABI 6");
+
+#endif /* !__ASSEMBLER__ */
 
 #endif

@@ -52,7 +52,7 @@ static void idt_bad_type(void)
 
 	guest_connect();
 	printf("guest: test: LOAD_IDT_ENTRY vector 0x30 with type 5\n");
-	hcall(LHCALL_LOAD_IDT_ENTRY, 0x30, gate_lo(GUEST_CS, handler),
+	hcall(LHCALL_LOAD_IDT_ENTRY, 0x30, gate_lo(GUEST_KERNEL_CS, handler),
 	      gate_hi(handler, 0, GATE_TASK));
 }
 
@@ -63,7 +63,7 @@ static void idt_bad_vector(void)
 
 	guest_connect();
 	printf("guest: test: LOAD_IDT_ENTRY vector 300\n");
-	hcall(LHCALL_LOAD_IDT_ENTRY, 300, gate_lo(GUEST_CS, handler),
+	hcall(LHCALL_LOAD_IDT_ENTRY, 300, gate_lo(GUEST_KERNEL_CS, handler),
 	      gate_hi(handler, 0, GATE_INTERRUPT));
 }
 

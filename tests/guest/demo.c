@@ -62,7 +62,7 @@ static void setup_idt_and_stack(void)
 	       "0x80)\n",
 	       gates);
 
-	hcall_async(LHCALL_SET_STACK, GUEST_DS,
+	hcall_async(LHCALL_SET_STACK, GUEST_KERNEL_DS,
 		    (uint32_t)ring1_stack + sizeof(ring1_stack), 2);
 	hcall_async(LHCALL_TS, 0, 0, 0);
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
