@@ -8,6 +8,8 @@
  * in; the scheduler (sched.c) decides when it stops going back.
  */
 #include "hv/dev/devices.h"
+#include "hv/dev/ports.h"
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"

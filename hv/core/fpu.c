@@ -8,6 +8,7 @@
  * new guest's, and let it go on.  A guest's own TS flag (the TS hypercall)
  * also sets CR0.TS, and then #NM is the guest's to handle.
  */
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"

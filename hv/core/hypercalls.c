@@ -10,6 +10,7 @@
  * Before each synchronous call we run the calls the guest queued in the
  * asynchronous ring inside lguest_data, in ring order (section 4.1).
  */
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"

@@ -8,6 +8,7 @@
  * here, masked by the guest's virtual IF (lguest_data.irq_enabled) and its
  * per-IRQ mask (blocked_interrupts).
  */
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"

@@ -10,6 +10,7 @@
  */
 #include "hv/dev/devices.h"
 #include "hv/guest/debugcon.h"
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/lib/printk.h"
 #include "hv/mm/pmem_hv.h"

@@ -6,6 +6,7 @@
  */
 #include "hv/core/sched.h"
 #include "drivers/uart.h"
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/power.h"

@@ -17,6 +17,7 @@
  * Slots 10, 11, 16 and 31 are the hypervisor's.  Guest writes to them are
  * kept but never reach the real GDT.
  */
+#include "hv/core/core.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"

@@ -36,6 +36,10 @@ struct port_insn {
 bool __must_check decode_port_insn(const uint8_t *b, unsigned avail,
 				   struct port_insn *pi);
 
+/* emulate.c: #GP(0) in ring 1; true if it was a port instruction (or a
+ * hlt) and has been emulated, false if the #GP is the guest's own. */
+bool emulate_insn(struct guest *g);
+
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size);
 void guest_port_out(struct guest *g, uint16_t port, unsigned size,
 		    uint32_t val);

@@ -112,12 +112,13 @@ struct guest {
 
 #define GUEST_H SWITCHER_BASE /* the hypervisor region starts here */
 
-/* guest.c: creating and ending guests */
-bool guest_create(struct guest *g, const struct guest_config *cfg, int id);
-void guest_destroy(struct guest *g);
-/* After a stop: start again from scratch if the guest or its restart
- * policy asks for it. */
-void guest_maybe_restart(struct guest *g);
+/*
+ * What every room may do to a guest.  They are implemented above this
+ * room, where guests are run (hv/core/lifecycle.c, sched.c,
+ * interrupts.c), and declared here so that the shadow page tables or a
+ * device can kill a guest, stop it or interrupt it without depending on
+ * the code that runs it.
+ */
 void guest_kill(struct guest *g, const char *fmt, ...) __printf(2, 3);
 void guest_stop(struct guest *g, enum stop_reason why, const char *msg);
 static inline bool guest_alive(const struct guest *g)
@@ -158,39 +159,5 @@ void lgd_read(const struct guest *g, uint32_t off, void *dst, uint32_t len);
 void lgd_write(struct guest *g, uint32_t off, const void *src, uint32_t len);
 uint32_t lgd_read32(const struct guest *g, uint32_t off);
 void lgd_write32(struct guest *g, uint32_t off, uint32_t v);
-
-/* exits.c: one trip into the guest, and the exit that ends it. */
-void guest_enter_once(struct guest *g);
-
-/* hypercalls.c */
-void do_hypercall(struct guest *g);
-
-/* segments.c */
-void guest_gdt_init(struct guest *g);
-void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
-			  uint32_t hi);
-void guest_load_tls(struct guest *g, uint32_t gpa);
-void guest_gdt_install(struct guest *g);
-
-/* interrupts.c */
-void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
-			  uint32_t hi);
-void guest_idt_install(struct guest *g);
-bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
-void deliver_pending_irq(struct guest *g);
-/* The lowest pending IRQ the guest has not blocked, into *irq; false if
- * there is none (or no lguest_data yet to say what is blocked). */
-bool guest_deliverable_irq(struct guest *g, unsigned *irq);
-void guest_set_clockevent(struct guest *g, uint32_t ns);
-void guest_write_time(struct guest *g);
-
-/* emulate.c: #GP(0) in ring 1, the port I/O instructions. */
-bool emulate_insn(struct guest *g);
-
-/* fpu.c */
-void fpu_guest_init(struct guest *g);
-void fpu_prepare_entry(struct guest *g);
-void fpu_handle_nm(struct guest *g);
-void fpu_guest_gone(struct guest *g);
 
 #endif

@@ -1,0 +1,50 @@
+/*
+ * core.h - what the files of hv/core offer one another: creating and
+ * ending guests, one trip into a guest, hypercalls, segments, traps and
+ * virtual interrupts, the FPU.  Nothing below hv/core calls these; what
+ * the lower rooms may do to a guest is declared in hv/guest/guest.h.
+ */
+#ifndef HV_CORE_CORE_H
+#define HV_CORE_CORE_H
+
+#include "hv/guest/guest.h"
+
+/* lifecycle.c: creating and ending guests */
+bool guest_create(struct guest *g, const struct guest_config *cfg, int id);
+void guest_destroy(struct guest *g);
+/* After a stop: start again from scratch if the guest or its restart
+ * policy asks for it. */
+void guest_maybe_restart(struct guest *g);
+
+/* exits.c: one trip into the guest, and the exit that ends it. */
+void guest_enter_once(struct guest *g);
+
+/* hypercalls.c */
+void do_hypercall(struct guest *g);
+
+/* segments.c */
+void guest_gdt_init(struct guest *g);
+void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
+			  uint32_t hi);
+void guest_load_tls(struct guest *g, uint32_t gpa);
+void guest_gdt_install(struct guest *g);
+
+/* interrupts.c */
+void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
+			  uint32_t hi);
+void guest_idt_install(struct guest *g);
+bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
+void deliver_pending_irq(struct guest *g);
+/* The lowest pending IRQ the guest has not blocked, into *irq; false if
+ * there is none (or no lguest_data yet to say what is blocked). */
+bool guest_deliverable_irq(struct guest *g, unsigned *irq);
+void guest_set_clockevent(struct guest *g, uint32_t ns);
+void guest_write_time(struct guest *g);
+
+/* fpu.c */
+void fpu_guest_init(struct guest *g);
+void fpu_prepare_entry(struct guest *g);
+void fpu_handle_nm(struct guest *g);
+void fpu_guest_gone(struct guest *g);
+
+#endif
