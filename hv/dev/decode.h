@@ -19,10 +19,17 @@
  *   0F B6, 0F B7 movzx r, r/m8|r/m16    0F BE, 0F BF movsx r, r/m8|r/m16
  *
  * with any ModRM/SIB/displacement form that names memory, an optional 0x66
- * operand-size prefix and an optional segment override.  Anything else is
- * refused, and the caller re-injects the #PF: string moves (REP), LOCK,
- * the address-size prefix (16-bit addressing) and repeated prefixes, which
- * no compiler emits.
+ * operand-size prefix, an optional 0x67 address-size prefix (16-bit
+ * addressing: its own ModRM forms, a 16-bit moffs, offsets wrapping at
+ * 64 KiB) and an optional segment override, any of the six.  Anything else
+ * is refused, and the caller re-injects the #PF: string moves (REP), LOCK
+ * and repeated prefixes, which no compiler emits.
+ *
+ * The decoder reports the segment; it knows no bases.  The fault's CR2 is
+ * already a linear address, the segment's base applied by the CPU; the
+ * caller needs the operand's offset (and the base of the segment the
+ * decoder names) only to find where the access starts, which for an
+ * access crossing into a faulting page need not be CR2 (mmio.c).
  */
 #ifndef HV_DECODE_H
 #define HV_DECODE_H
@@ -38,7 +45,7 @@
 enum decode_error {
 	DECODE_ETRUNC = 1, /* the bytes ran out mid-instruction */
 	DECODE_EOPCODE,	   /* not one of the moves we emulate */
-	DECODE_EPREFIX,	   /* LOCK, REP, 0x67 or a repeated prefix */
+	DECODE_EPREFIX,	   /* LOCK, REP or a repeated prefix */
 	DECODE_EREGOP,	   /* ModRM.mod == 3: a register, not memory */
 	DECODE_EMODRM,	   /* C6/C7 with a reg field other than 0 */
 };
@@ -89,6 +96,8 @@ enum mmio_ext {
  *
  * The memory operand is base + index * scale + disp in segment seg: the
  * override if there was one, else SS for an ESP or EBP base, else DS.
+ * With addr16 (a 0x67 prefix) base and index are BX, BP, SI or DI, scale
+ * is 1, and only the low 16 bits of the sum count.
  */
 struct mmio_insn {
 	uint8_t len;  /* bytes consumed: EIP advances by this */
@@ -106,6 +115,7 @@ struct mmio_insn {
 	int32_t disp;
 	enum mmio_seg seg;
 	bool seg_override;
+	bool addr16; /* 16-bit addressing (0x67) */
 };
 
 /*
@@ -130,9 +140,9 @@ const char *decode_strerror(enum decode_error why);
  * saves them in: the caller translates.
  */
 
-/* The operand's offset within its segment, wrapping at 4 GiB like the
- * processor.  The segment base is not added: the caller adds it (a flat
- * segment's is 0) or checks the result against the fault's CR2. */
+/* The operand's offset within its segment, wrapping at 4 GiB (64 KiB with
+ * addr16) like the processor.  The segment base is not added: the caller
+ * adds it to get the linear address (a flat segment's base is 0). */
 uint32_t mmio_effective_address(const struct mmio_insn *insn,
 				const uint32_t regs[8]);
 
