@@ -335,6 +335,19 @@ uint32_t mmio_effective_address(const struct mmio_insn *insn,
 	return insn->addr16 ? (ea & 0xffff) : ea;
 }
 
+enum mmio_span mmio_access_span(const struct mmio_insn *insn, uint32_t start,
+				uint32_t cr2)
+{
+	/* All modulo 2^32: an access may wrap past 4 GiB, as addresses do. */
+	uint32_t last = start + insn->size - 1;
+
+	if (cr2 - start >= insn->size)
+		return MMIO_SPAN_NOT_CR2;
+	if ((start & PAGE_MASK) != (last & PAGE_MASK))
+		return MMIO_SPAN_CROSSES_PAGE;
+	return MMIO_SPAN_OK;
+}
+
 /* Byte registers 4-7 are the second byte of registers 0-3 (AH is EAX's
  * bits 8-15): returns which register holds the byte, and *shift where. */
 static unsigned byte_reg(uint8_t reg, unsigned *shift)

@@ -34,6 +34,7 @@
 #ifndef HV_DECODE_H
 #define HV_DECODE_H
 
+#include "hv/include/x86.h"
 #include "hv/lib/lib.h"
 
 /* The architectural limit; decode_mmio_insn() never reads beyond it. */
@@ -145,6 +146,16 @@ const char *decode_strerror(enum decode_error why);
  * adds it to get the linear address (a flat segment's base is 0). */
 uint32_t mmio_effective_address(const struct mmio_insn *insn,
 				const uint32_t regs[8]);
+
+/* How an access of insn->size bytes from linear address start stands
+ * against a page fault at linear address cr2. */
+enum mmio_span {
+	MMIO_SPAN_OK,	       /* in one page, and covers cr2 */
+	MMIO_SPAN_NOT_CR2,     /* does not cover cr2: not this fault */
+	MMIO_SPAN_CROSSES_PAGE /* covers cr2, but crosses a page boundary */
+};
+enum mmio_span mmio_access_span(const struct mmio_insn *insn, uint32_t start,
+				uint32_t cr2);
 
 /* Put a load's result, the low insn->size bytes of value, into the
  * destination register: all 32 bits, only the low 16, only the low or

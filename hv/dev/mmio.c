@@ -99,7 +99,7 @@ static enum mmio_result check_access(struct guest *g,
 	const struct trapframe *r = &g->regs;
 	struct guest_seg seg;
 	struct virtio_dev *first, *last;
-	uint32_t start, end, delta;
+	uint32_t start;
 
 	if (!guest_segment(g, seg_selector(r, in->seg), &seg)) {
 		pr_debug("hv: guest %s: MMIO at %#x by eip %#x: its segment "
@@ -108,24 +108,24 @@ static enum mmio_result check_access(struct guest *g,
 		return MMIO_REFLECT;
 	}
 	start = seg.base + mmio_effective_address(in, regs);
-	end = start + in->size - 1; /* the last byte; may wrap */
-	delta = cr2 - start;
-	if (delta >= in->size) {
+	switch (mmio_access_span(in, start, cr2)) {
+	case MMIO_SPAN_NOT_CR2:
 		pr_debug("hv: guest %s: MMIO at %#x by eip %#x: the "
 			 "instruction accesses %#x\n",
 			 g->name, cr2, r->eip, start);
 		return MMIO_REFLECT;
-	}
-	if ((start & PAGE_MASK) != (end & PAGE_MASK)) {
+	case MMIO_SPAN_CROSSES_PAGE:
 		guest_kill(g,
 			   "%u-byte MMIO access at %#x (eip %#x) crosses a "
 			   "page boundary into or out of its device window; "
 			   "a register access must lie in one page",
 			   in->size, start, r->eip);
 		return MMIO_KILLED;
+	case MMIO_SPAN_OK:
+		break;
 	}
 	/* The same page as CR2, so the same frame: no second walk. */
-	*start_gpa = gpa - delta;
+	*start_gpa = gpa - (cr2 - start);
 	first = devices_find_bar(g, *start_gpa);
 	last = devices_find_bar(g, *start_gpa + in->size - 1);
 	if (!first || first != last ||

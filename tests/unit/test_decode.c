@@ -613,6 +613,29 @@ static void test_effective_address_wraps(void **state)
 	assert_int_equal(mmio_effective_address(&in, regs), 0xfb);
 }
 
+/* An access against the fault's CR2: covering it in one page, not
+ * covering it, or crossing a page boundary; wrapping at 4 GiB. */
+static void test_access_span(void **state)
+{
+	struct mmio_insn in4 = DECODE(0x8b, 0x00), in1 = DECODE(0x8a, 0x00);
+
+	assert_int_equal(mmio_access_span(&in4, 0x1000, 0x1000), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffc, 0x1fff), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x2000),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x1ffe),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x2002),
+			 MMIO_SPAN_NOT_CR2);
+	assert_int_equal(mmio_access_span(&in4, 0x1000, 0xfff),
+			 MMIO_SPAN_NOT_CR2);
+	assert_int_equal(mmio_access_span(&in4, 0xfffffffe, 0),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in1, 0x1fff, 0x1fff), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in1, 0x1fff, 0x2000),
+			 MMIO_SPAN_NOT_CR2);
+}
+
 static void test_load_merge(void **state)
 {
 	uint32_t regs[8];
@@ -760,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_effective_address),
 		cmocka_unit_test(test_effective_address_wraps),
 		cmocka_unit_test(test_effective_address16),
+		cmocka_unit_test(test_access_span),
 		cmocka_unit_test(test_load_merge),
 		cmocka_unit_test(test_load_extend),
 		cmocka_unit_test(test_store_value),
