@@ -3,14 +3,16 @@
  * register (ABI §11.6).
  *
  * The device window is never mapped, so every MMIO access by the guest
- * page-faults.  The fault handler reads the bytes at the guest's EIP, asks
- * decode_mmio_insn() what the instruction does, performs the access on the
- * emulated device, applies the result with the helpers below and advances
- * EIP by len.  Everything here is pure: no globals, no hardware, so it is
- * unit-tested and fuzzed on the host.
+ * page-faults.  The fault handler reads the bytes at the guest's CS:EIP
+ * (linear CS.base + EIP), asks decode_mmio_insn() what the instruction
+ * does, checks where its access starts (mmio_access_span()), performs the
+ * access on the emulated device, applies the result with the helpers
+ * below and advances EIP by len.  Everything here is pure: no globals,
+ * no hardware, so it is unit-tested and fuzzed on the host.
  *
- * Only 32-bit code is understood (the guest never runs 16-bit code), and
- * only the moves a driver uses for register access:
+ * Only 32-bit code is understood (fetch_insn_bytes() refuses a 16-bit
+ * code segment before it gets here), and only the moves a driver uses
+ * for register access:
  *
  *   88 /r        mov r/m8, r8           8A /r        mov r8, r/m8
  *   89 /r        mov r/m16|32, r        8B /r        mov r, r/m16|32
