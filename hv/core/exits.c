@@ -63,7 +63,8 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 		case PF_KILLED:
 			return;
 		case PF_MMIO:
-			if (mmio_emulate(g, mmio_gpa))
+			if (mmio_emulate(g, cr2, mmio_gpa, r->err) !=
+			    MMIO_REFLECT)
 				return;
 			/* No register there, or an instruction we do not
 			 * emulate: the guest's own fault (section 11.6). */

@@ -45,7 +45,7 @@ static bool fetch(struct cursor *c, unsigned n, uint32_t *val)
 /* The prefixes we accept, up to the opcode byte (returned in *op).  The SDM
  * calls only one prefix per group useful and compilers never repeat one,
  * so a repeat is refused rather than guessed at; that also bounds the
- * loop, as there are only two prefixes to accept. */
+ * loop, as there are only three kinds of prefix to accept. */
 static bool decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 			    bool *opsize16, uint32_t *op)
 {
@@ -59,6 +59,11 @@ static bool decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 			if (*opsize16)
 				return refuse(c, DECODE_EPREFIX);
 			*opsize16 = true;
+			continue;
+		case 0x67: /* 16-bit addressing: another ModRM table */
+			if (insn->addr16)
+				return refuse(c, DECODE_EPREFIX);
+			insn->addr16 = true;
 			continue;
 		case 0x26:
 			seg = MMIO_ES;
@@ -78,7 +83,6 @@ static bool decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 		case 0x65:
 			seg = MMIO_GS;
 			break;
-		case 0x67: /* 16-bit addressing: the guest never uses it */
 		case 0xf0: /* LOCK: no atomic device registers here */
 		case 0xf2: /* REP: string moves are not emulated */
 		case 0xf3:
@@ -91,6 +95,54 @@ static bool decode_prefixes(struct cursor *c, struct mmio_insn *insn,
 		insn->seg_override = true;
 		insn->seg = seg;
 	}
+}
+
+/* Stack-based addressing defaults to SS (SDM Vol. 1, 3.7.4); the rest to
+ * DS, unless a prefix said otherwise. */
+static void default_segment(struct mmio_insn *insn)
+{
+	if (!insn->seg_override &&
+	    (insn->base == MMIO_ESP || insn->base == MMIO_EBP))
+		insn->seg = MMIO_SS;
+}
+
+/* The memory operand of 16-bit addressing (after a 0x67 prefix; SDM Vol. 2,
+ * table 2-1): no SIB, r/m names one of eight base/index pairs, and mod 00
+ * r/m 110 is a bare disp16.  Only the low 16 bits of the sum count
+ * (mmio_effective_address), so the sign of a displacement does not
+ * matter; a disp16 is kept as the processor reads it, sign-extended after
+ * a base as objdump prints it, plain when it is the whole address. */
+static bool decode_modrm16(struct cursor *c, struct mmio_insn *insn,
+			   unsigned mod, unsigned rm)
+{
+	static const uint8_t base[8] = {
+		MMIO_EBX, MMIO_EBX, MMIO_EBP, MMIO_EBP,
+		MMIO_ESI, MMIO_EDI, MMIO_EBP, MMIO_EBX
+	};
+	static const uint8_t index[8] = { MMIO_ESI,   MMIO_EDI,	  MMIO_ESI,
+					  MMIO_EDI,   MMIO_NOREG, MMIO_NOREG,
+					  MMIO_NOREG, MMIO_NOREG };
+	uint32_t disp = 0;
+
+	insn->base = base[rm];
+	insn->index = index[rm];
+	insn->scale = 1;
+	if (mod == 0 && rm == 6) {
+		insn->base = MMIO_NOREG;
+		if (!fetch(c, 2, &disp))
+			return false;
+	} else if (mod == 1) {
+		if (!fetch(c, 1, &disp))
+			return false;
+		disp = (uint32_t)(int32_t)(int8_t)disp;
+	} else if (mod == 2) {
+		if (!fetch(c, 2, &disp))
+			return false;
+		disp = (uint32_t)(int32_t)(int16_t)disp;
+	}
+	insn->disp = (int32_t)disp;
+	default_segment(insn);
+	return true;
 }
 
 /* The memory operand from ModRM (and SIB and displacement after it).
@@ -108,6 +160,8 @@ static bool decode_modrm(struct cursor *c, struct mmio_insn *insn,
 	*reg_field = (modrm >> 3) & 7;
 	if (mod == 3)
 		return refuse(c, DECODE_EREGOP);
+	if (insn->addr16)
+		return decode_modrm16(c, insn, mod, rm);
 
 	insn->base = rm;
 	insn->index = MMIO_NOREG;
@@ -143,20 +197,17 @@ static bool decode_modrm(struct cursor *c, struct mmio_insn *insn,
 			return false;
 	}
 	insn->disp = (int32_t)disp;
-
-	/* Stack-based addressing defaults to SS (SDM Vol. 1, 3.7.4). */
-	if (!insn->seg_override &&
-	    (insn->base == MMIO_ESP || insn->base == MMIO_EBP))
-		insn->seg = MMIO_SS;
+	default_segment(insn);
 	return true;
 }
 
-/* A1/A3 and friends: the address is a bare 32-bit offset, no ModRM. */
+/* A1/A3 and friends: the address is a bare offset, no ModRM: 32 bits, or
+ * 16 after a 0x67 prefix. */
 static bool decode_moffs(struct cursor *c, struct mmio_insn *insn)
 {
 	uint32_t offset;
 
-	if (!fetch(c, 4, &offset))
+	if (!fetch(c, insn->addr16 ? 2 : 4, &offset))
 		return false;
 	insn->base = MMIO_NOREG;
 	insn->index = MMIO_NOREG;
@@ -273,14 +324,28 @@ const char *decode_strerror(enum decode_error why)
 uint32_t mmio_effective_address(const struct mmio_insn *insn,
 				const uint32_t regs[8])
 {
-	/* Unsigned arithmetic wraps modulo 2^32, as the address adder does. */
+	/* Unsigned arithmetic wraps modulo 2^32, as the address adder does;
+	 * 16-bit addressing wraps modulo 2^16 (SDM Vol. 1, 3.6). */
 	uint32_t ea = (uint32_t)insn->disp;
 
 	if (insn->base != MMIO_NOREG)
 		ea += regs[insn->base & 7];
 	if (insn->index != MMIO_NOREG)
 		ea += regs[insn->index & 7] * insn->scale;
-	return ea;
+	return insn->addr16 ? (ea & 0xffff) : ea;
+}
+
+enum mmio_span mmio_access_span(const struct mmio_insn *insn, uint32_t start,
+				uint32_t cr2)
+{
+	/* All modulo 2^32: an access may wrap past 4 GiB, as addresses do. */
+	uint32_t last = start + insn->size - 1;
+
+	if (cr2 - start >= insn->size)
+		return MMIO_SPAN_NOT_CR2;
+	if ((start & PAGE_MASK) != (last & PAGE_MASK))
+		return MMIO_SPAN_CROSSES_PAGE;
+	return MMIO_SPAN_OK;
 }
 
 /* Byte registers 4-7 are the second byte of registers 0-3 (AH is EAX's

@@ -3,14 +3,16 @@
  * register (ABI §11.6).
  *
  * The device window is never mapped, so every MMIO access by the guest
- * page-faults.  The fault handler reads the bytes at the guest's EIP, asks
- * decode_mmio_insn() what the instruction does, performs the access on the
- * emulated device, applies the result with the helpers below and advances
- * EIP by len.  Everything here is pure: no globals, no hardware, so it is
- * unit-tested and fuzzed on the host.
+ * page-faults.  The fault handler reads the bytes at the guest's CS:EIP
+ * (linear CS.base + EIP), asks decode_mmio_insn() what the instruction
+ * does, checks where its access starts (mmio_access_span()), performs the
+ * access on the emulated device, applies the result with the helpers
+ * below and advances EIP by len.  Everything here is pure: no globals,
+ * no hardware, so it is unit-tested and fuzzed on the host.
  *
- * Only 32-bit code is understood (the guest never runs 16-bit code), and
- * only the moves a driver uses for register access:
+ * Only 32-bit code is understood (fetch_insn_bytes() refuses a 16-bit
+ * code segment before it gets here), and only the moves a driver uses
+ * for register access:
  *
  *   88 /r        mov r/m8, r8           8A /r        mov r8, r/m8
  *   89 /r        mov r/m16|32, r        8B /r        mov r, r/m16|32
@@ -19,14 +21,22 @@
  *   0F B6, 0F B7 movzx r, r/m8|r/m16    0F BE, 0F BF movsx r, r/m8|r/m16
  *
  * with any ModRM/SIB/displacement form that names memory, an optional 0x66
- * operand-size prefix and an optional segment override.  Anything else is
- * refused, and the caller re-injects the #PF: string moves (REP), LOCK,
- * the address-size prefix (16-bit addressing) and repeated prefixes, which
- * no compiler emits.
+ * operand-size prefix, an optional 0x67 address-size prefix (16-bit
+ * addressing: its own ModRM forms, a 16-bit moffs, offsets wrapping at
+ * 64 KiB) and an optional segment override, any of the six.  Anything else
+ * is refused, and the caller re-injects the #PF: string moves (REP), LOCK
+ * and repeated prefixes, which no compiler emits.
+ *
+ * The decoder reports the segment; it knows no bases.  The fault's CR2 is
+ * already a linear address, the segment's base applied by the CPU; the
+ * caller needs the operand's offset (and the base of the segment the
+ * decoder names) only to find where the access starts, which for an
+ * access crossing into a faulting page need not be CR2 (mmio.c).
  */
 #ifndef HV_DECODE_H
 #define HV_DECODE_H
 
+#include "hv/include/x86.h"
 #include "hv/lib/lib.h"
 
 /* The architectural limit; decode_mmio_insn() never reads beyond it. */
@@ -38,7 +48,7 @@
 enum decode_error {
 	DECODE_ETRUNC = 1, /* the bytes ran out mid-instruction */
 	DECODE_EOPCODE,	   /* not one of the moves we emulate */
-	DECODE_EPREFIX,	   /* LOCK, REP, 0x67 or a repeated prefix */
+	DECODE_EPREFIX,	   /* LOCK, REP or a repeated prefix */
 	DECODE_EREGOP,	   /* ModRM.mod == 3: a register, not memory */
 	DECODE_EMODRM,	   /* C6/C7 with a reg field other than 0 */
 };
@@ -89,6 +99,8 @@ enum mmio_ext {
  *
  * The memory operand is base + index * scale + disp in segment seg: the
  * override if there was one, else SS for an ESP or EBP base, else DS.
+ * With addr16 (a 0x67 prefix) base and index are BX, BP, SI or DI, scale
+ * is 1, and only the low 16 bits of the sum count.
  */
 struct mmio_insn {
 	uint8_t len;  /* bytes consumed: EIP advances by this */
@@ -106,6 +118,7 @@ struct mmio_insn {
 	int32_t disp;
 	enum mmio_seg seg;
 	bool seg_override;
+	bool addr16; /* 16-bit addressing (0x67) */
 };
 
 /*
@@ -130,11 +143,21 @@ const char *decode_strerror(enum decode_error why);
  * saves them in: the caller translates.
  */
 
-/* The operand's offset within its segment, wrapping at 4 GiB like the
- * processor.  The segment base is not added: the caller adds it (a flat
- * segment's is 0) or checks the result against the fault's CR2. */
+/* The operand's offset within its segment, wrapping at 4 GiB (64 KiB with
+ * addr16) like the processor.  The segment base is not added: the caller
+ * adds it to get the linear address (a flat segment's base is 0). */
 uint32_t mmio_effective_address(const struct mmio_insn *insn,
 				const uint32_t regs[8]);
+
+/* How an access of insn->size bytes from linear address start stands
+ * against a page fault at linear address cr2. */
+enum mmio_span {
+	MMIO_SPAN_OK,	       /* in one page, and covers cr2 */
+	MMIO_SPAN_NOT_CR2,     /* does not cover cr2: not this fault */
+	MMIO_SPAN_CROSSES_PAGE /* covers cr2, but crosses a page boundary */
+};
+enum mmio_span mmio_access_span(const struct mmio_insn *insn, uint32_t start,
+				uint32_t cr2);
 
 /* Put a load's result, the low insn->size bytes of value, into the
  * destination register: all 32 bits, only the low 16, only the low or

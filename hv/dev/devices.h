@@ -52,8 +52,16 @@ void devices_reset(struct guest *g);
 struct virtio_dev *devices_find_bar(struct guest *g, uint32_t gpa);
 void devices_console_input(struct guest *g); /* new bytes at the UART */
 
-/* mmio.c */
-/* Emulate the access at gpa that faulted; false: re-inject the #PF. */
-bool mmio_emulate(struct guest *g, uint32_t gpa);
+/* mmio.c: a page fault at linear address cr2 (error code err) that the
+ * shadow walk found at gpa in the device window. */
+enum mmio_result {
+	MMIO_DONE,    /* emulated: EIP is past the instruction */
+	MMIO_REFLECT, /* no register there, or not an instruction we
+			 emulate: the guest's own #PF (section 11.6) */
+	MMIO_KILLED,  /* an access straddling registers or pages: the
+			 guest was killed with the reason */
+};
+enum mmio_result mmio_emulate(struct guest *g, uint32_t cr2, uint32_t gpa,
+			      uint32_t err);
 
 #endif

@@ -3,11 +3,12 @@
  * that fault there: in, out and cli (ABI section 8.10), and hlt.
  *
  * They raise #GP(0) because IOPL is 0.  We read the instruction bytes at
- * the guest's EIP, and if they are one of the forms below, perform it and
+ * the guest's CS:EIP, and if they are one of the forms below, perform it and
  * step over it.  Anything else is the guest's business: it gets its #GP.
  */
 #include "hv/dev/ports.h"
 #include "hv/guest/guest.h"
+#include "hv/lib/printk.h"
 #include "hv/mm/guestvirt.h"
 
 /* Pure (and unit-tested): decode a port instruction; see ports.h. */
@@ -92,10 +93,18 @@ bool emulate_insn(struct guest *g)
 	unsigned avail;
 	struct port_insn pi;
 	struct trapframe *r = &g->regs;
+	const char *why;
 	uint16_t port;
 
-	avail = fetch_insn_bytes(g, r->eip, bytes, sizeof(bytes));
-	if (avail && bytes[0] == 0xF4 && (r->cs & 3) == 1 && emulate_hlt(g))
+	/* At CS.base + EIP, within CS's limit (guestvirt.c): a guest with a
+	 * based code segment has its own instruction emulated, not the one
+	 * at a plain EIP.  A CS that cannot be fetched from is its #GP. */
+	if (!fetch_insn_bytes(g, bytes, sizeof(bytes), &avail, &why)) {
+		pr_debug("hv: guest %s: #GP at eip %#x: %s\n", g->name, r->eip,
+			 why);
+		return false;
+	}
+	if (bytes[0] == 0xF4 && (r->cs & 3) == 1 && emulate_hlt(g))
 		return true;
 	if (!decode_port_insn(bytes, avail, &pi))
 		return false;

@@ -133,6 +133,25 @@ struct desc {
 #define DESC_HI_DB (1u << 22) /* 32-bit segment */
 #define DESC_HI_G (1u << 23)  /* limit counts 4 KiB units */
 #define DESC_TYPE(hi) (((hi) >> 8) & 0xF)
+#define DESC_TYPE_CODE 0x8 /* with S = 1: a code segment, not data */
+
+/* Selectors (SDM Vol 3, 3.4.2): index, table indicator, RPL. */
+#define SEL_INDEX(sel) (((sel) >> 3) & 0x1FFF)
+#define SEL_TI 0x4u /* 1 = the LDT */
+
+/* A descriptor's base: bits 16-31 of lo, 0-7 and 24-31 of hi. */
+static inline uint32_t desc_base(struct desc d)
+{
+	return (d.lo >> 16) | ((d.hi & 0xFFu) << 16) | (d.hi & 0xFF000000u);
+}
+
+/* Its limit, the last valid offset: 20 bits, in 4 KiB units with G. */
+static inline uint32_t desc_limit(struct desc d)
+{
+	uint32_t limit = (d.lo & 0xFFFFu) | (d.hi & 0x000F0000u);
+
+	return (d.hi & DESC_HI_G) ? (limit << 12) | 0xFFFu : limit;
+}
 
 /* Gate descriptors in the IDT. */
 #define GATE_INTERRUPT 0xE

@@ -113,6 +113,10 @@ uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
 			 bool *ok);
 bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,
 		      uint32_t val);
+/* Pure: do the bytes [off, off+size) of a BAR all belong to one register
+ * (or all to the device-specific configuration)?  False for an access
+ * that straddles two registers or runs past the BAR. */
+bool virtio_bar_one_register(uint32_t off, unsigned size);
 void virtio_reset(struct virtio_dev *d);
 /* Mark the device broken (NEEDS_RESET) and say why, once. */
 void virtio_broken(struct virtio_dev *d, const char *fmt, ...) __printf(2, 3);

@@ -89,6 +89,28 @@ static unsigned natural_width(uint32_t off)
 	return 0;
 }
 
+/* Where the register holding byte off of the BAR begins: the common
+ * registers at their natural alignment, the ISR byte and the padding byte
+ * after it each alone, the device-specific configuration as one block
+ * (its fields may be read at any width). */
+static uint32_t register_start(uint32_t off)
+{
+	if (off >= VIRTIO_DEVICE_CFG_OFF)
+		return VIRTIO_DEVICE_CFG_OFF;
+	if (off >= VIRTIO_ISR_OFF)
+		return off;
+	if (off >= VIRTIO_NOTIFY_OFF)
+		return VIRTIO_NOTIFY_OFF;
+	return off & ~(natural_width(off) - 1);
+}
+
+bool virtio_bar_one_register(uint32_t off, unsigned size)
+{
+	return size >= 1 && off < VIRTIO_BAR_SIZE &&
+	       size <= VIRTIO_BAR_SIZE - off &&
+	       register_start(off) == register_start(off + size - 1);
+}
+
 uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
 			 bool *ok)
 {

@@ -15,7 +15,8 @@
  *   blktest      the block driver and device, request by request
  *                (blktest.c); needs a disk;
  *   test=NAME    one case: something the hypervisor must refuse
- *                (adversary.c, adversary_mm.c, adversary_blk.c; the two
+ *                (adversary.c, adversary_mm.c, adversary_blk.c,
+ *                adversary_mmio.c; the two
  *                that come before LGUEST_INIT are early_adversary.c's)
  *                or one process scenario (procdemo.c);
  *
@@ -34,6 +35,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	adversary_run(name);
 	adversary_mm_run(name);
 	adversary_blk_run(name);
+	adversary_mmio_run(name);
 	procdemo_test(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);

@@ -15,6 +15,7 @@ __attribute__((noreturn)) void blktest_run(void);
 void adversary_run(const char *name);
 void adversary_mm_run(const char *name);
 void adversary_blk_run(const char *name);
+void adversary_mmio_run(const char *name);
 void procdemo_test(const char *name);
 
 /* Parts of one mode that another uses; each returns its failures. */

@@ -78,8 +78,16 @@ void guest_raise_irq(struct guest *g, unsigned irq)
 	fake_last_irq = irq;
 }
 
+/* The reason of the last kill, as guest_kill() would print it. */
+static char fake_kill_reason[256];
+
 void guest_kill(struct guest *g, const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(fake_kill_reason, sizeof(fake_kill_reason), fmt, ap);
+	va_end(ap);
 	fake_kills++;
 	g->state = GUEST_STOPPED;
 }
@@ -145,6 +153,7 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 	fake_log_len = 0;
 	fake_log[0] = '\0';
 	fake_irqs = fake_last_irq = fake_kills = 0;
+	fake_kill_reason[0] = '\0';
 	fake_console_len = 0;
 }
 

@@ -39,6 +39,7 @@ struct row {
 	int32_t disp;
 	enum mmio_seg seg;
 	bool seg_override;
+	bool addr16;
 };
 
 /* The tables are laid out by hand, one instruction per entry. */
@@ -57,6 +58,7 @@ struct row {
 	.base = MMIO_##b, .index = MMIO_##i, .scale = (s), .disp = (d), \
 	.seg = MMIO_##sg
 #define OVR .seg_override = true
+#define A16 .addr16 = true
 
 /* Byte registers 4-7 in byte operands. */
 #define MMIO_AH MMIO_ESP
@@ -243,6 +245,43 @@ static const struct row table[] = {
 	{ "mov ds:[ebp+0],eax", BYTES(0x3e, 0x89, 0x45, 0x00), STORE(4, EAX),
 	  MEM(EBP, NOREG, 1, 0, DS), OVR },
 
+	/* The address-size prefix: 16-bit addressing, no SIB, BP forms in
+	 * SS, mod 00 r/m 110 a bare disp16, moffs of 16 bits. */
+	{ "mov eax,[bx+si]", BYTES(0x67, 0x8b, 0x00), LOAD(4, EAX),
+	  MEM(EBX, ESI, 1, 0, DS), A16 },
+	{ "mov eax,[bp+di+0x10]", BYTES(0x67, 0x8b, 0x43, 0x10), LOAD(4, EAX),
+	  MEM(EBP, EDI, 1, 0x10, SS), A16 },
+	{ "mov eax,[bp+si-0x1]", BYTES(0x67, 0x8b, 0x42, 0xff), LOAD(4, EAX),
+	  MEM(EBP, ESI, 1, -1, SS), A16 },
+	{ "mov eax,[bp+0x0]", BYTES(0x67, 0x8b, 0x46, 0x00), LOAD(4, EAX),
+	  MEM(EBP, NOREG, 1, 0, SS), A16 },
+	{ "mov eax,[bp+si-0x7ffe]", BYTES(0x67, 0x8b, 0x82, 0x02, 0x80),
+	  LOAD(4, EAX), MEM(EBP, ESI, 1, -0x7ffe, SS), A16 },
+	{ "mov [si-0x2],al", BYTES(0x67, 0x88, 0x44, 0xfe), STORE(1, EAX),
+	  MEM(ESI, NOREG, 1, -2, DS), A16 },
+	{ "mov [bx+di+0x1234],ecx", BYTES(0x67, 0x89, 0x89, 0x34, 0x12),
+	  STORE(4, ECX), MEM(EBX, EDI, 1, 0x1234, DS), A16 },
+	/* hand-made: as picks the moffs form for this one */
+	{ "mov eax,ds:0x1234 (modrm)", BYTES(0x67, 0x8b, 0x06, 0x34, 0x12),
+	  LOAD(4, EAX), MEM(NOREG, NOREG, 1, 0x1234, DS), A16 },
+	{ "mov eax,ds:0x1234 (moffs16)", BYTES(0x67, 0xa1, 0x34, 0x12),
+	  LOAD(4, EAX), MEM(NOREG, NOREG, 1, 0x1234, DS), A16 },
+	{ "mov ds:0x1234,eax (moffs16)", BYTES(0x67, 0xa3, 0x34, 0x12),
+	  STORE(4, EAX), MEM(NOREG, NOREG, 1, 0x1234, DS), A16 },
+	{ "addr16 mov ax,ds:0x1234", BYTES(0x67, 0x66, 0xa1, 0x34, 0x12),
+	  LOAD(2, EAX), MEM(NOREG, NOREG, 1, 0x1234, DS), A16 },
+	{ "mov eax,fs:[bx]", BYTES(0x64, 0x67, 0x8b, 0x07), LOAD(4, EAX),
+	  MEM(EBX, NOREG, 1, 0, FS), OVR, A16 },
+	{ "mov eax,es:[bx]", BYTES(0x26, 0x67, 0x8b, 0x07), LOAD(4, EAX),
+	  MEM(EBX, NOREG, 1, 0, ES), OVR, A16 },
+	{ "mov dx,ss:[bx+si]", BYTES(0x36, 0x67, 0x66, 0x8b, 0x10),
+	  LOAD(2, EDX), MEM(EBX, ESI, 1, 0, SS), OVR, A16 },
+	{ "mov dword [si],0x12345678",
+	  BYTES(0x67, 0xc7, 0x04, 0x78, 0x56, 0x34, 0x12),
+	  STOREI(4, 0x12345678), MEM(ESI, NOREG, 1, 0, DS), A16 },
+	{ "movzx eax,byte [di]", BYTES(0x67, 0x0f, 0xb6, 0x05),
+	  LOADX(1, 4, EAX, ZERO), MEM(EDI, NOREG, 1, 0, DS), A16 },
+
 	/* 0x66 on a byte move is ignored by the processor. */
 	{ "data16 mov al,[eax]", BYTES(0x66, 0x8a, 0x00), LOAD(1, EAX),
 	  MEM(EAX, NOREG, 1, 0, DS) },
@@ -274,6 +313,7 @@ static void check_row(const struct row *r, const struct mmio_insn *in)
 	CHECK(r, disp, in->disp);
 	CHECK(r, seg, in->seg);
 	CHECK(r, seg_override, in->seg_override);
+	CHECK(r, addr16, in->addr16);
 }
 
 static void test_table_size(void **state)
@@ -378,7 +418,9 @@ static const struct bad bad[] = {
 	{ "lock mov [edx],eax", BYTES(0xf0, 0x89, 0x02), DECODE_EPREFIX },
 	{ "rep mov [edx],eax", BYTES(0xf3, 0x89, 0x02), DECODE_EPREFIX },
 	{ "repne mov [edx],eax", BYTES(0xf2, 0x89, 0x02), DECODE_EPREFIX },
-	{ "addr16 mov eax,[eax]", BYTES(0x67, 0x8b, 0x00), DECODE_EPREFIX },
+	{ "67 67 mov eax,[bx+si]", BYTES(0x67, 0x67, 0x8b, 0x00),
+	  DECODE_EPREFIX },
+	{ "addr16 mov eax,eax", BYTES(0x67, 0x8b, 0xc0), DECODE_EREGOP },
 	{ "66 66 mov ax,[eax]", BYTES(0x66, 0x66, 0x8b, 0x00),
 	  DECODE_EPREFIX },
 	{ "fs gs mov eax,[eax]", BYTES(0x64, 0x65, 0x8b, 0x00),
@@ -514,6 +556,37 @@ static void test_effective_address(void **state)
 	assert_int_equal(mmio_effective_address(&in, regs), 0x12345678);
 }
 
+/* 16-bit addressing: only the low 16 bits of registers and sum count. */
+static void test_effective_address16(void **state)
+{
+	uint32_t regs[8] = { 0 };
+	struct mmio_insn in;
+
+	regs[MMIO_EBX] = 0xabcd1000;
+	regs[MMIO_ESI] = 0x12340234;
+	regs[MMIO_EBP] = 0x0000fff0;
+	regs[MMIO_EDI] = 0x00000020;
+	/* [bx+si] */
+	in = DECODE(0x67, 0x8b, 0x00);
+	assert_int_equal(mmio_effective_address(&in, regs), 0x1234);
+	/* [bp+di+0x10]: 0xfff0 + 0x20 + 0x10 wraps to 0x20 */
+	in = DECODE(0x67, 0x8b, 0x43, 0x10);
+	assert_int_equal(mmio_effective_address(&in, regs), 0x20);
+	/* [bp+si-0x7ffe] */
+	in = DECODE(0x67, 0x8b, 0x82, 0x02, 0x80);
+	assert_int_equal(mmio_effective_address(&in, regs),
+			 (0xfff0 + 0x0234 - 0x7ffe) & 0xffff);
+	/* ds:0x1234, ModRM and moffs forms */
+	in = DECODE(0x67, 0x8b, 0x06, 0x34, 0x12);
+	assert_int_equal(mmio_effective_address(&in, regs), 0x1234);
+	in = DECODE(0x67, 0xa1, 0x34, 0x12);
+	assert_int_equal(mmio_effective_address(&in, regs), 0x1234);
+	/* [si-0x2] with si = 1: wraps below 0 to 0xffff */
+	regs[MMIO_ESI] = 0x00010001;
+	in = DECODE(0x67, 0x88, 0x44, 0xfe);
+	assert_int_equal(mmio_effective_address(&in, regs), 0xffff);
+}
+
 /* Addresses wrap at 4 GiB, whichever term overflows. */
 static void test_effective_address_wraps(void **state)
 {
@@ -538,6 +611,29 @@ static void test_effective_address_wraps(void **state)
 	regs[MMIO_ECX] = 0xffffffff;
 	in = DECODE(0xc6, 0x84, 0x8b, 0x00, 0x01, 0x00, 0x00, 0xff);
 	assert_int_equal(mmio_effective_address(&in, regs), 0xfb);
+}
+
+/* An access against the fault's CR2: covering it in one page, not
+ * covering it, or crossing a page boundary; wrapping at 4 GiB. */
+static void test_access_span(void **state)
+{
+	struct mmio_insn in4 = DECODE(0x8b, 0x00), in1 = DECODE(0x8a, 0x00);
+
+	assert_int_equal(mmio_access_span(&in4, 0x1000, 0x1000), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffc, 0x1fff), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x2000),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x1ffe),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in4, 0x1ffe, 0x2002),
+			 MMIO_SPAN_NOT_CR2);
+	assert_int_equal(mmio_access_span(&in4, 0x1000, 0xfff),
+			 MMIO_SPAN_NOT_CR2);
+	assert_int_equal(mmio_access_span(&in4, 0xfffffffe, 0),
+			 MMIO_SPAN_CROSSES_PAGE);
+	assert_int_equal(mmio_access_span(&in1, 0x1fff, 0x1fff), MMIO_SPAN_OK);
+	assert_int_equal(mmio_access_span(&in1, 0x1fff, 0x2000),
+			 MMIO_SPAN_NOT_CR2);
 }
 
 static void test_load_merge(void **state)
@@ -686,6 +782,8 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_effective_address),
 		cmocka_unit_test(test_effective_address_wraps),
+		cmocka_unit_test(test_effective_address16),
+		cmocka_unit_test(test_access_span),
 		cmocka_unit_test(test_load_merge),
 		cmocka_unit_test(test_load_extend),
 		cmocka_unit_test(test_store_value),

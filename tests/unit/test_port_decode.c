@@ -16,11 +16,14 @@
 #include "hv/guest/guest.h"
 
 /* emulate.c's other half needs these; the decoder never calls them. */
-unsigned fetch_insn_bytes(struct guest *g, uint32_t gva, uint8_t *buf,
-			  unsigned max)
+bool fetch_insn_bytes(struct guest *g, uint8_t *buf, unsigned max,
+		      unsigned *got, const char **why)
 {
 	fail_msg("fetch_insn_bytes called");
-	return 0;
+	return false;
+}
+void log_msg(int level, const char *fmt, ...)
+{
 }
 uint32_t guest_port_in(struct guest *g, uint16_t port, unsigned size)
 {
