@@ -13,7 +13,7 @@
 #include "hv/mm/pmem_hv.h"
 
 #define TIMESLICE_NS 10000000u /* between guests, when several are ready */
-#define KICK_NS 1000000u       /* while the running guest's devices work */
+#define KICK_NS 250000u	       /* while the running guest's devices work */
 
 static struct guest guests[MAX_GUESTS];
 static int nr_guests;

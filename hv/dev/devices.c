@@ -14,7 +14,6 @@
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
 
-
 #define DEVICE_WINDOW_GAP MiB(1)
 
 static struct guest *input_owner;

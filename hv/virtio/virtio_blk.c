@@ -45,10 +45,10 @@ struct blk_work {
 	bool active;   /* req is part way served */
 	bool to_guest; /* a read: the data goes into the chain */
 	uint8_t status;
-	uint64_t pos;	     /* disk offset of the data */
-	uint32_t skip;	     /* where the data starts in its byte stream */
-	uint32_t len, done;  /* data bytes to move, and moved so far */
-	uint32_t written;    /* bytes written into the chain, but status */
+	uint64_t pos;	    /* disk offset of the data */
+	uint32_t skip;	    /* where the data starts in its byte stream */
+	uint32_t len, done; /* data bytes to move, and moved so far */
+	uint32_t written;   /* bytes written into the chain, but status */
 };
 _Static_assert(sizeof(struct blk_work) <= PAGE_SIZE,
 	       "the block device's work must fit its page");

@@ -121,8 +121,8 @@ static void transmit(struct virtio_dev *d)
 		if (w->off < w->tx.readable)
 			break; /* the budget ran out inside the chain */
 		if (w->tx.nsegs > w->tx.readable)
-			d->budget -= MIN(d->budget,
-					 w->tx.nsegs - w->tx.readable);
+			d->budget -=
+				MIN(d->budget, w->tx.nsegs - w->tx.readable);
 		vq_push(d, TXQ, w->tx.head, 0);
 		w->active = false;
 		any = true;
