@@ -5,9 +5,11 @@
  * queue 1 takes our output away.
  *
  * Output: we copy the text into a buffer of ours, offer it on the
- * transmit queue and notify.  The hypervisor prints it while handling the
- * notification itself, so by the time the notifying write returns, the
- * buffer is already in the used ring.  Like Linux's hvc driver we just
+ * transmit queue and notify.  The hypervisor prints a budget of it (256
+ * bytes, our whole buffer) while handling the notification itself, so by
+ * the time the notifying write returns the buffer is usually already in
+ * the used ring; a longer one would come back over the next exits, which
+ * the status read in tx_done() makes.  Like Linux's hvc driver we just
  * look there (with interrupts off) instead of waiting for an interrupt;
  * we even tell the device not to send one (VRING_AVAIL_F_NO_INTERRUPT).
  * If the buffer does not come back, the device is broken (or wants a

@@ -1,5 +1,5 @@
 /*
- * devices.c - [Devices 9] which devices a guest gets, and where.
+ * devices.c - [Devices 10] which devices a guest gets, and where.
  *
  * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a "disk"
  * module also has a block device at slot 2 (IRQ 2).  Their registers sit
@@ -13,7 +13,6 @@
 #include "hv/lib/printk.h"
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
-
 
 #define DEVICE_WINDOW_GAP MiB(1)
 
@@ -37,7 +36,7 @@ static void console_input_ready(void)
 	virtio_console_input(&input_owner->dev->virtio[0]);
 }
 
-static void add_device(struct guest *g, const struct virtio_ops *ops,
+static bool add_device(struct guest *g, const struct virtio_ops *ops,
 		       void *backend)
 {
 	struct virtio_dev *d = &g->dev->virtio[g->dev->n];
@@ -46,12 +45,19 @@ static void add_device(struct guest *g, const struct virtio_ops *ops,
 	d->g = g;
 	d->ops = ops;
 	d->backend = backend;
+	d->work = page_alloc(); /* zeroed: no work in hand */
+	if (!d->work) {
+		printk("hv: guest %s: refused: no memory for its %s device\n",
+		       g->name, ops->name);
+		return false;
+	}
 	d->slot = (uint8_t)(g->dev->n + 1);
 	d->irq = (uint8_t)(g->dev->n + 1);
 	d->bar0 = g->mem_size + DEVICE_WINDOW_GAP + g->dev->n * VIRTIO_BAR_SIZE;
 	g->dev->pci.dev[d->slot] = d;
 	g->dev->n++;
 	virtio_reset(d);
+	return true;
 }
 
 bool devices_create(struct guest *g)
@@ -66,7 +72,8 @@ bool devices_create(struct guest *g)
 		       g->name);
 		return false;
 	}
-	add_device(g, &virtio_console_ops, NULL);
+	if (!add_device(g, &virtio_console_ops, NULL))
+		return false;
 	if (cfg->disk_mod >= 0) {
 		const struct boot_module *m = &boot_info.mods[cfg->disk_mod];
 		struct blkdev *b = &g->dev->disk;
@@ -84,7 +91,8 @@ bool devices_create(struct guest *g)
 			printk("hv: guest %s: disk is %u bytes; the last %u "
 			       "(not a whole sector) are ignored\n",
 			       g->name, len, (unsigned)(len - b->size));
-		add_device(g, &virtio_blk_ops, b);
+		if (!add_device(g, &virtio_blk_ops, b))
+			return false;
 		pr_info("hv: guest %s: disk %u MiB%s\n", g->name,
 			(unsigned)(b->size >> 20),
 			b->readonly ? ", read-only" : "");
@@ -104,8 +112,11 @@ void devices_destroy(struct guest *g)
 {
 	if (input_owner == g)
 		input_owner = NULL;
-	if (g->dev)
-		page_free(g->dev);
+	if (!g->dev)
+		return;
+	for (unsigned i = 0; i < g->dev->n; i++)
+		page_free(g->dev->virtio[i].work);
+	page_free(g->dev);
 	g->dev = NULL;
 }
 
@@ -130,4 +141,33 @@ void devices_console_input(struct guest *g)
 {
 	if (g->dev->n)
 		virtio_console_input(&g->dev->virtio[0]);
+}
+
+/*
+ * [Devices 11] Bounded work per exit.  No device does more for a guest in
+ * one exit than its budget allows (the console writes 256 bytes, the disk
+ * moves 1 MiB); what is left waits in the device's work page and goes on
+ * here, after each of the guest's exits, and between slices for a guest
+ * that sleeps while its device works (hv/core/sched.c).  So one exit
+ * takes at most a budget of each device's time, whatever the guest asked,
+ * and the other guests and the hypervisor keep their turns.  True while
+ * work is still left.
+ */
+bool devices_poll(struct guest *g)
+{
+	bool busy = false;
+
+	for (unsigned i = 0; i < g->dev->n; i++) {
+		virtio_poll(&g->dev->virtio[i]);
+		busy |= g->dev->virtio[i].busy;
+	}
+	return busy;
+}
+
+bool devices_busy(const struct guest *g)
+{
+	for (unsigned i = 0; i < g->dev->n; i++)
+		if (g->dev->virtio[i].busy)
+			return true;
+	return false;
 }

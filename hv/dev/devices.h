@@ -51,6 +51,10 @@ void devices_destroy(struct guest *g);
 void devices_reset(struct guest *g);
 struct virtio_dev *devices_find_bar(struct guest *g, uint32_t gpa);
 void devices_console_input(struct guest *g); /* new bytes at the UART */
+/* Bounded work per exit: go on with what the devices' budgets left (after
+ * each exit, or for a guest that sleeps); true while some is still left. */
+bool devices_poll(struct guest *g);
+bool devices_busy(const struct guest *g);
 
 /* mmio.c: a page fault at linear address cr2 (error code err) that the
  * shadow walk found at gpa in the device window. */

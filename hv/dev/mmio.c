@@ -66,7 +66,7 @@ static uint32_t seg_selector(const struct trapframe *r, enum mmio_seg seg)
 }
 
 /*
- * [Devices 10] Where the access starts, and whether it is one register.
+ * [Devices 9] Where the access starts, and whether it is one register.
  *
  * CR2 is a linear address, the data segment's base already applied by the
  * CPU, so for an access inside one page it is the access's first byte.

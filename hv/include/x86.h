@@ -301,6 +301,12 @@ static inline void sti_hlt(void)
 {
 	__asm__ volatile("sti; hlt" ::: "memory");
 }
+/* Let interrupts that are waiting in, then go on with them off: the STI
+ * shadow covers the nop, so they arrive between it and the cli. */
+static inline void sti_nop_cli(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
 static inline void hlt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");

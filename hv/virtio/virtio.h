@@ -83,6 +83,14 @@ struct virtio_ops {
 	/* The driver notified queue q, or the device became ready. */
 	void (*notify)(struct virtio_dev *d, unsigned q);
 	void (*reset)(struct virtio_dev *d);
+	/*
+	 * Bounded work per exit (docs/architecture.md): how much one exit
+	 * may do, in the backend's own units (bytes, with a charge for each
+	 * descriptor walked), and how to go on with what an earlier exit's
+	 * budget left over.  resume is called only while `busy`.
+	 */
+	uint32_t budget;
+	void (*resume)(struct virtio_dev *d);
 };
 
 struct virtio_dev {
@@ -106,6 +114,15 @@ struct virtio_dev {
 	uint32_t cfg_offset, cfg_length;
 
 	bool broken; /* a ring was malformed: status has NEEDS_RESET */
+
+	/* Bounded work per exit: what is left of this exit's budget, and
+	 * whether the backend stopped at it with work still to do. */
+	uint32_t budget;
+	bool busy;
+	/* A page of the backend's own (devices.c allocates it with the
+	 * device) for the work it carries from one exit to the next: the
+	 * chain it is part way through, and how far it got. */
+	void *work;
 };
 
 /* virtio_pci.c: BAR0 accesses, offsets relative to the BAR. */
@@ -121,6 +138,10 @@ void virtio_reset(struct virtio_dev *d);
 /* Mark the device broken (NEEDS_RESET) and say why, once. */
 void virtio_broken(struct virtio_dev *d, const char *fmt, ...) __printf(2, 3);
 bool virtio_ready(const struct virtio_dev *d);
+/* The end of one of the guest's exits (or a turn the guest does not
+ * run): go on with work an earlier budget left, within what is left of
+ * this exit's, then give the device a whole budget for the next. */
+void virtio_poll(struct virtio_dev *d);
 
 /* The device types (virtio_console.c, virtio_blk.c). */
 extern const struct virtio_ops virtio_console_ops, virtio_blk_ops;

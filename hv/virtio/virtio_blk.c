@@ -9,6 +9,12 @@
  * its buffers the rules are the same.  Out-of-range sectors get IOERR,
  * unknown request types UNSUPP; a chain with no room for a status byte
  * cannot be answered at all, and breaks the device.
+ *
+ * A RAM-disk request is a memcpy, but a chain may add up to 4 GiB (its
+ * descriptors may name the same RAM again and again), so a request's
+ * data moves at most BLK_BUDGET bytes an exit and goes on over the
+ * guest's next exits; the request and how far it got wait in the
+ * device's work page, and it is answered when its last byte has moved.
  */
 #include "drivers/blkdev.h"
 #include "hv/guest/guest.h"
@@ -22,6 +28,30 @@
 
 #define SECTOR 512u
 #define SEG_MAX 254 /* queue size - 2, as the reference */
+
+/*
+ * Bytes of data one exit may move, each descriptor walked costing a
+ * sector's worth: 1 MiB, the largest request Linux builds from seg_max
+ * page-sized segments, is a millisecond or two of memcpy under QEMU and
+ * a tenth of that natively; at most 2048 descriptors are walked.  A
+ * real disk behind struct blkdev must charge its requests (a flush
+ * above all) by what they cost it, under the same rule.
+ */
+#define BLK_BUDGET MiB(1)
+
+/* The request in hand, from one exit to the next (the work page). */
+struct blk_work {
+	struct vq_chain req;
+	bool active;   /* req is part way served */
+	bool to_guest; /* a read: the data goes into the chain */
+	uint8_t status;
+	uint64_t pos;	    /* disk offset of the data */
+	uint32_t skip;	    /* where the data starts in its byte stream */
+	uint32_t len, done; /* data bytes to move, and moved so far */
+	uint32_t written;   /* bytes written into the chain, but status */
+};
+_Static_assert(sizeof(struct blk_work) <= PAGE_SIZE,
+	       "the block device's work must fit its page");
 
 static struct blkdev *disk_of(struct virtio_dev *d)
 {
@@ -99,74 +129,133 @@ static bool in_range(struct virtio_dev *d, uint64_t sector, uint32_t len)
 	return sector <= size / SECTOR && len <= size - sector * SECTOR;
 }
 
-/* One request; returns the used length (bytes written into the chain). */
-static uint32_t handle_request(struct virtio_dev *d, struct vq_chain *c)
+/* Read the request's header, once, and decide what it asks.  Requests
+ * with no data to move are done here (len stays 0). */
+static void begin(struct virtio_dev *d, struct blk_work *w)
 {
+	struct vq_chain *c = &w->req;
 	struct virtio_blk_outhdr h;
 	struct blkdev *b = disk_of(d);
-	uint32_t status_off = c->writable - 1, data = 0;
-	uint8_t status = VIRTIO_BLK_S_IOERR;
+	uint32_t len;
 
+	w->status = VIRTIO_BLK_S_IOERR;
+	w->len = w->done = w->written = 0;
 	if (c->readable < sizeof(h) ||
-	    vq_read(d, c, 0, &h, sizeof(h)) != sizeof(h)) {
-		status = VIRTIO_BLK_S_IOERR; /* no header: cannot be served */
-		goto done;
-	}
+	    vq_read(d, c, 0, &h, sizeof(h)) != sizeof(h))
+		return; /* no header: cannot be served */
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
-		data = c->writable - 1;
-		if (in_range(d, h.sector, data) &&
-		    transfer(d, c, true, h.sector * SECTOR, 0, data))
-			status = VIRTIO_BLK_S_OK;
-		else
-			data = 0;
-		break;
-	case VIRTIO_BLK_T_OUT: {
-		uint32_t len = c->readable - sizeof(h);
-
-		if (!b->readonly && in_range(d, h.sector, len) &&
-		    transfer(d, c, false, h.sector * SECTOR, sizeof(h), len))
-			status = VIRTIO_BLK_S_OK;
-		break;
-	}
+		len = c->writable - 1;
+		if (!in_range(d, h.sector, len))
+			break;
+		w->to_guest = true;
+		w->skip = 0;
+		goto data;
+	case VIRTIO_BLK_T_OUT:
+		len = c->readable - sizeof(h);
+		if (b->readonly || !in_range(d, h.sector, len))
+			break;
+		w->to_guest = false;
+		w->skip = sizeof(h);
+		goto data;
 	case VIRTIO_BLK_T_FLUSH:
-		status = b->flush(b) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+		w->status = b->flush(b) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 		break;
 	case VIRTIO_BLK_T_GET_ID: {
 		char id[VIRTIO_BLK_ID_BYTES] = { 0 };
 
 		hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name, b->name);
-		data = vq_write(
+		w->written = vq_write(
 			d, c, 0, id,
 			MIN((uint32_t)VIRTIO_BLK_ID_BYTES, c->writable - 1));
-		status = VIRTIO_BLK_S_OK;
+		w->status = VIRTIO_BLK_S_OK;
 		break;
 	}
 	default:
-		status = VIRTIO_BLK_S_UNSUPP;
+		w->status = VIRTIO_BLK_S_UNSUPP;
 		break;
 	}
-done:
-	IGNORE_RESULT(vq_write(d, c, status_off, &status, 1),
-		      "blk_notify refused chains without a writable byte");
-	return data + 1;
+	return;
+data:
+	w->status = VIRTIO_BLK_S_OK;
+	w->pos = h.sector * SECTOR;
+	w->len = len;
 }
 
+/* Move what the budget allows of the data; true when the request is
+ * done, all of it moved or failed. */
+static bool advance(struct virtio_dev *d, struct blk_work *w)
+{
+	uint32_t n = MIN(w->len - w->done, d->budget);
+
+	if (n && !transfer(d, &w->req, w->to_guest, w->pos + w->done,
+			   w->skip + w->done, n)) {
+		w->status = VIRTIO_BLK_S_IOERR;
+		return true;
+	}
+	w->done += n;
+	d->budget -= n;
+	return w->done == w->len;
+}
+
+/* The status byte last, then the used ring: a read that failed part way
+ * reports no data. */
+static void finish(struct virtio_dev *d, unsigned q, struct blk_work *w)
+{
+	struct vq_chain *c = &w->req;
+
+	if (w->to_guest && w->status == VIRTIO_BLK_S_OK)
+		w->written = w->len;
+	IGNORE_RESULT(vq_write(d, c, c->writable - 1, &w->status, 1),
+		      "blk_notify refused chains without a writable byte");
+	vq_push(d, q, c->head, w->written + 1);
+	w->active = false;
+}
+
+/* Serve requests within this exit's budget, going on with the one in
+ * hand first. */
 static void blk_notify(struct virtio_dev *d, unsigned q)
 {
-	static struct vq_chain chain; /* 3 KiB: not on the stack */
+	struct blk_work *w = d->work;
 	bool any = false;
 
-	while (vq_pop(d, q, &chain)) {
-		if (chain.writable == 0) {
-			virtio_broken(d, "request without a status byte");
-			return;
+	d->busy = false;
+	while (d->budget) {
+		if (!w->active) {
+			if (!vq_pop(d, q, &w->req))
+				goto out; /* empty (or broken: it said why) */
+			if (w->req.writable == 0) {
+				virtio_broken(d, "request without a status "
+						 "byte");
+				goto out;
+			}
+			w->active = true;
+			w->to_guest = false;
+			d->budget -= MIN(d->budget, SECTOR * w->req.nsegs);
+			begin(d, w);
 		}
-		vq_push(d, q, chain.head, handle_request(d, &chain));
+		if (!advance(d, w))
+			break; /* the budget ran out inside the data */
+		finish(d, q, w);
 		any = true;
 	}
+	d->busy = true; /* stopped at the budget: more may be waiting */
+out:
 	if (any)
 		vq_interrupt(d, q);
+}
+
+static void blk_resume(struct virtio_dev *d)
+{
+	blk_notify(d, 0);
+}
+
+static void blk_reset(struct virtio_dev *d)
+{
+	struct blk_work *w = d->work;
+
+	if (w) /* the request in hand is no longer owed */
+		w->active = false;
 }
 
 const struct virtio_ops virtio_blk_ops = {
@@ -178,4 +267,7 @@ const struct virtio_ops virtio_blk_ops = {
 	.features = blk_features,
 	.config = blk_config,
 	.notify = blk_notify,
+	.reset = blk_reset,
+	.budget = BLK_BUDGET,
+	.resume = blk_resume,
 };

@@ -3,12 +3,19 @@
  * one port, no control queues.  Queue 0 carries input to the guest, queue
  * 1 its output.
  *
- * Output is completed at once, inside the notify that announced it: the
- * Linux driver spins with interrupts off until its buffer comes back.
- * Input comes from the UART's receive ring, and only as fast as the guest
- * posts buffers; bytes wait in the ring meanwhile (uart.c counts any it
- * ever has to drop).  Before the driver exists the guest prints through
- * emerg_wr, a register in the device configuration.
+ * Output goes to the hypervisor's console (the polled UART, and VGA) at
+ * most TX_BUDGET bytes an exit.  A chain that is longer is finished on
+ * the guest's next exits, and is returned to the used ring when its last
+ * byte is out; the chain and how far we got are kept in the device's
+ * work page, so one guest's megabyte of output never holds the machine.
+ * The Linux driver spins with interrupts off until its buffer comes
+ * back, making no exits of its own: the scheduler's kick timer makes
+ * them while our work is pending (hv/core/sched.c).
+ *
+ * Input comes from the UART's receive ring, and only as fast as the
+ * guest posts buffers; bytes wait in the ring meanwhile (uart.c counts
+ * any it ever has to drop).  Before the driver exists the guest prints
+ * through emerg_wr, a register in the device configuration.
  */
 #include "drivers/uart.h"
 #include "hv/guest/debugcon.h"
@@ -23,6 +30,29 @@
 #define RXQ 0 /* port 0's receive queue: input to the guest */
 #define TXQ 1 /* port 0's transmit queue: the guest's output */
 #define CFG_EMERG_WR offsetof(struct virtio_console_config, emerg_wr)
+
+/*
+ * Bytes of output one exit may write.  Under QEMU a byte costs about
+ * 2.4 us (a megabyte took 2.5 s), so 256 bytes are about 0.6 ms, a
+ * sixteenth of a time slice; and it is what our guest's transmit buffer
+ * holds and more than a console line of Linux's, so ordinary output
+ * still comes back inside its notify.  A real 16550 at 115200 baud drains
+ * a byte in 87 us and uart_putc() waits for each, so there the same
+ * budget is 22 ms: bounded, but a slice's worth (docs/architecture.md,
+ * "Bounded work per exit").  A descriptor costs at least a byte, so a
+ * ring full of empty chains cannot buy unbounded walking either.
+ */
+#define TX_BUDGET 256u
+
+/* What the transmit queue carries from one exit to the next (the
+ * device's work page). */
+struct console_work {
+	struct vq_chain tx; /* the chain being written */
+	bool active;	    /* tx is part way out */
+	uint32_t off;	    /* bytes of it written so far */
+};
+_Static_assert(sizeof(struct console_work) <= PAGE_SIZE,
+	       "the console's work must fit its page");
 
 static uint64_t console_features(struct virtio_dev *d)
 {
@@ -53,28 +83,67 @@ static bool console_config_write(struct virtio_dev *d, uint32_t off,
 	return true;
 }
 
+/* Write what the budget allows of the chain in hand. */
+static void write_some(struct virtio_dev *d, struct console_work *w)
+{
+	while (w->off < w->tx.readable && d->budget) {
+		char buf[128];
+		uint32_t n = vq_read(d, &w->tx, w->off, buf,
+				     MIN((uint32_t)sizeof(buf), d->budget));
+
+		if (!n) { /* cannot happen: readable sums the segments */
+			w->off = w->tx.readable;
+			break;
+		}
+		console_write(buf, n);
+		w->off += n;
+		d->budget -= n;
+	}
+}
+
+/* Go on with the guest's output, within this exit's budget; chains are
+ * returned as each is fully written. */
 static void transmit(struct virtio_dev *d)
 {
-	static struct vq_chain chain; /* 3 KiB: not on the stack */
-	struct vq_chain *c = &chain;
+	struct console_work *w = d->work;
 	bool any = false;
 
 	debug_console_flush(d->g); /* early output first, in order */
-	while (vq_pop(d, TXQ, c)) {
-		char buf[128];
-
-		for (uint32_t off = 0; off < c->readable;) {
-			uint32_t n = vq_read(d, c, off, buf, sizeof(buf));
-			if (!n)
-				break;
-			console_write(buf, n);
-			off += n;
+	d->busy = false;
+	while (d->budget) {
+		if (!w->active) {
+			if (!vq_pop(d, TXQ, &w->tx))
+				goto out; /* empty (or broken: it said why) */
+			w->active = true;
+			w->off = 0;
 		}
-		vq_push(d, TXQ, c->head, 0);
+		write_some(d, w);
+		if (w->off < w->tx.readable)
+			break; /* the budget ran out inside the chain */
+		if (w->tx.nsegs > w->tx.readable)
+			d->budget -=
+				MIN(d->budget, w->tx.nsegs - w->tx.readable);
+		vq_push(d, TXQ, w->tx.head, 0);
+		w->active = false;
 		any = true;
 	}
+	d->busy = true; /* stopped at the budget: more may be waiting */
+out:
 	if (any)
 		vq_interrupt(d, TXQ);
+}
+
+static void console_resume(struct virtio_dev *d)
+{
+	transmit(d);
+}
+
+static void console_reset(struct virtio_dev *d)
+{
+	struct console_work *w = d->work;
+
+	if (w) /* the chain in hand is no longer owed */
+		w->active = false;
 }
 
 /* Move waiting UART bytes into the guest's posted input buffers. */
@@ -122,4 +191,7 @@ const struct virtio_ops virtio_console_ops = {
 	.config = console_config,
 	.config_write = console_config_write,
 	.notify = console_notify,
+	.reset = console_reset,
+	.budget = TX_BUDGET,
+	.resume = console_resume,
 };

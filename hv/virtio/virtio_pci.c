@@ -52,6 +52,8 @@ void virtio_reset(struct virtio_dev *d)
 	d->queue_select = 0;
 	d->isr = 0;
 	d->broken = false;
+	d->busy = false;
+	d->budget = d->ops->budget;
 	/* An interrupt raised before the reset is no longer owed. */
 	if (d->g)
 		d->g->irqs_pending &= ~(1u << d->irq);
@@ -61,6 +63,17 @@ void virtio_reset(struct virtio_dev *d)
 	}
 	if (d->ops->reset)
 		d->ops->reset(d);
+}
+
+void virtio_poll(struct virtio_dev *d)
+{
+	if (d->busy) {
+		if (virtio_ready(d) && d->ops->resume)
+			d->ops->resume(d);
+		else
+			d->busy = false; /* reset or broken: nothing owed */
+	}
+	d->budget = d->ops->budget;
 }
 
 static struct virtqueue *selected(struct virtio_dev *d)

@@ -16,9 +16,10 @@
  *                (blktest.c); needs a disk;
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
- *                adversary_mmio.c; the two
- *                that come before LGUEST_INIT are early_adversary.c's)
- *                or one process scenario (procdemo.c);
+ *                adversary_mmio.c; the two that come before LGUEST_INIT
+ *                are early_adversary.c's), one process scenario
+ *                (procdemo.c), or the console flood another guest must
+ *                not notice (console_flood.c);
  *
  * and the kernel's own words still work: "run=PROG" and "shell" start
  * that program instead of a mode, "console=early" and "sysgate=trap"
@@ -37,6 +38,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	adversary_blk_run(name);
 	adversary_mmio_run(name);
 	procdemo_test(name);
+	console_flood_run(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);
 	guest_poweroff("unknown test");

@@ -17,6 +17,7 @@ void adversary_mm_run(const char *name);
 void adversary_blk_run(const char *name);
 void adversary_mmio_run(const char *name);
 void procdemo_test(const char *name);
+void console_flood_run(const char *name);
 
 /* Parts of one mode that another uses; each returns its failures. */
 int fpu_demo(void);

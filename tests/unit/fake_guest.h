@@ -144,6 +144,8 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 	fd->g = fg;
 	fd->ops = ops;
 	fd->backend = backend;
+	fd->work = calloc(1, PAGE_SIZE); /* devices.c gives it a page */
+	assert_non_null(fd->work);
 	fd->slot = 1;
 	fd->irq = 5;
 	fd->bar0 = FAKE_RAM + MiB(1);
@@ -160,6 +162,7 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 static inline void fake_guest_free(void)
 {
 	free(fg->mem);
+	free(fd->work);
 	free(fg->dev);
 	free(fg);
 	fg = NULL;
