@@ -37,8 +37,8 @@ uint32_t pmem_reserve(struct pmem *pm, uint64_t base, uint64_t len);
 __must_check bool pmem_alloc(struct pmem *pm, uint32_t *pfn);
 /* `count` contiguous free pages whose first pfn is a multiple of
  * `align` pages (a power of two, or 0/1 for none). */
-__must_check bool pmem_alloc_contig(struct pmem *pm, uint32_t count, uint32_t align,
-		       uint32_t *pfn);
+__must_check bool pmem_alloc_contig(struct pmem *pm, uint32_t count,
+				    uint32_t align, uint32_t *pfn);
 /* Give pages back.  Freeing a page that is already free is a bug in the
  * caller; it returns false and changes nothing. */
 bool pmem_free(struct pmem *pm, uint32_t pfn, uint32_t count);

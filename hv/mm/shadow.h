@@ -29,7 +29,8 @@ enum pf_result shadow_page_fault(struct guest *g, uint32_t va, uint32_t err,
 				 uint32_t *mmio_gpa);
 /* Translate through the guest's tables as the CPU would; with write, the
  * mapping must allow writes.  Sets accessed/dirty like hardware. */
-__must_check bool gva_to_gpa(struct guest *g, uint32_t gva, bool write, uint32_t *gpa);
+__must_check bool gva_to_gpa(struct guest *g, uint32_t gva, bool write,
+			     uint32_t *gpa);
 /* Forget every mapping (LGUEST_INIT, and flushes in linear mode). */
 void shadow_discard_all(struct guest *g);
 /* Make sure the pages of the ring-1 stack are mapped writable
