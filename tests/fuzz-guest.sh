@@ -15,8 +15,9 @@
 # Prints "calls N, kills K, seed S" and the wall time.
 set -u
 cd "$(dirname "$0")/.."
-seed=${1:-${SEED:-$(date +%s)}}
-calls=${2:-${CALLS:-1000000}}
+seed=${1:-${SEED:-}}
+[ -n "$seed" ] || seed=$(date +%s)
+calls=${2:-1000000}
 kills=${3:-${KILLS:-12}}
 peer_secs=${PEER_SECS:-60}
 timeout=${FUZZ_TIMEOUT:-7200}

@@ -767,6 +767,17 @@ static void tables_init(void)
 	cur_dir = swapper_pgdir;
 }
 
+/* lguest_data.time is refreshed when an interrupt is delivered (ABI
+ * 8.4), and we may have had none for a while: have one. */
+static uint32_t now_sec(void)
+{
+	irq_disable();
+	hcall(LHCALL_SET_CLOCKEVENT, 100000, 0, 0);
+	hcall(LHCALL_HALT, 0, 0, 0);
+	irq_enable();
+	return (uint32_t)lguest_data.time_sec;
+}
+
 /* Sector 0 tells us whether we are starting or coming back. */
 static void resume(uint32_t seed, uint32_t calls, uint32_t budget)
 {
@@ -782,7 +793,7 @@ static void resume(uint32_t seed, uint32_t calls, uint32_t budget)
 					   .seed = seed,
 					   .calls = calls,
 					   .budget = budget };
-		st.start_sec = (uint32_t)lguest_data.time_sec;
+		st.start_sec = now_sec();
 		printf("guest: fuzz: seed %u, %u calls, kill budget %u\n", seed,
 		       calls, budget);
 	} else if (r.armed) {
@@ -806,7 +817,7 @@ static void resume(uint32_t seed, uint32_t calls, uint32_t budget)
 
 static void report(const char *how)
 {
-	uint32_t secs = (uint32_t)lguest_data.time_sec - st.start_sec;
+	uint32_t secs = now_sec() - st.start_sec;
 
 	printf("guest: fuzz: %s: calls %u, kills %u (%u unexpected), risky "
 	       "%u (%u survived), defused %u, probes %u, boots %u, seed %u, "

@@ -12,7 +12,7 @@
  *   fork   the forkloop program, 20 fork+exit cycles a round;
  *   blk    8 sectors written at a place chosen by the round, flushed,
  *          read back and compared (a disk we may scribble on);
- *   flood  a burst of console lines.
+ *   flood  a burst of 16 console lines, then 50 ms of rest.
  *
  * crash=S makes us break a rule (a hypercall that does not exist) every
  * S seconds of our own life, so that restart=on-crash restarts us from
@@ -35,6 +35,7 @@
 
 #define BLK_SECTORS 8
 #define FLOOD_LINES 16
+#define FLOOD_PAUSE_TICKS 5 /* of 10 ms */
 
 static uint8_t out[BLK_SECTORS * SECTOR_SIZE], in[BLK_SECTORS * SECTOR_SIZE];
 
@@ -106,6 +107,7 @@ static void round_blk(uint32_t round)
 			fail("disk read back differs");
 }
 
+/* A burst, then a breather: a flood, not a log of hundreds of MiB. */
 static void round_flood(uint32_t round)
 {
 	for (int i = 0; i < FLOOD_LINES; i++)
@@ -113,6 +115,8 @@ static void round_flood(uint32_t round)
 		       "abcdefghijklmnopqrstuvwxyz0123456789"
 		       "ABCDEFGHIJKLMNOPQRSTUVWXYZ\n",
 		       round, i);
+	for (int i = 0; i < FLOOD_PAUSE_TICKS; i++)
+		timer_wait_tick();
 }
 
 void soak_run(void)
@@ -156,7 +160,9 @@ void soak_run(void)
 			last = now;
 		}
 	}
-	printf("guest: soak: done: %u rounds in %u s, %u free pages\n", round,
+	printf("guest: soak: done:%s%s%s%s: %u rounds in %u s, %u free pages\n",
+	       fork ? " fork" : "", blk ? " blk" : "", flood ? " flood" : "",
+	       crash ? " crash" : "", round,
 	       (uint32_t)((wallclock_ns() - start) / 1000000000u),
 	       pages_free());
 	guest_poweroff("soak complete");
