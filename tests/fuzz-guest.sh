@@ -14,7 +14,7 @@
 # the kills the hypervisor printed are the ones the fuzzer counted.
 # Prints "calls N, kills K, seed S" and the wall time.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 seed=${1:-${SEED:-}}
 [ -n "$seed" ] || seed=$(date +%s)
 calls=${2:-1000000}

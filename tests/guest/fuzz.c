@@ -41,6 +41,9 @@
  * and kernel-range SET_PTEs only touch a 4 MiB window of our own; the
  * stacks SET_STACK names are a buffer of ours; we only ever read through
  * the random mappings, never write.
+ *
+ * "trace" prints a line before every step; "surprise=N" breaks a rule at
+ * step N with nothing armed, to try the unexpected-kill path.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -429,8 +432,10 @@ static void step_set_pte(bool risky_ok, uint32_t step)
 	uint32_t pte = rand_pte(&bad), va = rand_va(), pgdir = rand_pgdir_gpa();
 	uint32_t *table = va >= window_va ? window_pt : pts[below(NPTS)];
 
-	if (pte_risky(pte, bad) && !risky_ok)
+	if (pte_risky(pte, bad) && !risky_ok) {
 		pte &= ~(PTE_A | PTE_D); /* defused: never validated */
+		st.defused++;
+	}
 	if (chance(2))
 		table[PTX(va)] = pte; /* what the guest would have written */
 	if (pte_risky(pte, bad)) {
@@ -830,11 +835,12 @@ void fuzz_run(void)
 {
 	uint32_t seed = number("seed=", 1), calls = number("calls=", 0);
 	uint32_t budget = number("kills=", DEFAULT_BUDGET);
-	uint32_t report_every, n;
+	uint32_t report_every, n, surprise;
 
 	if (!calls)
 		calls = DEFAULT_CALLS;
 	trace = cmdline_has("trace");
+	surprise = number("surprise=", 0);
 	if (!blk_present()) {
 		printf("guest: fuzz: FAIL: needs a disk for its checkpoint\n");
 		guest_poweroff("fuzz: no disk");
@@ -857,6 +863,8 @@ void fuzz_run(void)
 			st.next = n;
 			record_write();
 		}
+		if (n == surprise && n)
+			hcall(LHCALL_NR + 1, 0, 0, 0); /* a kill nobody armed */
 		step(n);
 		if (before / report_every != st.hcalls / report_every)
 			report("progress");
