@@ -14,7 +14,7 @@
 # printed its "all guests stopped; N pages free (M before ...)" with N = M,
 # no PANIC, exit status 0.  Prints the numbers.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 minutes=${SOAK_MINUTES:-10}
 secs=${SOAK_SECS:-$((minutes * 60))} # SOAK_SECS: a shorter smoke run
 crash=${CRASH_SECS:-$(((secs / 12) > 10 ? secs / 12 : 10))}
