@@ -8,6 +8,10 @@
 #   make iso HV_CMDLINE="..."   rebuild the ISO with other hypervisor options
 #   make debug      QEMU paused with a gdb stub; see docs/debugging.md
 #   make bench      benchmarks (see docs/performance.md)
+#   make fuzz-guest SEED=n [CALLS=n]   the hypercall fuzzer guest, one long
+#                   run (tests/fuzz-guest.sh; not in make check)
+#   make soak [SOAK_MINUTES=10]   several busy guests at once, then all off:
+#                   memory must come back (tests/soak.sh; not in make check)
 #   make deps       install the Debian packages all this needs
 #   make clean
 #
@@ -60,7 +64,7 @@ HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
-	check-deps fuzz check-linux bench-linux linux-initrd
+	check-deps fuzz check-linux bench-linux linux-initrd fuzz-guest soak
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/obj/%.c.o: %.c
@@ -129,6 +133,16 @@ bench: check-deps
 
 fuzz: check-deps
 	@tests/fuzz.sh
+
+# The hypercall fuzzer guest and the soak: long runs, outside make check.
+SEED ?=
+CALLS ?= 1000000
+SOAK_MINUTES ?= 10
+fuzz-guest: check-deps
+	@tests/fuzz-guest.sh "$(SEED)" "$(CALLS)"
+
+soak: check-deps
+	@SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
 # ---- Dependencies: Debian packages for building, the ISO and the tests.
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \

@@ -67,5 +67,9 @@ void guest_main(void)
 		procdemo_run();
 	if (cmdline_has("blktest"))
 		blktest_run();
+	if (cmdline_has("fuzz"))
+		fuzz_run();
+	if (cmdline_has("soak"))
+		soak_run();
 	demo_run();
 }

@@ -10,6 +10,8 @@ __attribute__((noreturn)) void demo_run(void);
 __attribute__((noreturn)) void procdemo_run(void);
 __attribute__((noreturn)) void bench_run(void);
 __attribute__((noreturn)) void blktest_run(void);
+__attribute__((noreturn)) void fuzz_run(void); /* fuzz.c */
+__attribute__((noreturn)) void soak_run(void); /* soak.c */
 
 /* "test=NAME": each returns only if it has no case of that name. */
 void adversary_run(const char *name);
