@@ -37,6 +37,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	adversary_mm_run(name);
 	adversary_blk_run(name);
 	adversary_mmio_run(name);
+	adversary_dev_run(name);
 	procdemo_test(name);
 	console_flood_run(name);
 	guest_connect();
