@@ -11,6 +11,9 @@
  *                          ones and zeros; the latch with its odd bits.
  *                          Legal, so nothing may die: the config space
  *                          reads as before and the devices still work;
+ *   dev-pci-window         the PCI-configuration-access window at legal
+ *                          and bad bar, offset and length: bad windows
+ *                          read all ones, their writes are dropped;
  *   dev-bar-sweep          every BAR0 offset at widths 1, 2 and 4 that
  *                          lies in one register: wrong widths read all
  *                          ones and writes are dropped, the registers
@@ -298,6 +301,80 @@ static void pci_sweep(void)
 	    "config space %s",
 	    n, checked, diff ? "CHANGED" : "unchanged");
 	check_disk("after the sweep", false);
+	finish();
+}
+
+/* The PCI-configuration-access capability (ABI 11.3): a BAR0 access
+ * through config space.  Legal windows reach the registers at the
+ * window's width; every other window reads all ones and drops writes. */
+static void window_set(unsigned int slot, uint8_t bar, uint32_t off,
+		       uint32_t len)
+{
+	outl(0xcf8, latch(slot, 0, 0x88));
+	outb(0xcfc, bar);
+	outl(0xcf8, latch(slot, 0, 0x8c));
+	outl(0xcfc, off);
+	outl(0xcf8, latch(slot, 0, 0x90));
+	outl(0xcfc, len);
+	outl(0xcf8, latch(slot, 0, CFG_DATA));
+}
+
+static void pci_window(void)
+{
+	static const struct {
+		uint8_t bar;
+		uint32_t off, len;
+		const char *what;
+	} bad[] = {
+		{ 1, 18, 2, "bar 1" },
+		{ 0, 18, 3, "length 3" },
+		{ 0, 18, 0, "length 0" },
+		{ 0, 19, 2, "offset misaligned" },
+		{ 0, 16, 4, "two registers (msix_config, num_queues)" },
+		{ 0, 56, 4, "notify and ISR" },
+		{ 0, 58, 2, "ISR and padding" },
+		{ 0, 128, 4, "offset at the BAR's end" },
+		{ 0, 0xfffffffc, 4, "offset 2^32 - 4" },
+		{ 0, 124, 8, "length 8" },
+	};
+	struct virtio_dev *dev = blk_device();
+	unsigned int slot = dev->pci.slot;
+	uint8_t st = virtio_status(dev);
+	uint32_t v;
+
+	/* Legal: num_queues (2 bytes), status (1), queue_desc (4). */
+	window_set(slot, 0, 18, 2);
+	v = inl(0xcfc);
+	window_set(slot, 0, C_STATUS, 1);
+	v |= inb(0xcfc) << 16;
+	if (v != (1u | (uint32_t)st << 16))
+		fail("window: num_queues and status read 0x%x", v);
+	window_set(slot, 0, C_QDESC, 4);
+	if (inl(0xcfc) != ioread32(dev->common + C_QDESC))
+		fail("window: queue_desc differs");
+	say("window: num_queues 1, status 0x%x and queue_desc read through "
+	    "config space",
+	    st);
+	/* A notify through the window: the queue is empty, nothing breaks. */
+	window_set(slot, 0, C_NOTIFY, 2);
+	outl(0xcfc, 0);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		window_set(slot, bad[i].bar, bad[i].off, bad[i].len);
+		v = inl(0xcfc);
+		outl(0xcfc, 0); /* dropped: would reset at offset 20 */
+		if (v != 0xffffffffu)
+			fail("window %s: read 0x%x", bad[i].what, v);
+	}
+	/* A refused write: a window on device_status, but of 4 bytes. */
+	window_set(slot, 0, C_STATUS, 4);
+	outl(0xcfc, 0);
+	if (virtio_status(dev) != st)
+		fail("a refused window write changed the status to 0x%x",
+		     virtio_status(dev));
+	say("%u bad windows read all ones, their writes dropped, status 0x%x",
+	    (unsigned int)(sizeof(bad) / sizeof(bad[0])), virtio_status(dev));
+	window_set(slot, 0, 0, 0);
+	check_disk("after the windows", false);
 	finish();
 }
 
@@ -886,6 +963,7 @@ struct dev_adversary {
 
 static const struct dev_adversary tests[] = {
 	{ "dev-pci-sweep", pci_sweep },
+	{ "dev-pci-window", pci_window },
 	{ "dev-bar-sweep", bar_sweep },
 	{ "dev-bar-two-regs", bar_two_regs },
 	{ "dev-bar-past-end", bar_past_end },
