@@ -60,7 +60,7 @@ HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
-	check-deps fuzz check-linux bench-linux linux-initrd
+	check-deps fuzz fuzz-merge check-linux bench-linux linux-initrd
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/obj/%.c.o: %.c
@@ -127,8 +127,13 @@ check: check-deps
 bench: check-deps
 	@tests/bench.sh
 
+# FUZZ_SECONDS=N per target; FUZZ_TARGETS="pci multiboot" picks some.
 fuzz: check-deps
-	@tests/fuzz.sh
+	@tests/fuzz.sh $(FUZZ_TARGETS)
+
+# The same, then minimize the new inputs into tests/fuzz/corpus (to commit).
+fuzz-merge: check-deps
+	@FUZZ_MERGE=1 tests/fuzz.sh $(FUZZ_TARGETS)
 
 # ---- Dependencies: Debian packages for building, the ISO and the tests.
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
