@@ -123,10 +123,10 @@ static bool valid_name(const char *name)
 
 /* Module m belongs to the guest whose kernel is module k: it comes after
  * k and before any later kernel module (refused or not). */
-static bool belongs(const struct boot_info *bi, int k, int m,
-		    const char *role)
+static bool belongs(const struct boot_info *bi, int k, int m, const char *role)
 {
-	if (m <= k || m >= (int)bi->nr_mods || !role_is(bi->mods[m].string, role))
+	if (m <= k || m >= (int)bi->nr_mods ||
+	    !role_is(bi->mods[m].string, role))
 		return false;
 	for (int i = k + 1; i < m; i++)
 		if (role_is(bi->mods[i].string, "kernel"))

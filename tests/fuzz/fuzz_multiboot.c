@@ -17,7 +17,8 @@
  *   - the answer depends only on the first total_size bytes: parsing a
  *     copy cut to exactly total_size gives the same boot_info and the
  *     same reason, so nothing past the block is read, even in bounds;
- *   - parsing twice gives the same answer (nothing uninitialised).
+ *     without bytes past total_size, parsing twice gives the same answer
+ *     (nothing uninitialised is read).
  *
  * Built and run by tests/fuzz.sh; seeds are in tests/fuzz/corpus/multiboot.
  *
@@ -108,17 +109,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(err[0] != 0);
 	}
 
-	/* The same bytes, the same answer. */
-	check(parse(data, size, &again, err2, sizeof(err2)) == ok);
-	check(memcmp(&bi, &again, sizeof(bi)) == 0);
-	check(ok || strcmp(err, err2) == 0);
-
-	/* Cut to the size the header claims: nothing after it matters. */
-	if (size < sizeof(h))
+	/* Cut to the size the header claims: nothing after it matters.
+	 * Without such a tail, the same bytes again must give the same
+	 * answer (nothing uninitialised is read).  One of the two, as each
+	 * parse clears 40 KiB of boot_info. */
+	if (size >= sizeof(h))
+		memcpy(&h, data, sizeof(h));
+	if (size < sizeof(h) || h.total_size >= size) {
+		check(parse(data, size, &again, err2, sizeof(err2)) == ok);
+		check(memcmp(&bi, &again, sizeof(bi)) == 0);
+		check(ok || strcmp(err, err2) == 0);
 		return 0;
-	memcpy(&h, data, sizeof(h));
-	if (h.total_size >= size)
-		return 0;
+	}
 	check(parse(data, h.total_size, &again, err2, sizeof(err2)) == ok);
 	if (ok)
 		check(memcmp(&bi, &again, sizeof(bi)) == 0);

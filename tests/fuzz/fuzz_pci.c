@@ -102,8 +102,7 @@ static void bar_access(struct virtio_dev *d, uint32_t off, unsigned size)
 	check(size == 1 || size == 2 || size == 4);
 	check(off % size == 0 && off < VIRTIO_BAR_SIZE &&
 	      size <= VIRTIO_BAR_SIZE - off);
-	check(d->cfg_bar == 0 && d->cfg_offset == off &&
-	      d->cfg_length == size);
+	check(d->cfg_bar == 0 && d->cfg_offset == off && d->cfg_length == size);
 	bar_accesses++;
 	bar_dev = d;
 	bar_off = off;
@@ -231,8 +230,8 @@ static void check_read(struct guest *g, unsigned port, unsigned size)
 			check(cs[off + i] == 0 ||
 			      (off + i == 0x0B && cs[off + i] == 0x06));
 	} else if (off == BAR0 && size == 4) {
-		check(v == (d->bar0_sizing ? ~(VIRTIO_BAR_SIZE - 1u)
-					   : d->bar0));
+		check(v ==
+		      (d->bar0_sizing ? ~(VIRTIO_BAR_SIZE - 1u) : d->bar0));
 	} else if (off == 0 && size == 4) {
 		check(v == (0x1AF4u | (0x1040u + d->ops->type) << 16));
 	}
@@ -285,7 +284,8 @@ static void latch_write(unsigned k, unsigned size, uint32_t val)
 {
 	uint64_t mask = (uint64_t)port_ones(size) << (8 * k);
 
-	latch = (uint32_t)((latch & ~mask) | (((uint64_t)val << (8 * k)) & mask));
+	latch = (uint32_t)((latch & ~mask) |
+			   (((uint64_t)val << (8 * k)) & mask));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -302,16 +302,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.dev = &devs;
 	strcpy(g.name, "fuzz");
 	g.mem_size = MiB(16);
-	devs.virtio[0] = (struct virtio_dev){ .g = &g, .ops = &console_ops,
-					      .slot = 1, .irq = 5,
+	devs.virtio[0] = (struct virtio_dev){ .g = &g,
+					      .ops = &console_ops,
+					      .slot = 1,
+					      .irq = 5,
 					      .bar0 = MiB(17) };
 	devs.pci.dev[1] = &devs.virtio[0];
 	devs.n = 1;
 	if (data[0] & 1) {
 		second = 2 + (data[0] >> 1) % 6;
-		devs.virtio[1] = (struct virtio_dev){
-			.g = &g, .ops = &blk_ops, .slot = (uint8_t)second,
-			.irq = 6, .bar0 = MiB(17) + VIRTIO_BAR_SIZE };
+		devs.virtio[1] = (struct virtio_dev){ .g = &g,
+						      .ops = &blk_ops,
+						      .slot = (uint8_t)second,
+						      .irq = 6,
+						      .bar0 = MiB(17) +
+							      VIRTIO_BAR_SIZE };
 		devs.pci.dev[second] = &devs.virtio[1];
 		devs.n = 2;
 	}
@@ -335,8 +340,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			guest_port_out(&g, (uint16_t)(0xCF8 + k), width, val);
 			latch_write(k, width, val);
 		} else {
-			uint32_t v = guest_port_in(&g, (uint16_t)(0xCF8 + k),
-						   width);
+			uint32_t v =
+				guest_port_in(&g, (uint16_t)(0xCF8 + k), width);
 
 			check(v == ((latch >> (8 * k)) & port_ones(width)));
 		}

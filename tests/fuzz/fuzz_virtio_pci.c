@@ -156,10 +156,10 @@ static unsigned natural_width(uint32_t off)
 		uint32_t off;
 		unsigned width;
 	} regs[] = {
-		{ 0, 4 },  { 4, 4 },  { 8, 4 },	  { 12, 4 }, { 16, 2 },
-		{ 18, 2 }, { 20, 1 }, { 21, 1 },  { 22, 2 }, { 24, 2 },
-		{ 26, 2 }, { 28, 2 }, { 30, 2 },  { 32, 4 }, { 36, 4 },
-		{ 40, 4 }, { 44, 4 }, { 48, 4 },  { 52, 4 }, { 56, 2 },
+		{ 0, 4 },  { 4, 4 },  { 8, 4 },	 { 12, 4 }, { 16, 2 },
+		{ 18, 2 }, { 20, 1 }, { 21, 1 }, { 22, 2 }, { 24, 2 },
+		{ 26, 2 }, { 28, 2 }, { 30, 2 }, { 32, 4 }, { 36, 4 },
+		{ 40, 4 }, { 44, 4 }, { 48, 4 }, { 52, 4 }, { 56, 2 },
 		{ 58, 1 },
 	};
 
@@ -188,8 +188,8 @@ static void check_read(struct virtio_dev *d, uint32_t off, unsigned size)
 
 	if (off >= DEVCFG) {
 		uint32_t rel = off - DEVCFG, want = 0;
-		bool inside = rel < CFG_LEN && size <= CFG_LEN - rel &&
-			      size <= 4;
+		bool inside =
+			rel < CFG_LEN && size <= CFG_LEN - rel && size <= 4;
 
 		check(ok == inside);
 		if (ok) {
@@ -243,8 +243,7 @@ static void check_power_on(const struct virtio_dev *d)
 	check(d->status == 0 && !d->broken && d->isr == 0);
 	check(d->driver_features == 0 && d->queue_select == 0);
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
-		check(!d->vq[q].enabled &&
-		      d->vq[q].size == VIRTQUEUE_MAX_SIZE);
+		check(!d->vq[q].enabled && d->vq[q].size == VIRTQUEUE_MAX_SIZE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
