@@ -134,7 +134,7 @@ for src in tests/fuzz/fuzz_*.c; do
 			mv "$fresh" "tests/fuzz/corpus/$name"
 			echo "     merged: tests/fuzz/corpus/$name holds" \
 				"$(find "tests/fuzz/corpus/$name" -type f | wc -l)" \
-				"inputs, $(du -sk "tests/fuzz/corpus/$name" | cut -f1) KiB"
+				"inputs, $(cat "tests/fuzz/corpus/$name"/* | wc -c) bytes"
 		else
 			echo "     merge failed (see $bin.merge.log)"
 			fail=$((fail + 1))
