@@ -64,7 +64,8 @@ HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
-	check-deps fuzz check-linux bench-linux linux-initrd fuzz-guest soak
+	check-deps fuzz fuzz-merge check-linux bench-linux linux-initrd fuzz-guest \
+	soak
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/obj/%.c.o: %.c
@@ -131,8 +132,13 @@ check: check-deps
 bench: check-deps
 	@tests/bench.sh
 
+# FUZZ_SECONDS=N per target; FUZZ_TARGETS="pci multiboot" picks some.
 fuzz: check-deps
-	@tests/fuzz.sh
+	@tests/fuzz.sh $(FUZZ_TARGETS)
+
+# The same, then minimize the new inputs into tests/fuzz/corpus (to commit).
+fuzz-merge: check-deps
+	@FUZZ_MERGE=1 tests/fuzz.sh $(FUZZ_TARGETS)
 
 # The hypercall fuzzer guest and the soak: long runs, outside make check.
 SEED ?=

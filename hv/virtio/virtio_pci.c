@@ -259,12 +259,14 @@ static void write_status(struct virtio_dev *d, uint8_t val)
 	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) && !features_acceptable(d))
 		val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	d->status = val | (old & VIRTIO_CONFIG_S_NEEDS_RESET);
+	/* Each enabled queue may have work waiting.  A queue's notify may
+	 * find its ring malformed and break the device: then the rest are
+	 * not notified, as a broken device does nothing until reset. */
 	if ((val & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) && !d->broken)
-		for (unsigned q = 0; q < d->ops->num_queues; q++)
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK))
+		for (unsigned q = 0; q < d->ops->num_queues && !d->broken; q++)
 			if (d->vq[q].enabled)
-				d->ops->notify(d,
-					       q); /* may have work waiting */
+				d->ops->notify(d, q);
 }
 
 bool virtio_bar_write(struct virtio_dev *d, uint32_t off, unsigned size,

@@ -8,7 +8,8 @@
  * end (no loop can hold it), hand out only segments inside RAM with the
  * readable ones first, and the copies through a chain must stay inside
  * RAM: the RAM is a heap block of its exact size, so ASan sees any stray
- * byte.  Built and run by tests/fuzz.sh.
+ * byte; each copy moves exactly what the chain holds.  Built and run by
+ * tests/fuzz.sh; its corpus is in tests/fuzz/corpus/virtqueue.
  *
  * FUZZ_SOURCES: hv/virtio/virtqueue.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  * FUZZ_MAX_LEN: 600
@@ -142,11 +143,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				check(!writable); /* readable ones first */
 		}
+		/* Each copy moves all it was asked for, or all there is. */
 		for (uint32_t off = 0; off < c.readable; off += sizeof(scratch))
-			vq_read(d, &c, off, scratch, sizeof(scratch));
+			check(vq_read(d, &c, off, scratch, sizeof(scratch)) ==
+			      MIN(sizeof(scratch), c.readable - off));
 		memset(scratch, 0xA5, sizeof(scratch));
 		for (uint32_t off = 0; off < c.writable; off += sizeof(scratch))
-			vq_write(d, &c, off, scratch, sizeof(scratch));
+			check(vq_write(d, &c, off, scratch, sizeof(scratch)) ==
+			      MIN(sizeof(scratch), c.writable - off));
 		vq_push(d, 0, c.head, c.writable);
 		vq_interrupt(d, 0);
 	}

@@ -45,6 +45,7 @@
 #define FAKE_FEATURES ((1ull << 2) | (1ull << 35))
 
 static unsigned notify_calls, notified[16];
+static bool notify_breaks; /* the fake finds queue 0's ring malformed */
 static unsigned reset_calls;
 static unsigned cfg_writes;
 static uint32_t cfg_write_off, cfg_write_val;
@@ -77,6 +78,8 @@ static void fake_notify(struct virtio_dev *d, unsigned q)
 	if (notify_calls < ARRAY_SIZE(notified))
 		notified[notify_calls] = q;
 	notify_calls++;
+	if (notify_breaks && q == 0)
+		virtio_broken(d, "queue 0 malformed");
 }
 
 static void fake_reset(struct virtio_dev *d)
@@ -100,6 +103,7 @@ static int setup(void **state)
 {
 	fake_guest_new(&fake_ops, NULL);
 	notify_calls = reset_calls = cfg_writes = 0;
+	notify_breaks = false;
 	return 0;
 }
 
@@ -528,6 +532,26 @@ static void driver_ok_notifies_each_enabled_queue(void **state)
 	assert_int_equal(notified[2], 1);
 }
 
+/* DRIVER_OK notifies each enabled queue in turn; once one of them has
+ * broken the device, the rest are not notified: a broken device does
+ * nothing more until reset. */
+static void driver_ok_stops_at_broken(void **state)
+{
+	start();
+	accept(0, 1);
+	bar_w(STATUS, 1, 0x0B);
+	for (unsigned q = 0; q < 2; q++) {
+		place(q);
+		bar_w(QSIZE, 2, 16);
+		bar_w(QENABLE, 2, 1);
+	}
+	notify_breaks = true;
+	bar_w(STATUS, 1, 0x0F);
+	assert_true(needs_reset());
+	assert_int_equal(notify_calls, 1);
+	assert_int_equal(notified[0], 0);
+}
+
 static void device_config(void **state)
 {
 	bool ok;
@@ -616,6 +640,7 @@ int main(void)
 		T(isr_read_to_clear),
 		T(notify_only_when_driver_ok),
 		T(driver_ok_notifies_each_enabled_queue),
+		T(driver_ok_stops_at_broken),
 		T(device_config),
 		T(device_config_without_writer),
 		T(broken_signals_once),
