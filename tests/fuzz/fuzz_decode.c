@@ -26,13 +26,7 @@
 
 #include "hv/dev/decode.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
+#include "tests/fuzz/fuzz_stubs.h"
 
 /* A refusal names one of the reasons decode.h lists, and nothing else. */
 static bool known_reason(const char *err)

@@ -37,13 +37,7 @@
 #include "hv/setup/bootinfo.h"
 #include "hv/setup/options.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
+#include "tests/fuzz/fuzz_stubs.h"
 
 static unsigned reports;
 

@@ -32,13 +32,7 @@
 #include "hv/include/multiboot2.h"
 #include "hv/setup/bootinfo.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
+#include "tests/fuzz/fuzz_stubs.h"
 
 /* A NUL inside the array, so every reader of it stops in bounds. */
 static bool terminated(const char *s, size_t n)

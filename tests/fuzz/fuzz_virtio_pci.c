@@ -43,6 +43,10 @@
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
 
+#define FUZZ_STUB_PRINTK
+#define FUZZ_STUB_GUEST
+#include "tests/fuzz/fuzz_stubs.h"
+
 #define RAM 0x4000u
 #define CFG_LEN 12
 #define OFFERED ((1ull << 2) | (1ull << 35) | (1ull << VIRTIO_F_VERSION_1))
@@ -55,41 +59,6 @@
 #define QSIZE 24
 #define ISR 58
 #define DEVCFG 60
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
-/* ---- The hypervisor functions virtio_pci.c and virtqueue.c call. ---- */
-
-void printk(const char *fmt, ...)
-{
-	(void)fmt;
-}
-void log_msg(int level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-void guest_raise_irq(struct guest *g, unsigned irq)
-{
-	(void)g;
-	(void)irq;
-}
-void panic(const char *fmt, ...)
-{
-	(void)fmt;
-	abort(); /* a hypervisor bug: the fuzzer reports the input */
-}
-void guest_kill(struct guest *g, const char *fmt, ...)
-{
-	(void)g;
-	(void)fmt;
-}
 
 /* ---- The fake device. ---- */
 

@@ -23,38 +23,14 @@
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
 
+#define FUZZ_STUB_PRINTK
+#define FUZZ_STUB_GUEST
+#include "tests/fuzz/fuzz_stubs.h"
+
 #define RAM 0x1000u
 #define DESC 0x0u
 #define AVAIL 0x100u
 #define USED 0x180u
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* The hypervisor functions the walker's neighbours call. */
-void printk(const char *fmt, ...)
-{
-	(void)fmt;
-}
-void log_msg(int level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-void guest_raise_irq(struct guest *g, unsigned irq)
-{
-	(void)g;
-	(void)irq;
-}
-void panic(const char *fmt, ...)
-{
-	(void)fmt;
-	abort(); /* a hypervisor bug: the fuzzer reports the input */
-}
-void guest_kill(struct guest *g, const char *fmt, ...)
-{
-	(void)g;
-	(void)fmt;
-}
 
 static uint64_t no_features(struct virtio_dev *d)
 {
@@ -80,12 +56,6 @@ static const struct virtio_ops ops = {
 	.config = no_config,
 	.notify = no_notify,
 };
-
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
