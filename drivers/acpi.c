@@ -42,6 +42,8 @@ static bool s5_ok; /* s5_type was found */
 static bool reset_ok;
 static uint8_t reset_space, reset_value;
 static uint64_t reset_addr;
+static const struct sdt_header *root_table; /* RSDT or XSDT, once checked */
+static bool root_is_xsdt;
 
 static bool checksum_ok(const void *p, uint32_t len)
 {
@@ -98,6 +100,8 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 		pr_warn("acpi: root table unreadable\n");
 		return;
 	}
+	root_table = root;
+	root_is_xsdt = xsdt;
 	for (uint32_t off = sizeof(*root); off < root->length;
 	     off += xsdt ? 8 : 4) {
 		uint64_t addr = 0;
@@ -139,6 +143,26 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 		pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x, S5 type unknown: "
 			 "%s\n",
 			 pm1a_cnt, pm1b_cnt, err);
+}
+
+const void *acpi_table(const char sig[4], uint32_t *len)
+{
+	const struct sdt_header *root = root_table, *t;
+	unsigned step = root_is_xsdt ? 8 : 4;
+
+	if (!root)
+		return NULL;
+	for (uint32_t off = sizeof(*root); off + step <= root->length;
+	     off += step) {
+		uint64_t addr = 0;
+		hv_memcpy(&addr, (const uint8_t *)root + off, step);
+		t = map_table(addr, sig);
+		if (t) {
+			*len = t->length;
+			return t;
+		}
+	}
+	return NULL;
 }
 
 void acpi_poweroff(void)

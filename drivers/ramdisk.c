@@ -1,37 +1,56 @@
 /*
- * ramdisk.c - a block device in memory (see blkdev.h).  The disk image
- * GRUB loaded as a module is the disk itself; nothing is copied.
+ * ramdisk.c - a disk in memory (see disk.h).  The disk image GRUB loaded
+ * as a module is the disk itself; nothing is copied.  Its requests end
+ * the moment they are submitted: a memcpy per piece.
  */
-#include "drivers/blkdev.h"
-#include "hv/lib/lib.h"
+#include "drivers/disk.h"
 
-static bool ram_read(struct blkdev *b, uint64_t off, void *buf, uint32_t len)
+#define RAM_SECTOR 512u
+
+static bool ram_submit(struct disk *d, struct disk_io *io)
 {
-	hv_memcpy(buf, (uint8_t *)b->priv + off, len);
+	uint8_t *p = (uint8_t *)d->priv + io->lba * RAM_SECTOR;
+
+	for (unsigned i = 0; i < io->nsegs; i++) {
+		void *mem = (void *)(uintptr_t)io->seg[i].addr;
+
+		if (io->op == DISK_READ)
+			hv_memcpy(mem, p, io->seg[i].len);
+		else if (io->op == DISK_WRITE)
+			hv_memcpy(p, mem, io->seg[i].len);
+		p += io->seg[i].len;
+	}
+	io->status = DISK_DONE; /* memory is as durable as this disk gets */
 	return true;
 }
 
-static bool ram_write(struct blkdev *b, uint64_t off, const void *buf,
-		      uint32_t len)
+static void ram_poll(struct disk *d, struct disk_io *io)
 {
-	hv_memcpy((uint8_t *)b->priv + off, buf, len);
-	return true;
+	(void)d;
+	(void)io; /* never busy */
 }
 
-static bool ram_flush(struct blkdev *b)
+static bool ram_dma_ok(const struct disk *d, const struct disk_io *io)
 {
-	(void)b;
-	return true; /* memory is as durable as this disk gets */
+	(void)d;
+	(void)io;
+	return true; /* memcpy takes any piece */
 }
 
-void ramdisk_init(struct blkdev *b, const char *name, void *base, uint64_t size,
-		  bool readonly)
+static const struct disk_ops ram_ops = {
+	.submit = ram_submit,
+	.poll = ram_poll,
+	.dma_ok = ram_dma_ok,
+};
+
+void ramdisk_init(struct disk *d, void *base, uint64_t size)
 {
-	hv_strlcpy(b->name, name, sizeof(b->name));
-	b->size = size & ~511ull;
-	b->readonly = readonly;
-	b->read = ram_read;
-	b->write = ram_write;
-	b->flush = ram_flush;
-	b->priv = base;
+	hv_memset(d, 0, sizeof(*d));
+	hv_strlcpy(d->name, "ram", sizeof(d->name));
+	hv_strlcpy(d->model, "RAM disk module", sizeof(d->model));
+	d->sectors = size / RAM_SECTOR;
+	d->sector_size = RAM_SECTOR;
+	d->max_sectors = 0xFFFFFFFFu / RAM_SECTOR;
+	d->ops = &ram_ops;
+	d->priv = base;
 }

@@ -1,0 +1,52 @@
+/*
+ * disk.c - the registry of the machine's disks, and boot-time reads
+ * (see disk.h).
+ */
+#include "drivers/disk.h"
+
+uint32_t disk_timeout_ms = DISK_TIMEOUT_DEFAULT_MS;
+
+static struct disk *first, **tail = &first;
+
+void disk_register(struct disk *d)
+{
+	d->next = NULL;
+	*tail = d;
+	tail = &d->next;
+}
+
+struct disk *disk_find(const char *name, size_t len)
+{
+	for (struct disk *d = first; d; d = d->next)
+		if (hv_strlen(d->name) == len &&
+		    hv_strncmp(d->name, name, len) == 0)
+			return d;
+	return NULL;
+}
+
+struct disk *disk_first(void)
+{
+	return first;
+}
+
+bool disk_read_sync(struct disk *d, uint64_t lba, uint32_t sectors, void *buf)
+{
+	struct disk_io io = {
+		.op = DISK_READ,
+		.lba = lba,
+		.sectors = sectors,
+		.nsegs = 1,
+		.seg = { { (uint32_t)(uintptr_t)buf,
+			   sectors * d->sector_size } },
+	};
+
+	if (sectors == 0 || sectors > d->max_sectors ||
+	    lba + sectors > d->sectors)
+		return false;
+	/* The driver's timeout bounds both loops. */
+	while (!d->ops->submit(d, &io))
+		;
+	while (io.status == DISK_BUSY)
+		d->ops->poll(d, &io);
+	return io.status == DISK_DONE;
+}
