@@ -36,7 +36,7 @@ bool disk_read_sync(struct disk *d, uint64_t lba, uint32_t sectors, void *buf)
 		.lba = lba,
 		.sectors = sectors,
 		.nsegs = 1,
-		.seg = { { (uint32_t)(uintptr_t)buf,
+		.seg = { { (uintptr_t)buf,
 			   sectors * d->sector_size } },
 	};
 

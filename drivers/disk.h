@@ -35,7 +35,7 @@ enum disk_status {
 #define DISK_IO_MAX_SEGS 32
 
 struct disk_seg {
-	uint32_t addr; /* bus address */
+	uintptr_t addr; /* bus address: the identity map makes it a pointer */
 	uint32_t len;  /* bytes */
 };
 

@@ -8,6 +8,7 @@
  * Switcher), the interrupt controller and the timer, print the banner, and
  * then run the guests the modules describe.
  */
+#include "drivers/driver_env.h"
 #include "drivers/uart.h"
 #include "drivers/vga.h"
 #include "hv/core/sched.h"
@@ -24,6 +25,7 @@
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
 #include "hv/setup/options.h"
+#include "hv/storage/storage.h"
 #include "hv/version.h"
 #include "switcher/switcher.h"
 
@@ -167,6 +169,18 @@ static void print_banner(void)
 		       : "");
 }
 
+/* What the drivers need from the rooms above them (driver_env.h). */
+static void *driver_pages(uint32_t count)
+{
+	return pages_alloc_contig(count, 1);
+}
+
+static const struct driver_env hv_driver_env = {
+	.now_ns = time_now_ns,
+	.alloc_pages = driver_pages,
+	.map_mmio = paging_map_uncached,
+};
+
 void hv_main(uint32_t magic, uint32_t mbi_addr)
 {
 	uart_init(UART_COM1_PORT, UART_DEFAULT_BAUD);
@@ -187,6 +201,8 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	irq_register(uart_irq(), uart_handle_irq);
 
 	print_banner();
+	driver_env_set(&hv_driver_env);
+	storage_init();
 
 	if (hv_options.selftest[0])
 		hv_exit_machine(selftest_run(hv_options.selftest));

@@ -45,3 +45,19 @@ uint32_t paging_host_cr3(void)
 {
 	return (uint32_t)(uintptr_t)host_pgdir;
 }
+
+bool paging_map_uncached(uint64_t phys, uint64_t len)
+{
+	uint32_t first, last;
+
+	if (len == 0 || phys >= SWITCHER_BASE || len > SWITCHER_BASE - phys)
+		return false; /* above the identity map, or into the Switcher */
+	first = (uint32_t)(phys >> PGDIR_SHIFT);
+	last = (uint32_t)((phys + len - 1) >> PGDIR_SHIFT);
+	if (first == 0)
+		return false; /* the first 4 MiB are RAM and our image */
+	for (uint32_t i = first; i <= last; i++)
+		host_pgdir[i] |= PTE_PCD | PTE_PWT;
+	write_cr3(read_cr3());
+	return true;
+}

@@ -9,10 +9,15 @@
 #ifndef HV_PAGING_H
 #define HV_PAGING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 void paging_init(void);
 void paging_map_switcher(uint32_t pt_phys);
 uint32_t paging_host_cr3(void);
+/* Device registers (a PCI BAR, the ECAM window): the 4 MiB pages holding
+ * [phys, phys+len) become uncached, so every access reaches the device.
+ * False when the range is not in the identity map. */
+bool paging_map_uncached(uint64_t phys, uint64_t len);
 
 #endif

@@ -1,0 +1,21 @@
+/*
+ * storage.c - [Storage 1] find the machine's disks (see storage.h).
+ *
+ * Once at boot, before any guest starts: list the PCI functions, let each
+ * disk driver claim its controllers, and say what each disk is.  A guest's
+ * module line then names one of them (volume.c).
+ */
+#include "hv/storage/storage.h"
+#include "drivers/pci_host.h"
+#include "hv/lib/printk.h"
+
+void storage_init(void)
+{
+	pci_host_scan();
+	for (struct disk *d = disk_first(); d; d = d->next)
+		printk("hv: disk %s: %s, %llu MiB, %u-byte sectors%s%s\n",
+		       d->name, d->model,
+		       (unsigned long long)(d->sectors * d->sector_size >> 20),
+		       d->sector_size, d->serial[0] ? ", serial " : "",
+		       d->serial);
+}
