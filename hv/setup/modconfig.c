@@ -75,7 +75,7 @@ static void reportf(report_fn report, const char *fmt, ...)
 static void disk_option(struct guest_config *g, unsigned mod, const char *val,
 			size_t vlen, report_fn report)
 {
-	if (vlen > 3 && word_is(val + vlen - 3, 3, ",ro")) {
+	if (vlen >= 3 && word_is(val + vlen - 3, 3, ",ro")) {
 		g->disk_readonly = true;
 		vlen -= 3;
 	}
