@@ -311,7 +311,7 @@ static bool wait_ready(struct nvme_ctrl *c, bool ready)
 }
 
 /* Run one admin command and wait for its completion.  Returns
- * the status field (0: success) or NVME_NO_ANSWER.  Only one is ever in
+ * its status, SCT << 8 | SC (0: success), or NVME_NO_ANSWER.  Only one is ever in
  * flight, so a completion with another id is stale and skipped. */
 static int admin_run(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 		     const char *what)
@@ -323,13 +323,14 @@ static int admin_run(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	cmd->cdw0 |= NVME_CDW0(0, cid);
 	sq_push(c, &c->admin, cmd);
 	for (;;) {
-		while (cq_peek(&c->admin, &dw3)) {
+		if (cq_peek(&c->admin, &dw3)) {
 			cq_pop(&c->admin);
 			cq_release(c, &c->admin);
 			if (NVME_CQE_CID(dw3) == cid)
-				return (int)((dw3 >> 17) &
-					     0x7FFu); /* SCT, SC */
+				return (int)NVME_CQE_STATUS(dw3);
 		}
+		/* Looked at after every entry too: no stream of stale ones
+		 * can hold us past the deadline. */
 		if (drv_now_ns() >= deadline) {
 			pr_err("hv: %s: %s: no answer within %u ms\n", c->name,
 			       what, disk_timeout_ms);
@@ -445,17 +446,19 @@ static void slot_finish(struct nvme_ctrl *c, unsigned i,
 
 /* Consume every new I/O completion, whoever's request it
  * ends: a request of one namespace may be finished while another's
- * owner polls.  A completion's Command Identifier is its slot. */
+ * owner polls.  A completion's Command Identifier is its slot.  At most
+ * one queue's worth a call, so a controller that keeps writing entries
+ * cannot keep us here. */
 static void io_reap(struct nvme_ctrl *c)
 {
-	bool consumed = false;
+	unsigned consumed = 0;
 	uint32_t dw3;
 
-	while (cq_peek(&c->io, &dw3)) {
+	while (consumed < c->io.entries && cq_peek(&c->io, &dw3)) {
 		unsigned cid = NVME_CQE_CID(dw3);
 
 		cq_pop(&c->io);
-		consumed = true;
+		consumed++;
 		if (cid >= c->nslots || !c->slot[cid].io) {
 			pr_warn("hv: %s: completion for command %u, which is "
 				"not in flight; ignored\n",

@@ -104,7 +104,8 @@ struct nvme_cqe {
 #define NVME_CQE_SC(dw3) (((dw3) >> 17) & 0xFFu)
 #define NVME_CQE_SCT(dw3) (((dw3) >> 25) & 0x7u)
 #define NVME_CQE_DNR(dw3) (((dw3) >> 31) & 1u)
-#define NVME_CQE_FAILED(dw3) ((((dw3) >> 17) & 0x7FFu) != 0) /* SC or SCT */
+#define NVME_CQE_STATUS(dw3) (((dw3) >> 17) & 0x7FFu) /* SCT << 8 | SC */
+#define NVME_CQE_FAILED(dw3) (NVME_CQE_STATUS(dw3) != 0)
 
 /* Status Code Types (4.6.1). */
 #define NVME_SCT_GENERIC 0
