@@ -234,9 +234,9 @@ static void compiler_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-/* Empty, as the controller expects a new queue (4.1): head and
- * tail 0, and a completion queue of zeros whose first entries will carry
- * phase tag 1. */
+/* Make a queue pair empty, as the controller expects a new one (4.1):
+ * head and tail 0, and a completion queue of zeros whose first entries
+ * will carry phase tag 1. */
 static void queue_clear(struct nvme_queue_pair *q)
 {
 	hv_memset(q->sq, 0, (size_t)q->entries << NVME_SQE_SIZE_SHIFT);
@@ -310,9 +310,9 @@ static bool wait_ready(struct nvme_ctrl *c, bool ready)
 	}
 }
 
-/* Run one admin command and wait for its completion.  Returns
- * its status, SCT << 8 | SC (0: success), or NVME_NO_ANSWER.  Only one is ever in
- * flight, so a completion with another id is stale and skipped. */
+/* Run one admin command and wait for its completion.  Returns its
+ * status, SCT << 8 | SC (0: success), or NVME_NO_ANSWER.  Only one is
+ * ever in flight, so a completion with another id is stale: skipped. */
 static int admin_run(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 		     const char *what)
 {
@@ -767,13 +767,19 @@ static bool controller_memory(struct nvme_ctrl *c, uint16_t io_entries)
  * DMA on.  Returns why not, or NULL. */
 static const char *controller_map(struct nvme_ctrl *c, uint64_t *size)
 {
+	static char why[96]; /* probing is once, at boot */
 	uint64_t base;
 
 	if (!pci_host_mem_bar(c->pci, 0, &base, size))
 		return "BAR0 is not a memory BAR";
-	if (base >= (1ull << 32) || *size > (1ull << 32) - base)
-		return "BAR0 is above 4 GiB, which a 32-bit hypervisor "
-		       "cannot reach";
+	if (base >= (1ull << 32) || *size > (1ull << 32) - base) {
+		/* UEFI firmware tends to put 64-bit BARs up there. */
+		hv_snprintf(why, sizeof(why),
+			    "BAR0 at 0x%llx is above 4 GiB, which a 32-bit "
+			    "hypervisor cannot reach",
+			    (unsigned long long)base);
+		return why;
+	}
 	if (*size < NVME_REG_DOORBELLS + 4 * sizeof(uint32_t))
 		return "BAR0 is too small for the registers";
 	if (!drv_map_mmio(base, *size))

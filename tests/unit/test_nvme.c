@@ -991,7 +991,9 @@ static void test_refused_controllers(void **state)
 {
 	fake.bar_base = 0x100000000ull;
 	assert_int_equal(probe(), 0);
-	assert_logged("not used: BAR0 is above 4 GiB");
+	assert_logged(
+		"hv: nvme0 (00:04.0): not used: BAR0 at 0x100000000 is above "
+		"4 GiB, which a 32-bit hypervisor cannot reach\n");
 	setup(state);
 	fake.cap_hi |= 1u << 16; /* MPSMIN 1: 8 KiB pages at least */
 	assert_int_equal(probe(), 0);
