@@ -1,5 +1,5 @@
 /*
- * disktest.c - [Testguest 8] "disktest=STEP": a guest's disk as real
+ * disktest.c - [Testguest 15] "disktest=STEP": a guest's disk as real
  * storage, seen from the guest (the hypervisor's side: docs/storage.md).
  *
  *   write    a pattern over the test regions, flushed, then power off;
