@@ -96,17 +96,17 @@ static void write_regions(uint32_t g, uint32_t base)
 	int s;
 	unsigned bad = 0;
 
-	fill(buf, BIG_SECTOR, BIG_SECTORS, g);
-	s = blk_write(BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
-	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s", BIG_SECTOR,
-	      blk_status_name(s));
+	fill(buf, base + BIG_SECTOR, BIG_SECTORS, g);
+	s = blk_write(base + BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
+	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s",
+	      base + BIG_SECTOR, blk_status_name(s));
 	for (uint32_t k = 0; k < SMALL_COUNT; k++) {
-		fill(buf + SKEW, small_sector(k), SMALL_SECTORS, g);
-		bad += blk_write(small_sector(k), buf + SKEW,
+		fill(buf + SKEW, base + small_sector(k), SMALL_SECTORS, g);
+		bad += blk_write(base + small_sector(k), buf + SKEW,
 				 SMALL_SECTORS * SECTOR_SIZE) != BLK_S_OK;
 	}
 	check(bad == 0, "wrote %u blocks of 4 KiB from %u, %u failed",
-	      SMALL_COUNT, SMALL_BASE, bad);
+	      SMALL_COUNT, base + SMALL_BASE, bad);
 }
 
 static void check_regions(uint32_t g)
