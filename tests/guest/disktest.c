@@ -27,9 +27,13 @@
 
 #include "paravirt-guest/blk.h"
 #include "paravirt-guest/console.h"
+#include "paravirt-guest/devices.h"
 #include "paravirt-guest/guest.h"
 #include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
 #include "paravirt-guest/mm.h"
+#include "paravirt-guest/trap.h"
 
 #include "testguest.h"
 
@@ -212,6 +216,11 @@ void disktest_run(const char *step)
 		printf("guest: disktest: FAIL: no block device\n");
 		guest_poweroff("disktest: no disk");
 	}
+	/* A real disk takes its time: sleep until its interrupt, rather
+	 * than give up after the driver's bounded polling. */
+	idt_init();
+	devices_enable_irqs();
+	irq_enable();
 	if (step_is(step, "write")) {
 		write_regions(gen, 0);
 		flush_or_fail();
