@@ -1,12 +1,12 @@
 /*
- * disktest.c - [Testguest 8] "disktest=STEP": a guest's disk as real
+ * disktest.c - [Testguest 15] "disktest=STEP": a guest's disk as real
  * storage, seen from the guest (the hypervisor's side: docs/storage.md).
  *
  *   write    a pattern over the test regions, flushed, then power off;
  *   check    read the regions back and compare (a second boot: the
  *            image file is the disk);
- *   crash    write and flush, say so, then write more without a flush and
- *            wait: the test cuts the power the moment it reads the line,
+ *   crash    write and flush, say so, then write more without a flush
+ *            (8 MiB farther on) and wait: the test cuts the power the moment it reads the line,
  *            and checks the image from the host (tests/qemu/disk_pattern.py);
  *   fault    QEMU's blkdebug fails one write and one read: each gets
  *            IOERR, and the same request again succeeds;
@@ -27,9 +27,13 @@
 
 #include "paravirt-guest/blk.h"
 #include "paravirt-guest/console.h"
+#include "paravirt-guest/devices.h"
 #include "paravirt-guest/guest.h"
 #include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
 #include "paravirt-guest/mm.h"
+#include "paravirt-guest/trap.h"
 
 #include "testguest.h"
 
@@ -40,6 +44,7 @@
 #define SMALL_COUNT 16u
 #define SMALL_SECTORS 8u
 #define SKEW 100u
+#define CRASH_SCRATCH 16384u /* where the crash step writes unflushed */
 
 static uint8_t buf[BIG_SECTORS * SECTOR_SIZE + PAGE_SIZE]
 	__attribute__((aligned(4096)));
@@ -87,22 +92,25 @@ static uint32_t small_sector(uint32_t k)
 	return SMALL_BASE + k * SMALL_STRIDE;
 }
 
-static void write_regions(uint32_t g)
+/* The regions, from `base` sectors on: 0 for the ones that are checked,
+ * farther out for the crash step's unflushed writes, which must not
+ * overwrite what the host will look at. */
+static void write_regions(uint32_t g, uint32_t base)
 {
 	int s;
 	unsigned bad = 0;
 
-	fill(buf, BIG_SECTOR, BIG_SECTORS, g);
-	s = blk_write(BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
-	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s", BIG_SECTOR,
-	      blk_status_name(s));
+	fill(buf, base + BIG_SECTOR, BIG_SECTORS, g);
+	s = blk_write(base + BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
+	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s",
+	      base + BIG_SECTOR, blk_status_name(s));
 	for (uint32_t k = 0; k < SMALL_COUNT; k++) {
-		fill(buf + SKEW, small_sector(k), SMALL_SECTORS, g);
-		bad += blk_write(small_sector(k), buf + SKEW,
+		fill(buf + SKEW, base + small_sector(k), SMALL_SECTORS, g);
+		bad += blk_write(base + small_sector(k), buf + SKEW,
 				 SMALL_SECTORS * SECTOR_SIZE) != BLK_S_OK;
 	}
 	check(bad == 0, "wrote %u blocks of 4 KiB from %u, %u failed",
-	      SMALL_COUNT, SMALL_BASE, bad);
+	      SMALL_COUNT, base + SMALL_BASE, bad);
 }
 
 static void check_regions(uint32_t g)
@@ -208,17 +216,22 @@ void disktest_run(const char *step)
 		printf("guest: disktest: FAIL: no block device\n");
 		guest_poweroff("disktest: no disk");
 	}
+	/* A real disk takes its time: sleep until its interrupt, rather
+	 * than give up after the driver's bounded polling. */
+	idt_init();
+	devices_enable_irqs();
+	irq_enable();
 	if (step_is(step, "write")) {
-		write_regions(gen);
+		write_regions(gen, 0);
 		flush_or_fail();
 	} else if (step_is(step, "check")) {
 		check_regions(gen);
 	} else if (step_is(step, "crash")) {
-		write_regions(gen);
+		write_regions(gen, 0);
 		flush_or_fail();
 		printf("guest: disktest: flush completed (gen %u)\n", gen);
 		/* Unflushed: may be lost, may not; the host does not look. */
-		write_regions(gen + 1);
+		write_regions(gen + 1, CRASH_SCRATCH);
 		for (;;)
 			hcall(LHCALL_HALT, 0, 0, 0);
 	} else if (step_is(step, "fault")) {

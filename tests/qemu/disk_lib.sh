@@ -18,7 +18,7 @@ raw_image() {
 
 gpt_image() {
 	raw_image "$1" 64
-	sgdisk -q -n 1:1M:+8M -c 1:linux -t 1:8300 \
+	sgdisk -n 1:1M:+8M -c 1:linux -t 1:8300 \
 		-n 2:9M:+16M -c 2:data -t 2:8300 \
 		-n 3:25M:+8M -c 3:spare -t 3:8300 \
 		-u 2:6f1b4c3a-95e2-4d7c-8a51-0b9e2d7c4f10 "$1" >/dev/null
