@@ -60,11 +60,11 @@ static const struct sdt_header *map_table(uint64_t phys, const char *sig)
 {
 	const struct sdt_header *h;
 
-	if (!phys || phys + sizeof(*h) > SWITCHER_BASE)
+	if (!phys || phys + sizeof(*h) > IDENTITY_MAP_END)
 		return NULL;
 	h = (const void *)(uintptr_t)phys;
 	if (h->length < sizeof(*h) || h->length > MiB(1) ||
-	    phys + h->length > SWITCHER_BASE)
+	    phys + h->length > IDENTITY_MAP_END)
 		return NULL;
 	if (sig && hv_memcmp(h->signature, sig, 4) != 0)
 		return NULL;
@@ -198,6 +198,6 @@ void acpi_reset(void)
 		return;
 	if (reset_space == 1 && reset_addr <= 0xFFFF) /* system I/O */
 		outb((uint16_t)reset_addr, reset_value);
-	else if (reset_space == 0 && reset_addr < SWITCHER_BASE) /* memory */
+	else if (reset_space == 0 && reset_addr < IDENTITY_MAP_END) /* memory */
 		*(volatile uint8_t *)(uintptr_t)reset_addr = reset_value;
 }

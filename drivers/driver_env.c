@@ -20,7 +20,7 @@ void *drv_alloc_pages(uint32_t count)
 	return env->alloc_pages(count);
 }
 
-bool drv_map_mmio(uint64_t phys, uint64_t len)
+void *drv_map_mmio(uint64_t phys, uint64_t len)
 {
 	return env->map_mmio(phys, len);
 }

@@ -20,15 +20,16 @@ struct driver_env {
 	 * identity-mapped (a pointer is its own bus address); NULL when
 	 * memory is out.  Drivers keep what they take for good. */
 	void *(*alloc_pages)(uint32_t count);
-	/* Make [phys, phys+len) reachable as a pointer and uncached; false
-	 * when it cannot be (above what the hypervisor maps). */
-	bool (*map_mmio)(uint64_t phys, uint64_t len);
+	/* Device registers at [phys, phys+len), uncached: where they can be
+	 * reached, or NULL (the reason said) when they cannot.  Below 4 GiB
+	 * that is phys itself (the identity map); above, a window. */
+	void *(*map_mmio)(uint64_t phys, uint64_t len);
 };
 
 void driver_env_set(const struct driver_env *env);
 uint64_t drv_now_ns(void);
 void *drv_alloc_pages(uint32_t count);
-bool drv_map_mmio(uint64_t phys, uint64_t len);
+void *drv_map_mmio(uint64_t phys, uint64_t len);
 /* Spin for at least `us` microseconds (boot-time waits of the drivers). */
 void drv_delay_us(uint32_t us);
 

@@ -763,28 +763,23 @@ static bool controller_memory(struct nvme_ctrl *c, uint16_t io_entries)
 	return true;
 }
 
-/* The registers: BAR0 below 4 GiB, mapped uncached, memory decoding and
- * DMA on.  Returns why not, or NULL. */
+/* The registers: BAR0 mapped uncached (through a device window when UEFI
+ * firmware put this 64-bit BAR above 4 GiB), memory decoding and DMA on.
+ * Returns why not, or NULL. */
 static const char *controller_map(struct nvme_ctrl *c, uint64_t *size)
 {
-	static char why[96]; /* probing is once, at boot */
 	uint64_t base;
 
 	if (!pci_host_mem_bar(c->pci, 0, &base, size))
 		return "BAR0 is not a memory BAR";
-	if (base >= (1ull << 32) || *size > (1ull << 32) - base) {
-		/* UEFI firmware tends to put 64-bit BARs up there. */
-		hv_snprintf(why, sizeof(why),
-			    "BAR0 at 0x%llx is above 4 GiB, which a 32-bit "
-			    "hypervisor cannot reach",
-			    (unsigned long long)base);
-		return why;
-	}
 	if (*size < NVME_REG_DOORBELLS + 4 * sizeof(uint32_t))
 		return "BAR0 is too small for the registers";
-	if (!drv_map_mmio(base, *size))
-		return "BAR0 cannot be mapped";
-	c->regs = (volatile void *)(uintptr_t)base;
+	c->regs = drv_map_mmio(base, *size);
+	if (!c->regs)
+		return "BAR0 cannot be mapped (said above)";
+	pr_debug("hv: %s: BAR0 at %#llx, %llu KiB, registers at %p\n",
+		 c->name, (unsigned long long)base,
+		 (unsigned long long)(*size >> 10), (void *)c->regs);
 	pci_host_enable(c->pci);
 	return NULL;
 }

@@ -91,13 +91,15 @@ static void find_ecam(void)
 		if (e.segment != 0 || e.bus_last < e.bus_first)
 			continue;
 		uint64_t size = (uint64_t)(e.bus_last - e.bus_first + 1) << 20;
-		if (!drv_map_mmio(e.base, size)) {
+		volatile uint8_t *window = drv_map_mmio(e.base, size);
+
+		if (!window) {
 			pr_warn("pci: ECAM at %#llx is out of reach; using "
 				"ports 0xCF8/0xCFC\n",
 				(unsigned long long)e.base);
 			return;
 		}
-		ecam = (volatile uint8_t *)(uintptr_t)e.base;
+		ecam = window;
 		ecam_first = e.bus_first;
 		ecam_last = e.bus_last;
 		pr_debug("pci: ECAM at %#llx, buses %u-%u\n",

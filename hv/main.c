@@ -179,7 +179,7 @@ static void *driver_pages(uint32_t count)
 static const struct driver_env hv_driver_env = {
 	.now_ns = time_now_ns,
 	.alloc_pages = driver_pages,
-	.map_mmio = paging_map_uncached,
+	.map_mmio = paging_map_device,
 };
 
 void hv_main(uint32_t magic, uint32_t mbi_addr)

@@ -9,6 +9,9 @@
  *              | code, GDT/IDT|                  | code, GDT/IDT|   same address
  *              | TSS, stack   |                  | TSS, stack   |
  *   0xFFBFFFFF +--------------+       0xFFBFFFFF +--------------+
+ *              | windows onto |                  |              |
+ *              | high BARs    |                  |              |
+ *   0xFF000000 +--------------+                  |              |
  *              | all physical |                  | guest kernel |
  *              | memory,      |                  | and user     |
  *              | identity     |                  | mappings     |
@@ -28,6 +31,17 @@
  */
 #define SWITCHER_BASE 0xFFC00000u
 #define SWITCHER_PDX 1023
+
+/*
+ * Below the Switcher, three 4 MiB slots of the hypervisor's own address
+ * space are windows onto device registers above 4 GiB (a 64-bit PCI BAR,
+ * which UEFI firmware likes to place high), through PSE-36 pages
+ * (hv/mm/paging.c).  Physically these addresses are the firmware's flash
+ * on every PC, which the hypervisor never reads; RAM is never there.
+ */
+#define DEVICE_WINDOWS_BASE 0xFF000000u
+#define DEVICE_WINDOWS 3
+#define IDENTITY_MAP_END DEVICE_WINDOWS_BASE
 
 /*
  * GDT slots.  The lguest ABI (section 7) gives the guest every slot except

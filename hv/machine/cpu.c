@@ -10,7 +10,7 @@ struct cpu_info boot_cpu;
 
 static const char *const feature_names[CPU_NR_FEATURES] = {
 	"fpu",	"pse",	"tsc", "msr",  "apic",	"sep",	  "pge",
-	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc", "efer",
+	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc", "efer", "pse36",
 };
 
 const char *cpu_feature_name(enum cpu_feature f)
@@ -57,6 +57,7 @@ void cpu_identify(void)
 		ci->feature[CPU_APIC] = d & (1u << 9);
 		ci->feature[CPU_SEP] = d & (1u << 11);
 		ci->feature[CPU_PGE] = d & (1u << 13);
+		ci->feature[CPU_PSE36] = d & (1u << 17);
 		ci->feature[CPU_CMOV] = d & (1u << 15);
 		ci->feature[CPU_FXSR] = d & (1u << 24);
 		ci->feature[CPU_SSE] = d & (1u << 25);
@@ -76,6 +77,12 @@ void cpu_identify(void)
 		cpuid(0x80000001u, 0, &a, &b, &c, &d);
 		/* SYSCALL (bit 11) or long mode (bit 29): EFER is there. */
 		ci->feature[CPU_EFER] = d & ((1u << 11) | (1u << 29));
+	}
+	/* MAXPHYADDR: 36 bits unless the CPU says (SDM vol. 3, 4.1.4). */
+	ci->phys_bits = 36;
+	if (maxext >= 0x80000008u && maxext < 0x8000FFFFu) {
+		cpuid(0x80000008u, 0, &a, &b, &c, &d);
+		ci->phys_bits = a & 0xFF;
 	}
 	if (maxext >= 0x80000007u && maxext < 0x8000FFFFu) {
 		cpuid(0x80000007u, 0, &a, &b, &c, &d);

@@ -20,7 +20,8 @@ enum cpu_feature {
 	CPU_SSE2,
 	CPU_XSAVE,
 	CPU_TSC_INVARIANT,
-	CPU_EFER, /* the EFER MSR exists (SYSCALL or long mode) */
+	CPU_EFER,  /* the EFER MSR exists (SYSCALL or long mode) */
+	CPU_PSE36, /* 4 MiB pages reach physical addresses above 4 GiB */
 	CPU_NR_FEATURES
 };
 
@@ -28,6 +29,7 @@ struct cpu_info {
 	char vendor[13];
 	char brand[49];
 	uint32_t family, model, stepping;
+	uint32_t phys_bits; /* physical address width (MAXPHYADDR) */
 	bool feature[CPU_NR_FEATURES];
 };
 

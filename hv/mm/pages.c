@@ -21,7 +21,7 @@ extern char __image_start[], __image_end[];
 
 void hv_pmem_init(const struct boot_info *bi, uint32_t mbi_addr)
 {
-	pmem_init(&pmem, SWITCHER_BASE);
+	pmem_init(&pmem, IDENTITY_MAP_END);
 	for (unsigned i = 0; i < bi->nr_mem; i++)
 		if (bi->mem[i].type == MEM_USABLE)
 			pmem_add(&pmem, bi->mem[i].base, bi->mem[i].len);

@@ -13,6 +13,9 @@
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
 
+/* A 4 MiB PDE's frame: physical address bits 22-31. */
+#define PDE_4M_FRAME 0xFFC00000u
+
 static uint32_t host_pgdir[1024] __attribute__((aligned(4096)));
 static uint32_t low_pt[1024] __attribute__((aligned(4096)));
 
@@ -25,7 +28,7 @@ void paging_init(void)
 		low_pt[i] = (i << PAGE_SHIFT) | PTE_P | PTE_RW;
 	low_pt[0] = 0; /* NULL dereferences fault */
 	host_pgdir[0] = (uint32_t)(uintptr_t)low_pt | PTE_P | PTE_RW;
-	for (uint32_t i = 1; i < SWITCHER_PDX; i++)
+	for (uint32_t i = 1; i < IDENTITY_MAP_END >> PGDIR_SHIFT; i++)
 		host_pgdir[i] = (i << PGDIR_SHIFT) | PTE_P | PTE_RW | PTE_PS;
 
 	write_cr4(read_cr4() | CR4_PSE | (cpu_has(CPU_PGE) ? CR4_PGE : 0));
@@ -46,18 +49,86 @@ uint32_t paging_host_cr3(void)
 	return (uint32_t)(uintptr_t)host_pgdir;
 }
 
-bool paging_map_uncached(uint64_t phys, uint64_t len)
+/* The identity map's own pages, made uncached. */
+static void *map_low(uint64_t phys, uint64_t len)
 {
-	uint32_t first, last;
+	uint32_t first = (uint32_t)(phys >> PGDIR_SHIFT);
+	uint32_t last = (uint32_t)((phys + len - 1) >> PGDIR_SHIFT);
 
-	if (len == 0 || phys >= SWITCHER_BASE || len > SWITCHER_BASE - phys)
-		return false; /* above the identity map, or into the Switcher */
-	first = (uint32_t)(phys >> PGDIR_SHIFT);
-	last = (uint32_t)((phys + len - 1) >> PGDIR_SHIFT);
 	if (first == 0)
-		return false; /* the first 4 MiB are RAM and our image */
+		return NULL; /* the first 4 MiB are RAM and our image */
 	for (uint32_t i = first; i <= last; i++)
 		host_pgdir[i] |= PTE_PCD | PTE_PWT;
 	write_cr3(read_cr3());
-	return true;
+	return (void *)(uintptr_t)phys;
+}
+
+/*
+ * Registers above 4 GiB: a 4 MiB page whose PDE carries physical address
+ * bits 32-39 in its bits 13-20 (PSE-36; SDM vol. 3, 4.3 and table 4-4),
+ * in one of the device windows, reused when another BAR shares its 4 MiB.
+ * A BAR is at most a few MiB; one that crosses a 4 MiB boundary takes
+ * two windows side by side.
+ */
+static void *map_high(uint64_t phys, uint64_t len)
+{
+	uint64_t first = phys & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
+	uint32_t pages = (uint32_t)((phys + len - 1 - first) >> PGDIR_SHIFT) + 1;
+	uint32_t base_pdx = DEVICE_WINDOWS_BASE >> PGDIR_SHIFT;
+
+	if (len > DEVICE_WINDOWS * LARGE_PAGE_SIZE)
+		pages = DEVICE_WINDOWS + 1; /* cannot fit: said below */
+	if (!cpu_has(CPU_PSE36) || phys + len - 1 >= 1ull << 40 ||
+	    phys + len - 1 >= 1ull << boot_cpu.phys_bits) {
+		printk("hv: device registers at %#llx: beyond what this CPU's "
+		       "4 MiB pages reach (PSE-36 %s, %u address bits)\n",
+		       (unsigned long long)phys,
+		       cpu_has(CPU_PSE36) ? "yes" : "no", boot_cpu.phys_bits);
+		return NULL;
+	}
+	for (uint32_t w = 0; w + pages <= DEVICE_WINDOWS; w++) {
+		bool fits = true;
+
+		for (uint32_t k = 0; k < pages && fits; k++) {
+			uint64_t p = first + ((uint64_t)k << PGDIR_SHIFT);
+			uint32_t want = ((uint32_t)p & PDE_4M_FRAME) |
+					((uint32_t)(p >> 32) << 13) | PTE_P |
+					PTE_RW | PTE_PS | PTE_PCD | PTE_PWT;
+			uint32_t have = host_pgdir[base_pdx + w + k];
+
+			fits = have == 0 || have == want;
+		}
+		if (!fits)
+			continue;
+		for (uint32_t k = 0; k < pages; k++) {
+			uint64_t p = first + ((uint64_t)k << PGDIR_SHIFT);
+
+			host_pgdir[base_pdx + w + k] =
+				((uint32_t)p & PDE_4M_FRAME) |
+				((uint32_t)(p >> 32) << 13) | PTE_P | PTE_RW |
+				PTE_PS | PTE_PCD | PTE_PWT;
+		}
+		write_cr3(read_cr3());
+		return (void *)(uintptr_t)(DEVICE_WINDOWS_BASE +
+					   (w << PGDIR_SHIFT) +
+					   (uint32_t)(phys - first));
+	}
+	printk("hv: device registers at %#llx: all %u device windows are in "
+	       "use\n",
+	       (unsigned long long)phys, DEVICE_WINDOWS);
+	return NULL;
+}
+
+void *paging_map_device(uint64_t phys, uint64_t len)
+{
+	if (len == 0)
+		return NULL;
+	if (phys < IDENTITY_MAP_END && len <= IDENTITY_MAP_END - phys)
+		return map_low(phys, len);
+	if (phys >= 1ull << 32)
+		return map_high(phys, len);
+	printk("hv: device registers at %#llx: in the top 16 MiB below "
+	       "4 GiB, which the hypervisor keeps for itself\n",
+	       (unsigned long long)phys);
+	return NULL;
 }
