@@ -65,7 +65,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
 	check-deps fuzz fuzz-merge check-linux bench-linux linux-initrd fuzz-guest \
-	soak
+	soak appliance-image appliance-iso
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/obj/%.c.o: %.c
@@ -153,7 +153,7 @@ soak: check-deps
 # ---- Dependencies: Debian packages for building, the ISO and the tests.
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
-	mtools ovmf libcmocka-dev gdb python3
+	mtools ovmf libcmocka-dev gdb python3 gdisk e2fsprogs
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)
@@ -172,6 +172,18 @@ check-linux:
 
 bench-linux:
 	@tests/linux/bench-linux.sh
+
+# ---- An appliance (docs/appliance.md): one GPT disk for two guests, and
+# an ISO that boots them from it (the Linux guest if LINUX_BZIMAGE is set).
+appliance-image: check-deps guest-images
+	iso/mkappliance.sh build/appliance.img
+
+APPLIANCE_LINUX_MODULES = $(if $(LINUX_BZIMAGE),$(LINUX_BZIMAGE) \
+	'kernel name=linux mem=128M disk=label:linux -- console=hvc0 root=/dev/vda rw')
+appliance-iso: check-deps $(BUILD)/hv.elf guest-images
+	iso/mkiso.sh build/appliance.iso $(BUILD)/hv.elf "$(HV_CMDLINE)" \
+		$(PV_GUEST) 'kernel name=pv mem=32M disk=label:pvfs -- shell' \
+		$(APPLIANCE_LINUX_MODULES)
 
 # ---- A busybox initramfs for Linux guests, from Debian's busybox-static:i386.
 linux-initrd:

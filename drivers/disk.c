@@ -36,8 +36,7 @@ bool disk_read_sync(struct disk *d, uint64_t lba, uint32_t sectors, void *buf)
 		.lba = lba,
 		.sectors = sectors,
 		.nsegs = 1,
-		.seg = { { (uintptr_t)buf,
-			   sectors * d->sector_size } },
+		.seg = { { (uintptr_t)buf, sectors * d->sector_size } },
 	};
 
 	if (sectors == 0 || sectors > d->max_sectors ||

@@ -36,7 +36,7 @@ enum disk_status {
 
 struct disk_seg {
 	uintptr_t addr; /* bus address: the identity map makes it a pointer */
-	uint32_t len;  /* bytes */
+	uint32_t len;	/* bytes */
 };
 
 struct disk_io {
@@ -75,6 +75,9 @@ struct disk {
 	uint64_t sectors;
 	uint32_t sector_size; /* 512 or 4096 bytes */
 	uint32_t max_sectors; /* the largest request the driver takes */
+	/* The "device" is our own memcpy (the RAM disk): its bytes are the
+	 * hypervisor's work, charged to the guest's budget per exit. */
+	bool cpu_copies;
 	const struct disk_ops *ops;
 	void *priv;
 	struct disk *next; /* the registry's list */

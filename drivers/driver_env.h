@@ -35,7 +35,8 @@ void drv_delay_us(uint32_t us);
 /* Register access to a mapped window; volatile so each is one access. */
 static inline uint32_t mmio_read32(const volatile void *base, uint32_t off)
 {
-	return *(const volatile uint32_t *)((const volatile uint8_t *)base + off);
+	return *(const volatile uint32_t *)((const volatile uint8_t *)base +
+					    off);
 }
 static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
 {

@@ -21,7 +21,7 @@ struct mcfg_entry {
 	uint32_t reserved;
 } __packed;
 
-static volatile uint8_t *ecam;	/* NULL: use mechanism 1 */
+static volatile uint8_t *ecam; /* NULL: use mechanism 1 */
 static uint8_t ecam_first, ecam_last;
 static struct pci_function funcs[PCI_MAX_HOST_FUNCTIONS];
 static unsigned nfuncs;
@@ -127,9 +127,8 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t id)
 	f->class = (uint8_t)(cls >> 24);
 	f->subclass = (uint8_t)(cls >> 16);
 	f->progif = (uint8_t)(cls >> 8);
-	pr_debug("pci: %02x:%02x.%u %04x:%04x class %02x.%02x.%02x\n", bus,
-		 dev, fn, f->vendor, f->device, f->class, f->subclass,
-		 f->progif);
+	pr_debug("pci: %02x:%02x.%u %04x:%04x class %02x.%02x.%02x\n", bus, dev,
+		 fn, f->vendor, f->device, f->class, f->subclass, f->progif);
 }
 
 /*
@@ -144,7 +143,9 @@ unsigned pci_host_scan(void)
 		for (uint8_t dev = 0; dev < 32; dev++)
 			for (uint8_t fn = 0; fn < 8; fn++) {
 				struct pci_function probe = {
-					.bus = (uint8_t)bus, .dev = dev, .fn = fn
+					.bus = (uint8_t)bus,
+					.dev = dev,
+					.fn = fn
 				};
 				uint32_t id =
 					pci_host_read32(&probe, PCI_VENDOR_ID);

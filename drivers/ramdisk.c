@@ -50,7 +50,9 @@ void ramdisk_init(struct disk *d, void *base, uint64_t size)
 	hv_strlcpy(d->model, "RAM disk module", sizeof(d->model));
 	d->sectors = size / RAM_SECTOR;
 	d->sector_size = RAM_SECTOR;
-	d->max_sectors = 0xFFFFFFFFu / RAM_SECTOR;
+	/* A piece is one memcpy: 1 MiB at most, a bounded stretch of work. */
+	d->max_sectors = (1u << 20) / RAM_SECTOR;
+	d->cpu_copies = true;
 	d->ops = &ram_ops;
 	d->priv = base;
 }

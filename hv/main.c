@@ -8,6 +8,7 @@
  * Switcher), the interrupt controller and the timer, print the banner, and
  * then run the guests the modules describe.
  */
+#include "drivers/disk.h"
 #include "drivers/driver_env.h"
 #include "drivers/uart.h"
 #include "drivers/vga.h"
@@ -202,6 +203,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 
 	print_banner();
 	driver_env_set(&hv_driver_env);
+	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
 	storage_init();
 
 	if (hv_options.selftest[0])

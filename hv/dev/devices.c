@@ -1,8 +1,9 @@
 /*
  * devices.c - [Devices 10] which devices a guest gets, and where.
  *
- * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a "disk"
- * module also has a block device at slot 2 (IRQ 2).  Their registers sit
+ * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a disk (a
+ * "disk" module, or disk=DEV naming real storage: hv/storage/) also has
+ * a block device at slot 2 (IRQ 2).  Their registers sit
  * in the device window above RAM, from RAM + 1 MiB, 128 bytes each, as in
  * the reference (ABI section 11.4).  The first guest with a console owns
  * the keyboard: input typed on the serial port goes to it.
@@ -60,6 +61,28 @@ static bool add_device(struct guest *g, const struct virtio_ops *ops,
 	return true;
 }
 
+/* The "disk" module: a RAM disk, the module's memory itself. */
+static bool open_ram_disk(struct guest *g, const struct guest_config *cfg)
+{
+	const struct boot_module *m = &boot_info.mods[cfg->disk_mod];
+	struct disk *ram = &g->dev->ram;
+	uint32_t len = m->end - m->start;
+
+	ramdisk_init(ram, (void *)(uintptr_t)m->start, len);
+	if (ram->sectors == 0) {
+		printk("hv: guest %s: disk module is %u bytes, less than one "
+		       "sector\n",
+		       g->name, len);
+		return false;
+	}
+	if (ram->sectors * 512 != len)
+		printk("hv: guest %s: disk is %u bytes; the last %u (not a "
+		       "whole sector) are ignored\n",
+		       g->name, len, (unsigned)(len - ram->sectors * 512));
+	return volume_open_ram(&g->dev->volume, ram, cfg->disk_readonly,
+			       g->name);
+}
+
 bool devices_create(struct guest *g)
 {
 	const struct guest_config *cfg = g->cfg;
@@ -74,28 +97,21 @@ bool devices_create(struct guest *g)
 	}
 	if (!add_device(g, &virtio_console_ops, NULL))
 		return false;
-	if (cfg->disk_mod >= 0) {
-		const struct boot_module *m = &boot_info.mods[cfg->disk_mod];
-		struct blkdev *b = &g->dev->disk;
-		uint32_t len = m->end - m->start;
+	if (cfg->disk_mod >= 0 || cfg->disk_spec[0]) {
+		struct volume *v = &g->dev->volume;
 
-		ramdisk_init(b, "vda", (void *)(uintptr_t)m->start, len,
-			     cfg->disk_readonly);
-		if (b->size == 0) {
-			printk("hv: guest %s: disk module is %u bytes, less "
-			       "than one sector\n",
-			       g->name, len);
+		if (!(cfg->disk_mod >= 0
+			      ? open_ram_disk(g, cfg)
+			      : volume_open(v, cfg->disk_spec,
+					    cfg->disk_readonly, g->name)))
 			return false;
-		}
-		if (b->size != len)
-			printk("hv: guest %s: disk is %u bytes; the last %u "
-			       "(not a whole sector) are ignored\n",
-			       g->name, len, (unsigned)(len - b->size));
-		if (!add_device(g, &virtio_blk_ops, b))
+		if (!add_device(g, &virtio_blk_ops, v))
 			return false;
-		pr_info("hv: guest %s: disk %u MiB%s\n", g->name,
-			(unsigned)(b->size >> 20),
-			b->readonly ? ", read-only" : "");
+		pr_info("hv: guest %s: disk %s, %llu MiB%s\n", g->name, v->name,
+			(unsigned long long)(v->sectors *
+						     v->disk->sector_size >>
+					     20),
+			v->readonly ? ", read-only" : "");
 	}
 	g->mmio_end = PAGE_ROUND_UP(g->dev->virtio[g->dev->n - 1].bar0 +
 				    VIRTIO_BAR_SIZE);
@@ -114,8 +130,14 @@ void devices_destroy(struct guest *g)
 		input_owner = NULL;
 	if (!g->dev)
 		return;
-	for (unsigned i = 0; i < g->dev->n; i++)
+	/* A reset first: a disk request in flight ends before the memory
+	 * it moves into is freed (virtio_blk.c). */
+	for (unsigned i = 0; i < g->dev->n; i++) {
+		virtio_reset(&g->dev->virtio[i]);
 		page_free(g->dev->virtio[i].work);
+	}
+	if (g->dev->volume.disk)
+		volume_close(&g->dev->volume);
 	page_free(g->dev);
 	g->dev = NULL;
 }

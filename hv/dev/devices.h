@@ -14,9 +14,10 @@
 #ifndef HV_DEV_DEVICES_H
 #define HV_DEV_DEVICES_H
 
-#include "drivers/blkdev.h"
+#include "drivers/disk.h"
 #include "hv/dev/pit_emul.h"
 #include "hv/lib/lib.h"
+#include "hv/storage/volume.h"
 #include "hv/virtio/virtio.h"
 
 struct guest;
@@ -40,7 +41,8 @@ struct guest_devices {
 	struct pci_bus pci;
 	struct virtio_dev virtio[GUEST_MAX_DEVICES];
 	unsigned n;		  /* how many of virtio[] exist */
-	struct blkdev disk;	  /* the backend of the block device, if any */
+	struct volume volume;	  /* the block device's backend, if any */
+	struct disk ram;	  /* the RAM disk module, if that is it */
 	struct pit_channel2 pit2; /* the timer channel Linux measures with */
 };
 

@@ -7,7 +7,10 @@
  *   module2 /boot/guest.elf  kernel name=pv mem=64M restart=on-crash -- quiet
  *   module2 /boot/initrd.gz  initrd
  *   module2 /boot/disk.img   disk ro
+ *   module2 /boot/linux      kernel name=app disk=sata0p2 -- root=/dev/vda
  *
+ * A guest's disk is either a "disk" module (a RAM disk) or disk=DEV[,ro],
+ * real storage named by hv/storage/volume.c, not both.
  * "kernel" starts a new guest; "initrd" and "disk" belong to the kernel
  * above them.  Anything wrong (an unknown role, a disk with no kernel, a bad
  * size) is reported with the module's number and text, and the guest it
@@ -67,6 +70,46 @@ static void reportf(report_fn report, const char *fmt, ...)
 	report(msg);
 }
 
+/* disk=DEV[,ro]: checked for form here; whether DEV exists is known only
+ * once the drivers have looked (hv/storage/volume.c). */
+static void disk_option(struct guest_config *g, unsigned mod, const char *val,
+			size_t vlen, report_fn report)
+{
+	if (vlen >= 3 && word_is(val + vlen - 3, 3, ",ro")) {
+		g->disk_readonly = true;
+		vlen -= 3;
+	}
+	if (vlen == 0 || vlen >= GUEST_DISK_SPEC_MAX) {
+		reportf(report,
+			"module %u: disk= must name a disk in 1 to %u "
+			"characters (sata0, nvme0n1p2, label:NAME, uuid:GUID)",
+			mod, GUEST_DISK_SPEC_MAX - 1);
+		g->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < vlen; i++) {
+		char c = val[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      c == ':' || c == '.')) {
+			reportf(report,
+				"module %u: disk=%.*s: a disk name holds only "
+				"letters, digits and '-', '_', ':', '.'",
+				mod, (int)vlen, val);
+			g->ok = false;
+			return;
+		}
+	}
+	if (g->disk_spec[0] || g->disk_mod >= 0) {
+		reportf(report, "module %u: guest %s already has a disk", mod,
+			g->name);
+		g->ok = false;
+		return;
+	}
+	hv_memcpy(g->disk_spec, val, vlen);
+	g->disk_spec[vlen] = 0;
+}
+
 static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			  size_t len, report_fn report)
 {
@@ -115,6 +158,8 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 		}
 		hv_memcpy(g->name, val, vlen);
 		g->name[vlen] = 0;
+	} else if (word_is(w, klen, "disk")) {
+		disk_option(g, mod, val, vlen, report);
 	} else if (word_is(w, klen, "restart")) {
 		if (word_is(val, vlen, "never"))
 			g->restart = RESTART_NEVER;
@@ -222,7 +267,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 				g->ok = false;
 			}
 		} else {
-			if (g->disk_mod >= 0) {
+			if (g->disk_mod >= 0 || g->disk_spec[0]) {
 				reportf(report,
 					"module %u: guest %s already has a "
 					"disk",

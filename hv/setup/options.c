@@ -5,6 +5,7 @@
  *   console=<serial|vga>[,...]               where to print (serial,vga)
  *   com1=<port>,<baud>                       serial port (0x3f8,115200)
  *   exit=<acpi|qemu[:port]|halt|reboot>      what "power off" means (acpi)
+ *   disk_timeout=<seconds>                   a disk request's limit (10)
  *   selftest=<name>                          test builds only
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
@@ -22,6 +23,7 @@ void options_defaults(struct hv_options *o)
 	o->consoles = CONSOLE_SERIAL | CONSOLE_VGA;
 	o->com_port = UART_COM1_PORT;
 	o->com_baud = UART_DEFAULT_BAUD;
+	o->disk_timeout_s = 10;
 	o->exit = EXIT_ACPI;
 	o->qemu_exit_port = 0xF4;
 }
@@ -158,6 +160,16 @@ static bool parse_selftest(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+static bool parse_disk_timeout(const struct word *w, struct hv_options *o)
+{
+	uint32_t s;
+
+	if (!parse_u32(w->val, w->vlen, &s) || s < 1 || s > 600)
+		return false;
+	o->disk_timeout_s = s;
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*parse)(const struct word *, struct hv_options *);
@@ -167,6 +179,7 @@ static const struct {
 	{ "console", parse_console, "a list of serial and vga" },
 	{ "com1", parse_com1, "<port>[,<baud>], baud dividing 115200" },
 	{ "exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot" },
+	{ "disk_timeout", parse_disk_timeout, "seconds, 1 to 600" },
 	{ "selftest", parse_selftest, "a self-test name" },
 };
 

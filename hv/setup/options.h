@@ -26,6 +26,7 @@ struct hv_options {
 	uint32_t com_baud;
 	enum exit_method exit;
 	uint16_t qemu_exit_port;
+	uint32_t disk_timeout_s; /* how long a disk may take over a request */
 	char selftest[32]; /* test builds only: which self-test to run */
 };
 
@@ -44,6 +45,7 @@ unsigned options_parse(const char *cmdline, struct hv_options *o,
 #define MAX_GUESTS 4
 #define GUEST_NAME_MAX 16
 #define GUEST_CMDLINE_MAX 2048 /* the guest copies 2048 bytes, NUL included */
+#define GUEST_DISK_SPEC_MAX 48 /* "uuid:" and a GUID, with room to spare */
 #define GUEST_MEM_DEFAULT MiB(64)
 #define GUEST_MEM_MIN MiB(2)
 #define GUEST_MEM_MAX MiB(2048)
@@ -59,7 +61,8 @@ struct guest_config {
 	uint32_t mem_bytes;
 	int kernel_mod; /* index into boot_info.mods, or -1 */
 	int initrd_mod;
-	int disk_mod;
+	int disk_mod;	/* a RAM disk module, or -1 */
+	char disk_spec[GUEST_DISK_SPEC_MAX]; /* disk=DEV: real storage, or "" */
 	bool disk_readonly;
 	enum restart_policy restart;
 	char cmdline[GUEST_CMDLINE_MAX];

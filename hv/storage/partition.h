@@ -13,19 +13,19 @@
 
 #include "hv/lib/lib.h"
 
-#define PART_MAX 32	     /* partitions kept from one table */
-#define PART_LABEL_MAX 37    /* a GPT name (36 UTF-16 units) as ASCII + NUL */
+#define PART_MAX 32	  /* partitions kept from one table */
+#define PART_LABEL_MAX 37 /* a GPT name (36 UTF-16 units) as ASCII + NUL */
 
 enum part_scheme { PART_NONE, PART_MBR, PART_GPT };
 
 struct partition {
-	unsigned number;     /* as in sata0p2: MBR 1-4 primary, 5+ logical;
+	unsigned number;    /* as in sata0p2: MBR 1-4 primary, 5+ logical;
 				GPT the entry's index + 1 */
-	uint64_t first_lba;  /* in the disk's sectors */
+	uint64_t first_lba; /* in the disk's sectors */
 	uint64_t sectors;
-	uint8_t mbr_type;    /* MBR only */
-	uint8_t type_guid[16]; /* GPT only, as stored (mixed-endian) */
-	uint8_t uuid[16];      /* GPT only: the unique partition GUID */
+	uint8_t mbr_type;	    /* MBR only */
+	uint8_t type_guid[16];	    /* GPT only, as stored (mixed-endian) */
+	uint8_t uuid[16];	    /* GPT only: the unique partition GUID */
 	char label[PART_LABEL_MAX]; /* GPT only; non-ASCII units as '?' */
 };
 

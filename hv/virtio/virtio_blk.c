@@ -1,24 +1,33 @@
 /*
  * virtio_blk.c - [Devices 7] the block device (ABI section 11.11), served
- * from a struct blkdev (drivers/blkdev.h).
+ * from a volume: a disk, a partition of one, or a RAM disk module
+ * (hv/storage/volume.h).
  *
  * A request is a chain: a 16-byte header the device reads (type, ioprio,
  * sector), the data (read for writes, written for reads), and one status
  * byte the device writes last.  We treat the device-readable and
  * device-writable parts as two byte streams, so however the driver splits
- * its buffers the rules are the same.  Out-of-range sectors get IOERR,
- * unknown request types UNSUPP; a chain with no room for a status byte
- * cannot be answered at all, and breaks the device.
+ * its buffers the rules are the same.  Sectors outside the volume get
+ * IOERR before anything reaches the disk, unknown request types UNSUPP; a
+ * chain with no room for a status byte cannot be answered at all, and
+ * breaks the device.
  *
- * A RAM-disk request is a memcpy, but a chain may add up to 4 GiB (its
- * descriptors may name the same RAM again and again), so a request's
- * data moves at most BLK_BUDGET bytes an exit and goes on over the
- * guest's next exits; the request and how far it got wait in the
- * device's work page, and it is answered when its last byte has moved.
+ * The data moves in pieces (struct disk_io), one in flight at a time.  A
+ * piece goes straight between the disk and the guest's RAM when the
+ * device can reach the guest's buffers as they lie (the addresses come
+ * from the chain, already checked against the guest's RAM); otherwise
+ * through the volume's bounce buffer.  A real disk answers while the
+ * guest runs: the request waits in the device's work page, marked busy,
+ * and is looked at again after each exit (devices_poll()) until the
+ * disk says it is done.  The RAM disk answers at once, but a chain may
+ * add up to 4 GiB (its descriptors may name the same RAM again and
+ * again), so a request moves at most BLK_BUDGET bytes an exit either way.
+ * A flush is passed to the disk and answered only when the disk has
+ * answered it: what the guest was told is flushed is on the medium.
  */
-#include "drivers/blkdev.h"
 #include "hv/guest/guest.h"
 #include "hv/lib/printk.h"
+#include "hv/storage/volume.h"
 #include "hv/virtio/virtio.h"
 
 /* Feature bits, request types, status values, the request header and the
@@ -26,16 +35,15 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
 
-#define SECTOR 512u
-#define SEG_MAX 254 /* queue size - 2, as the reference */
+#define VIRTIO_SECTOR 512u /* the unit of h.sector, whatever the disk's */
+#define SEG_MAX 254	   /* queue size - 2, as the reference */
 
 /*
  * Bytes of data one exit may move, each descriptor walked costing a
  * sector's worth: 1 MiB, the largest request Linux builds from seg_max
  * page-sized segments, is a millisecond or two of memcpy under QEMU and
- * a tenth of that natively; at most 2048 descriptors are walked.  A
- * real disk behind struct blkdev must charge its requests (a flush
- * above all) by what they cost it, under the same rule.
+ * a tenth of that natively; at most 2048 descriptors are walked.  A piece
+ * a real disk moves by DMA costs us only its descriptors.
  */
 #define BLK_BUDGET MiB(1)
 
@@ -45,15 +53,19 @@ struct blk_work {
 	bool active;   /* req is part way served */
 	bool to_guest; /* a read: the data goes into the chain */
 	uint8_t status;
-	uint64_t pos;	    /* disk offset of the data */
+	uint8_t type;	    /* VIRTIO_BLK_T_* */
+	uint64_t lba;	    /* the disk's sector the data starts at */
 	uint32_t skip;	    /* where the data starts in its byte stream */
 	uint32_t len, done; /* data bytes to move, and moved so far */
 	uint32_t written;   /* bytes written into the chain, but status */
+	bool bounced;	    /* the piece in flight uses the bounce buffer */
+	struct disk_io io;  /* the piece in flight (the disk owns it while
+			       its status is DISK_BUSY) */
 };
 _Static_assert(sizeof(struct blk_work) <= PAGE_SIZE,
 	       "the block device's work must fit its page");
 
-static struct blkdev *disk_of(struct virtio_dev *d)
+static struct volume *vol_of(struct virtio_dev *d)
 {
 	return d->backend;
 }
@@ -64,7 +76,7 @@ static uint64_t blk_features(struct virtio_dev *d)
 		     (1ull << VIRTIO_BLK_F_BLK_SIZE) |
 		     (1ull << VIRTIO_BLK_F_FLUSH);
 
-	if (disk_of(d)->readonly)
+	if (vol_of(d)->readonly)
 		f |= 1ull << VIRTIO_BLK_F_RO;
 	return f;
 }
@@ -77,10 +89,13 @@ static uint64_t blk_features(struct virtio_dev *d)
 
 static uint32_t blk_config(struct virtio_dev *d, uint8_t *buf)
 {
+	struct volume *v = vol_of(d);
 	struct virtio_blk_config cfg = {
-		.capacity = disk_of(d)->size / SECTOR,
+		.capacity = v->sectors * (v->disk->sector_size / VIRTIO_SECTOR),
 		.seg_max = SEG_MAX,
-		.blk_size = SECTOR,
+		/* The disk's own sector: Linux then sends only requests of
+		 * whole sectors of it, which is all a 4 KiB disk can take. */
+		.blk_size = v->disk->sector_size,
 		.num_queues = 1,
 	};
 
@@ -90,81 +105,73 @@ static uint32_t blk_config(struct virtio_dev *d, uint8_t *buf)
 	return BLK_CONFIG_LEN;
 }
 
-/* Move `len` bytes between the disk at `off` and the chain's data part,
- * a segment at a time, straight from or into guest memory. */
-static bool transfer(struct virtio_dev *d, const struct vq_chain *c,
-		     bool to_guest, uint64_t off, uint32_t skip, uint32_t len)
+/* Whole sectors of the disk, all inside the volume; *lba is where on
+ * the disk they start. */
+static bool in_volume(struct virtio_dev *d, uint64_t sector, uint32_t len,
+		      uint64_t *lba)
 {
-	struct blkdev *b = disk_of(d);
+	struct volume *v = vol_of(d);
+	uint32_t ss = v->disk->sector_size, per = ss / VIRTIO_SECTOR;
+	uint64_t first;
 
-	for (unsigned i = 0; i < c->nsegs && len; i++) {
-		const struct vq_seg *s = &c->seg[i];
-		uint32_t n;
-		void *p;
-
-		if (s->device_writes != to_guest)
-			continue;
-		if (skip >= s->len) {
-			skip -= s->len;
-			continue;
-		}
-		n = MIN(s->len - skip, len);
-		p = guest_ptr(d->g, s->gpa + skip, n);
-		if (!p)
-			return false;
-		if (!(to_guest ? b->read(b, off, p, n)
-			       : b->write(b, off, p, n)))
-			return false;
-		off += n;
-		len -= n;
-		skip = 0;
-	}
-	return len == 0;
-}
-
-static bool in_range(struct virtio_dev *d, uint64_t sector, uint32_t len)
-{
-	uint64_t size = disk_of(d)->size;
-
-	return sector <= size / SECTOR && len <= size - sector * SECTOR;
+	if (len % ss || sector % per)
+		return false;
+	first = sector / per;
+	if (first > v->sectors || len / ss > v->sectors - first)
+		return false;
+	*lba = v->first + first;
+	return true;
 }
 
 /* Read the request's header, once, and decide what it asks.  Requests
- * with no data to move are done here (len stays 0). */
+ * with no data to move (and refused ones) leave len at 0. */
 static void begin(struct virtio_dev *d, struct blk_work *w)
 {
 	struct vq_chain *c = &w->req;
 	struct virtio_blk_outhdr h;
-	struct blkdev *b = disk_of(d);
+	struct volume *v = vol_of(d);
 	uint32_t len;
 
 	w->status = VIRTIO_BLK_S_IOERR;
 	w->len = w->done = w->written = 0;
+	w->io.status = DISK_IDLE;
 	if (c->readable < sizeof(h) ||
 	    vq_read(d, c, 0, &h, sizeof(h)) != sizeof(h))
 		return; /* no header: cannot be served */
+	w->type = (uint8_t)h.type;
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
 		len = c->writable - 1;
-		if (!in_range(d, h.sector, len))
+		if (!in_volume(d, h.sector, len, &w->lba))
 			break;
 		w->to_guest = true;
 		w->skip = 0;
 		goto data;
 	case VIRTIO_BLK_T_OUT:
 		len = c->readable - sizeof(h);
-		if (b->readonly || !in_range(d, h.sector, len))
+		if (v->readonly || !in_volume(d, h.sector, len, &w->lba))
 			break;
 		w->to_guest = false;
 		w->skip = sizeof(h);
 		goto data;
 	case VIRTIO_BLK_T_FLUSH:
-		w->status = b->flush(b) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
-		break;
+		w->status = VIRTIO_BLK_S_OK;
+		w->io.op = DISK_FLUSH;
+		w->io.lba = 0;
+		w->io.sectors = 0;
+		w->io.nsegs = 0;
+		w->bounced = false;
+		break; /* advance() submits it */
 	case VIRTIO_BLK_T_GET_ID: {
-		char id[VIRTIO_BLK_ID_BYTES] = { 0 };
+		char id[VIRTIO_BLK_ID_BYTES + 1] = { 0 };
 
-		hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name, b->name);
+		/* The device's serial number, as the guest's udev would
+		 * see on bare metal; a RAM disk has none of its own. */
+		if (v->disk->serial[0])
+			hv_strlcpy(id, v->disk->serial, sizeof(id));
+		else
+			hv_snprintf(id, sizeof(id), "hv-%s-%s", d->g->name,
+				    v->name);
 		w->written = vq_write(
 			d, c, 0, id,
 			MIN((uint32_t)VIRTIO_BLK_ID_BYTES, c->writable - 1));
@@ -178,24 +185,168 @@ static void begin(struct virtio_dev *d, struct blk_work *w)
 	return;
 data:
 	w->status = VIRTIO_BLK_S_OK;
-	w->pos = h.sector * SECTOR;
 	w->len = len;
 }
 
-/* Move what the budget allows of the data; true when the request is
- * done, all of it moved or failed. */
+/*
+ * The next piece of the data, as the guest's buffers lie: from byte
+ * `skip` of the stream, at most `max` bytes in at most DISK_IO_MAX_SEGS
+ * pieces, cut back to whole sectors.  Returns the bytes gathered; 0 when
+ * the buffers cannot be used as they are (too scattered for one sector,
+ * or not in the guest's RAM, which the bounce path then reports).
+ */
+static uint32_t gather(struct virtio_dev *d, const struct vq_chain *c,
+		       bool to_guest, uint32_t skip, uint32_t max,
+		       uint32_t sector, struct disk_io *io)
+{
+	uint32_t total = 0, cut;
+
+	io->nsegs = 0;
+	for (unsigned i = 0; i < c->nsegs && total < max; i++) {
+		const struct vq_seg *s = &c->seg[i];
+		uint32_t n;
+		void *p;
+
+		if (s->device_writes != to_guest)
+			continue;
+		if (skip >= s->len) {
+			skip -= s->len;
+			continue;
+		}
+		if (io->nsegs == DISK_IO_MAX_SEGS)
+			break;
+		n = MIN(s->len - skip, max - total);
+		p = guest_ptr(d->g, s->gpa + skip, n);
+		if (!p)
+			return 0;
+		io->seg[io->nsegs].addr = (uintptr_t)p;
+		io->seg[io->nsegs].len = n;
+		io->nsegs++;
+		total += n;
+		skip = 0;
+	}
+	/* Whole sectors: trim the tail, dropping pieces it empties. */
+	cut = total % sector;
+	total -= cut;
+	while (cut) {
+		struct disk_seg *last = &io->seg[io->nsegs - 1];
+		uint32_t n = MIN(cut, last->len);
+
+		last->len -= n;
+		cut -= n;
+		if (!last->len)
+			io->nsegs--;
+	}
+	return total;
+}
+
+/* Submit the next piece of the data (or the flush). */
+static bool submit_next(struct virtio_dev *d, struct blk_work *w)
+{
+	struct volume *v = vol_of(d);
+	struct disk *disk = v->disk;
+	struct disk_io *io = &w->io;
+	uint32_t ss = disk->sector_size;
+	uint32_t max = MIN(w->len - w->done, disk->max_sectors * ss);
+	uint32_t n = 0;
+
+	if (io->op == DISK_FLUSH)
+		goto submit;
+	io->op = w->to_guest ? DISK_READ : DISK_WRITE;
+	if (disk->cpu_copies)
+		max = MIN(max, d->budget); /* memcpy: the budget's bytes */
+	max = MAX(max - max % ss, ss);
+	n = gather(d, &w->req, w->to_guest, w->skip + w->done, max, ss, io);
+	w->bounced = false;
+	if (!n || !disk->ops->dma_ok(disk, io)) {
+		n = MIN(max, VOLUME_BOUNCE_BYTES);
+		n -= n % ss;
+		if (!w->to_guest &&
+		    vq_read(d, &w->req, w->skip + w->done, v->bounce, n) != n)
+			return false;
+		io->nsegs = 1;
+		io->seg[0].addr = (uintptr_t)v->bounce;
+		io->seg[0].len = n;
+		w->bounced = true;
+	}
+	if (disk->cpu_copies || w->bounced)
+		d->budget -= MIN(d->budget, n); /* bytes we copy ourselves */
+	io->lba = w->lba + w->done / ss;
+	io->sectors = n / ss;
+submit:
+	io->status = DISK_IDLE;
+	if (!disk->ops->submit(disk, io))
+		io->status = DISK_IDLE; /* no free slot: again next time */
+	return true;
+}
+
+/* What a finished piece leaves to do: copy a bounced read out, count it. */
+static bool piece_done(struct virtio_dev *d, struct blk_work *w)
+{
+	struct disk_io *io = &w->io;
+	uint32_t n = io->sectors * vol_of(d)->disk->sector_size;
+
+	if (io->op == DISK_FLUSH)
+		return true;
+	if (w->bounced && w->to_guest &&
+	    vq_write(d, &w->req, w->done, vol_of(d)->bounce, n) != n)
+		return false;
+	w->done += n;
+	return true;
+}
+
+static void report_failure(struct virtio_dev *d, struct blk_work *w)
+{
+	static const char *const what[] = { "read", "write", "flush" };
+
+	printk("hv: guest %s: disk %s: %s at sector %llu failed; the guest "
+	       "gets IOERR\n",
+	       d->g->name, vol_of(d)->name, what[w->io.op],
+	       (unsigned long long)(w->io.lba - vol_of(d)->first));
+}
+
+/* Move what the budget and the disk allow; true when the request is done
+ * (all of it moved, or failed), false while it waits. */
 static bool advance(struct virtio_dev *d, struct blk_work *w)
 {
-	uint32_t n = MIN(w->len - w->done, d->budget);
+	struct disk *disk = vol_of(d)->disk;
+	struct disk_io *io = &w->io;
 
-	if (n && !transfer(d, &w->req, w->to_guest, w->pos + w->done,
-			   w->skip + w->done, n)) {
-		w->status = VIRTIO_BLK_S_IOERR;
-		return true;
+	for (;;) {
+		if (io->status == DISK_BUSY)
+			disk->ops->poll(disk, io);
+		switch (io->status) {
+		case DISK_BUSY:
+			return false; /* the disk is working on it */
+		case DISK_FAILED:
+			report_failure(d, w);
+			w->status = VIRTIO_BLK_S_IOERR;
+			io->status = DISK_IDLE;
+			return true;
+		case DISK_DONE:
+			io->status = DISK_IDLE;
+			if (!piece_done(d, w)) {
+				w->status = VIRTIO_BLK_S_IOERR;
+				return true;
+			}
+			if (io->op == DISK_FLUSH || w->done == w->len)
+				return true;
+			break;
+		case DISK_IDLE:
+			if (w->status != VIRTIO_BLK_S_OK ||
+			    (io->op != DISK_FLUSH && w->done == w->len))
+				return true; /* refused, or nothing to move */
+			if (!d->budget)
+				return false;
+			if (!submit_next(d, w)) {
+				w->status = VIRTIO_BLK_S_IOERR;
+				return true;
+			}
+			if (io->status == DISK_IDLE)
+				return false; /* the disk had no free slot */
+			break;
+		}
 	}
-	w->done += n;
-	d->budget -= n;
-	return w->done == w->len;
 }
 
 /* The status byte last, then the used ring: a read that failed part way
@@ -231,15 +382,17 @@ static void blk_notify(struct virtio_dev *d, unsigned q)
 			}
 			w->active = true;
 			w->to_guest = false;
-			d->budget -= MIN(d->budget, SECTOR * w->req.nsegs);
+			w->io.op = DISK_READ;
+			d->budget -=
+				MIN(d->budget, VIRTIO_SECTOR * w->req.nsegs);
 			begin(d, w);
 		}
 		if (!advance(d, w))
-			break; /* the budget ran out inside the data */
+			break; /* the budget ran out, or the disk works */
 		finish(d, q, w);
 		any = true;
 	}
-	d->busy = true; /* stopped at the budget: more may be waiting */
+	d->busy = true; /* more may be waiting, or the disk is working */
 out:
 	if (any)
 		vq_interrupt(d, q);
@@ -250,12 +403,23 @@ static void blk_resume(struct virtio_dev *d)
 	blk_notify(d, 0);
 }
 
+/*
+ * The request in hand is no longer owed, but a piece the disk still
+ * holds may yet be DMA'd into the guest's RAM: wait for the disk to end
+ * it (its driver's timeout bounds the wait) before the RAM can be reused
+ * or freed.
+ */
 static void blk_reset(struct virtio_dev *d)
 {
 	struct blk_work *w = d->work;
+	struct volume *v = vol_of(d);
 
-	if (w) /* the request in hand is no longer owed */
-		w->active = false;
+	if (!w)
+		return;
+	while (w->io.status == DISK_BUSY)
+		v->disk->ops->poll(v->disk, &w->io);
+	w->io.status = DISK_IDLE;
+	w->active = false;
 }
 
 const struct virtio_ops virtio_blk_ops = {

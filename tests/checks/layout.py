@@ -20,6 +20,7 @@ ROOMS = [
     "hv/machine",  # CPU, interrupt lines, time, power, panic
     "hv/guest",    # struct guest and its guest-physical memory doors
     "hv/mm",       # page allocator, host paging, shadow page tables
+    "hv/storage",  # the machine's disks: partitions, who may use what
     "hv/virtio",   # virtio-pci transport, virtqueues, console, block
     "hv/dev",      # a guest's PCI bus, MMIO and port emulation
     "hv/core",     # creating, running and scheduling guests

@@ -14,6 +14,8 @@
  *                (bench.c, bench_dev.c; tests/bench.sh);
  *   blktest      the block driver and device, request by request
  *                (blktest.c); needs a disk;
+ *   disktest=STEP  the disk as storage that lasts: write, check, crash,
+ *                fault, timeout (disktest.c); needs a disk;
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
  *                adversary_mmio.c; the two that come before LGUEST_INIT
@@ -68,6 +70,8 @@ void guest_main(void)
 		procdemo_run();
 	if (cmdline_has("blktest"))
 		blktest_run();
+	if (cmdline_value("disktest="))
+		disktest_run(cmdline_value("disktest="));
 	if (cmdline_has("fuzz"))
 		fuzz_run();
 	if (cmdline_has("soak"))

@@ -2,7 +2,9 @@
 # check-linux.sh - boot the user's own Linux 4.9 lguest guest on the
 # hypervisor and prove it works: user space on hvc0, typed input, /dev/vda
 # written, synced, read back, read back again after the guest reboots
-# (its RAM wiped, the disk kept), and a clean power-off.
+# (its RAM wiped, the disk kept), and a clean power-off; then an ext2
+# file system on a real disk (AHCI, then NVMe), written in one boot and
+# read back in the next.
 #
 #   make check-linux LINUX_BZIMAGE=path LINUX_INITRD=path [LINUX_MEM=128M]
 #
@@ -132,5 +134,54 @@ if [ -r /usr/share/ovmf/OVMF.fd ]; then
 	fi
 	qemu_wait 60
 fi
+# Real disks: an ext2 file system in partition 2 ("data") of a GPT disk
+# on AHCI, then on NVMe.  The guest mounts it from /dev/vda, writes a
+# file and syncs; a second boot of the machine reads it back; and the
+# image on the host holds it (debugfs, outside QEMU).
+. "$top/tests/qemu/disk_lib.sh"
+for ctl in ahci nvme; do
+	img="$out/check-linux-$ctl.img"
+	gpt_image "$img"
+	start=$(gpt_start "$img" 2)
+	rm -f "$out/fs.img" && mkfs.ext2 -q -F "$out/fs.img" 16M &&
+		dd if="$out/fs.img" of="$img" bs=512 seek="$start" conv=notrunc status=none
+	QEMU_EXTRA=()
+	"${ctl}_disk" "$img"
+	dev=$([ $ctl = ahci ] && echo sata0p2 || echo nvme0n1p2)
+	iso3="$out/check-linux-$ctl.iso"
+	"$top/iso/mkiso.sh" "$iso3" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+		"$LINUX_BZIMAGE" "kernel name=linux mem=$mem disk=label:data -- console=hvc0" \
+		"$LINUX_INITRD" "initrd" || exit 1
+	for round in write read; do
+		qemu_start "$out/check-linux-$ctl-$round.log" qemu-system-i386 -boot d \
+			-m "$machine_mem" -display none -monitor none -no-reboot \
+			-cdrom "$iso3" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			"${QEMU_EXTRA[@]}"
+		step "$ctl-disk-named-$round" "hv: guest linux: disk $dev, 16 MiB" 120
+		if step "$ctl-$round-boot-to-shell" "$PROMPT" 300; then
+			send 'mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo MOUNTED-$?'
+			step "$ctl-$round-mount" 'MOUNTED-0' 60
+			if [ $round = write ]; then
+				send "echo hv-$ctl-file-42 > /mnt/hello; sync; umount /mnt; echo SYNCED-\$?"
+				step "$ctl-write-sync" 'SYNCED-0' 60
+			else
+				send 'cat /mnt/hello; umount /mnt'
+				step "$ctl-read-back" "^hv-$ctl-file-42" 60
+			fi
+			send 'poweroff -f'
+			step "$ctl-$round-poweroff" 'hv: guest linux: power off' 60
+		fi
+		qemu_wait 60
+	done
+	dd if="$img" of="$out/fs.img" bs=512 skip="$start" count=32768 status=none
+	if debugfs -R 'cat /hello' "$out/fs.img" 2>/dev/null | grep -q "^hv-$ctl-file-42"; then
+		echo "PASS linux/$ctl-file-in-image"
+		pass=$((pass + 1))
+	else
+		echo "FAIL linux/$ctl-file-in-image: /hello not in partition 2 of $img"
+		fail=$((fail + 1))
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -6,6 +6,11 @@
 #
 #   make linux-initrd                  writes build/linux/initrd.gz
 #   tests/linux/mkinitrd.sh OUT [BUSYBOX_DEB=path]
+#   tests/linux/mkinitrd.sh --tree DIR   the same files as a directory, for
+#                                      a root file system on a disk
+#                                      (iso/mkappliance.sh; /sbin/init is
+#                                      /init there, /dev/console is made by
+#                                      the caller)
 #
 # The package is downloaded (apt-get download) and unpacked here with
 # dpkg-deb -x, never installed, so the host's own busybox stays as it is.
@@ -19,7 +24,12 @@
 # entry is owned by root, and the times are the package's, so the same
 # package gives the same archive.
 set -eu
-out=${1:?usage: mkinitrd.sh OUT.gz}
+tree=
+if [ "${1:-}" = --tree ]; then
+	tree=${2:?usage: mkinitrd.sh --tree DIR}
+	set -- "$tree/.unused"
+fi
+out=${1:?usage: mkinitrd.sh OUT.gz | --tree DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache="$top/build/linux"
 mkdir -p "$cache" "$(dirname "$out")"
@@ -91,6 +101,19 @@ while :; do
 	setsid cttyhack sh
 done
 EOF
+
+if [ -n "$tree" ]; then
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	for d in bin dev proc sbin sys usr/bin usr/sbin mnt; do
+		mkdir -p "$tree/$d"
+	done
+	install -m 755 "$bb" "$tree/bin/busybox"
+	install -m 755 "$tmp/init" "$tree/init"
+	ln -s /init "$tree/sbin/init"
+	echo "mkinitrd: $tree: $(basename "$deb")"
+	exit 0
+fi
 
 # ---- The archive.  An entry is a 110-byte header of hex fields, the
 # name and its NUL padded to 4 bytes, then the data padded to 4 bytes.

@@ -17,8 +17,15 @@
 #   REJECT         array of extended regexps that must not appear
 #   QEMU_EXTRA     array of extra QEMU arguments
 #   INPUT          text typed on the serial port once BOOTED_RE appears
+#   KILL_RE        kill QEMU with SIGKILL the moment this appears in the
+#                  log (a power cut; EXPECT_STATUS is then not checked)
 # and may define check() for extra assertions on "$LOG" (return non-zero
-# and print why to fail).  Prints one PASS/FAIL line; exit 0 on pass.
+# and print why to fail), and again() for a second boot of the same
+# machine: it changes what it needs (MODULES, EXPECT, ...) and calls
+# boot_and_judge, whose log is "$LOG" again (the first is kept as
+# NAME.1.log).  A test file runs at the top level of this script, so it
+# may use $out and $name (a disk image at "$out/$name.img", say).
+# Prints one PASS/FAIL line; exit 0 on pass.
 set -u
 file=$1
 name=$(basename "$file" .test)
@@ -28,9 +35,9 @@ mkdir -p "$out"
 LOG="$out/$name.log"
 
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
-EXPECT_STATUS=0 INPUT="" BOOTED_RE=""
+EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE=""
 MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
-unset -f check
+unset -f check again
 # shellcheck disable=SC1090
 source "$file"
 
@@ -52,51 +59,91 @@ if [ -z "${HV_PREBUILT:-}" ]; then
 else
 	: >"$out/$name.build"
 fi
-iso="$out/$name.iso"
-"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
-	>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
 
-case "$FIRMWARE" in
-bios) qemu=(qemu-system-i386 -boot d) ;;
-uefi) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
-*) fail "unknown FIRMWARE '$FIRMWARE'" ;;
-esac
-qemu+=(-m "$MEM" -display none -monitor none -no-reboot -cdrom "$iso"
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
-
-if [ -n "$INPUT" ]; then
-	# Type INPUT once the guest is ready: QEMU's serial port reads a
-	# fifo that we write into after BOOTED_RE shows up in the log.
-	fifo="$out/$name.in"
-	rm -f "$fifo" && mkfifo "$fifo"
-	timeout "$TIMEOUT" "${qemu[@]}" -serial stdio <"$fifo" >"$LOG" 2>&1 &
-	qpid=$!
-	exec 3>"$fifo"
+# Wait for QEMU ($1, its pid) to end, typing INPUT and cutting the power
+# (KILL_RE) when their moments come.  Sets rc.
+watch_qemu() {
+	local qpid=$1 typed=0
 	for _ in $(seq 1 $((TIMEOUT * 10))); do
-		grep -qE "$BOOTED_RE" "$LOG" 2>/dev/null && break
-		kill -0 $qpid 2>/dev/null || break
+		kill -0 "$qpid" 2>/dev/null || break
+		if [ -n "$INPUT" ] && [ $typed = 0 ] &&
+			grep -qE "$BOOTED_RE" "$LOG" 2>/dev/null; then
+			printf '%s' "$INPUT" >&3
+			typed=1
+		fi
+		if [ -n "$KILL_RE" ] && grep -qE "$KILL_RE" "$LOG" 2>/dev/null; then
+			# The QEMU under timeout(1): its child, killed at once.
+			pkill -KILL -P "$qpid" qemu-system 2>/dev/null
+			kill -KILL "$qpid" 2>/dev/null
+			wait "$qpid" 2>/dev/null
+			rc=killed
+			return
+		fi
 		sleep 0.1
 	done
-	printf '%s' "$INPUT" >&3
-	wait $qpid
+	wait "$qpid"
 	rc=$?
-	exec 3>&-
-	rm -f "$fifo"
-else
-	timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1
-	rc=$?
-fi
+}
 
-[ $rc -eq 124 ] && fail "timed out after ${TIMEOUT}s"
-want=$((EXPECT_STATUS * 2 + 1))
-[ $rc -eq $want ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
-for re in "${EXPECT[@]}"; do
-	grep -qE -- "$re" "$LOG" || fail "expected output missing: $re"
-done
-for re in "${REJECT[@]}"; do
-	if grep -qE -- "$re" "$LOG"; then fail "forbidden output present: $re"; fi
-done
-if declare -F check >/dev/null; then
-	why=$(check 2>&1) || fail "${why:-check() failed}"
+boot() {
+	local iso="$out/$name.iso" qpid
+	"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
+		>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
+	case "$FIRMWARE" in
+	bios) qemu=(qemu-system-i386 -boot d) ;;
+	uefi) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
+	*) fail "unknown FIRMWARE '$FIRMWARE'" ;;
+	esac
+	qemu+=(-m "$MEM" -display none -monitor none -no-reboot -cdrom "$iso"
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
+	if [ -n "$INPUT" ]; then
+		# Type INPUT once the guest is ready: QEMU's serial port reads
+		# a fifo that we write into after BOOTED_RE shows up in the log.
+		fifo="$out/$name.in"
+		rm -f "$fifo" && mkfifo "$fifo"
+		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio <"$fifo" >"$LOG" 2>&1 &
+		qpid=$!
+		exec 3>"$fifo"
+		watch_qemu $qpid
+		exec 3>&-
+		rm -f "$fifo"
+	elif [ -n "$KILL_RE" ]; then
+		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1 &
+		watch_qemu $!
+	else
+		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1
+		rc=$?
+	fi
+}
+
+judge() {
+	[ "$rc" = 124 ] && fail "timed out after ${TIMEOUT}s"
+	if [ -n "$KILL_RE" ]; then
+		[ "$rc" = killed ] || fail "QEMU ended (status $rc) before the power cut: $KILL_RE"
+	else
+		want=$((EXPECT_STATUS * 2 + 1))
+		[ "$rc" = $want ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
+	fi
+	for re in "${EXPECT[@]}"; do
+		grep -qE -- "$re" "$LOG" || fail "expected output missing: $re"
+	done
+	for re in "${REJECT[@]}"; do
+		if grep -qE -- "$re" "$LOG"; then fail "forbidden output present: $re"; fi
+	done
+	if declare -F check >/dev/null; then
+		why=$(check 2>&1) || fail "${why:-check() failed}"
+	fi
+}
+
+boot_and_judge() {
+	[ -e "$LOG" ] && mv "$LOG" "$out/$name.1.log"
+	boot
+	judge
+}
+
+boot
+judge
+if declare -F again >/dev/null; then
+	again
 fi
 echo "PASS $name${DESC:+: $DESC}"

@@ -451,6 +451,77 @@ static void test_refused_guest_keeps_reporting(void **state)
 	assert_int_equal(nr_msgs, 4);
 }
 
+/* disk=DEV[,ro]: real storage named on the kernel line (the name itself
+ * is resolved later, by hv/storage/volume.c, once the disks are known). */
+static void test_disk_names(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel name=a disk=sata0p2");
+	add_mod(f, "kernel name=b disk=nvme0n1,ro");
+	add_mod(f, "kernel name=c disk=label:data -- root=/dev/vda");
+	add_mod(f, "kernel name=d "
+		   "disk=uuid:6f1b4c3a-95e2-4d7c-8a51-0b9e2d7c4f10,ro");
+	assert_int_equal(run(f), 4);
+	assert_int_equal(nr_msgs, 0);
+	assert_string_equal(f->cfg[0].disk_spec, "sata0p2");
+	assert_false(f->cfg[0].disk_readonly);
+	assert_int_equal(f->cfg[0].disk_mod, -1);
+	assert_string_equal(f->cfg[1].disk_spec, "nvme0n1");
+	assert_true(f->cfg[1].disk_readonly);
+	assert_string_equal(f->cfg[2].disk_spec, "label:data");
+	assert_string_equal(f->cfg[2].cmdline, "root=/dev/vda");
+	assert_string_equal(f->cfg[3].disk_spec,
+			    "uuid:6f1b4c3a-95e2-4d7c-8a51-0b9e2d7c4f10");
+	assert_true(f->cfg[3].disk_readonly);
+	for (int i = 0; i < 4; i++)
+		assert_true(f->cfg[i].ok);
+}
+
+static void test_disk_names_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel name=a disk=");
+	add_mod(f, "kernel name=b disk=,ro");
+	add_mod(f, "kernel name=c disk=sata0/p2");
+	add_mod(f, "kernel name=d disk="
+		   "uuid:6f1b4c3a-95e2-4d7c-8a51-0b9e2d7c4f10-and-much-more");
+	assert_int_equal(run(f), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_false(f->cfg[i].ok);
+		assert_string_equal(f->cfg[i].disk_spec, "");
+	}
+	assert_msg(0, "module 0: disk= must name a disk in 1 to 47 characters "
+		      "(sata0, nvme0n1p2, label:NAME, uuid:GUID)");
+	assert_msg(1, "module 1: disk= must name a disk in 1 to 47 characters "
+		      "(sata0, nvme0n1p2, label:NAME, uuid:GUID)");
+	assert_msg(2, "module 2: disk=sata0/p2: a disk name holds only "
+		      "letters, digits and '-', '_', ':', '.'");
+	assert_msg(3, "module 3: disk= must name a disk in 1 to 47 characters "
+		      "(sata0, nvme0n1p2, label:NAME, uuid:GUID)");
+}
+
+/* One block device a guest: a disk module and disk= do not mix. */
+static void test_disk_module_and_name(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel name=a disk=sata0");
+	add_mod(f, "disk");
+	add_mod(f, "kernel name=b disk=sata0 disk=sata1");
+	add_mod(f, "kernel name=c");
+	add_mod(f, "disk");
+	assert_int_equal(run(f), 3);
+	assert_false(f->cfg[0].ok);
+	assert_false(f->cfg[1].ok);
+	assert_true(f->cfg[2].ok);
+	assert_string_equal(f->cfg[1].disk_spec, "sata0");
+	assert_msg(0, "module 1: guest a already has a disk");
+	assert_msg(1, "module 2: guest b already has a disk");
+	assert_int_equal(nr_msgs, 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -473,6 +544,9 @@ int main(void)
 		T(test_too_many_guests),
 		T(test_unknown_role_and_empty),
 		T(test_refused_guest_keeps_reporting),
+		T(test_disk_names),
+		T(test_disk_names_bad),
+		T(test_disk_module_and_name),
 	};
 #undef T
 

@@ -20,7 +20,8 @@
 
 #include <cmocka.h>
 
-#include "drivers/blkdev.h"
+#include "drivers/disk.h"
+#include "hv/storage/volume.h"
 #include "tests/unit/fake_guest.h"
 
 extern const struct virtio_ops virtio_blk_ops;
@@ -42,7 +43,8 @@ extern const struct virtio_ops virtio_blk_ops;
 #define BUF (FAKE_DATA + 0x1000u)
 #define STATUS_GPA (FAKE_DATA + 0x100u)
 
-static struct blkdev disk;
+static struct disk ram;
+static struct volume disk; /* what the device is served from */
 static uint8_t *image;			/* the disk's bytes */
 static uint8_t original[DISK_BYTES];	/* what they were at the start */
 static uint16_t next_desc;		/* next free descriptor */
@@ -55,6 +57,20 @@ static uint8_t pattern(uint32_t off)
 	return (uint8_t)(off * 7 + (off >> 9));
 }
 
+/* A RAM disk over img, whole, as volume_open_ram() makes it. */
+static void make_volume(struct volume *v, struct disk *r, uint8_t *img,
+			uint32_t bytes, bool readonly, const char *name)
+{
+	ramdisk_init(r, img, bytes);
+	memset(v, 0, sizeof(*v));
+	v->disk = r;
+	v->sectors = r->sectors;
+	v->readonly = readonly;
+	strcpy(v->name, name);
+	v->bounce = malloc(VOLUME_BOUNCE_BYTES);
+	assert_non_null(v->bounce);
+}
+
 static void bring_up(bool readonly)
 {
 	image = malloc(DISK_BYTES);
@@ -62,7 +78,7 @@ static void bring_up(bool readonly)
 	for (uint32_t i = 0; i < DISK_BYTES; i++)
 		image[i] = pattern(i);
 	memcpy(original, image, DISK_BYTES);
-	ramdisk_init(&disk, "vda", image, DISK_BYTES, readonly);
+	make_volume(&disk, &ram, image, DISK_BYTES, readonly, "vda");
 	fake_guest_new(&virtio_blk_ops, &disk);
 	/* SEG_MAX, BLK_SIZE and FLUSH (and RO on a read-only disk). */
 	fake_driver_setup((1u << 2) | (1u << 6) | (1u << 9) |
@@ -89,6 +105,8 @@ static int teardown(void **state)
 {
 	fake_guest_free();
 	free(image);
+	free(disk.bounce);
+	disk.bounce = NULL;
 	return 0;
 }
 
@@ -495,7 +513,8 @@ static void batch(void **state)
 static void big_read_goes_on_over_exits(void **state)
 {
 	uint8_t *big = malloc(BIG_DISK);
-	struct blkdev bigdisk;
+	struct disk bigram;
+	struct volume bigdisk;
 	uint32_t total = BIG_SEGS * BIG_SEG, n;
 
 	/* This case's own device, over a disk of its own. */
@@ -503,7 +522,7 @@ static void big_read_goes_on_over_exits(void **state)
 	assert_non_null(big);
 	for (uint32_t i = 0; i < BIG_DISK; i++)
 		big[i] = pattern(i);
-	ramdisk_init(&bigdisk, "vdb", big, BIG_DISK, false);
+	make_volume(&bigdisk, &bigram, big, BIG_DISK, false, "vdb");
 	fake_guest_new(&virtio_blk_ops, &bigdisk);
 	fake_driver_setup((1u << 2) | (1u << 6) | (1u << 9), 256);
 	image = malloc(DISK_BYTES); /* for teardown() */
@@ -534,6 +553,7 @@ static void big_read_goes_on_over_exits(void **state)
 	assert_false(fd->busy);
 	assert_int_equal(used_idx(0), 1);
 	free(big);
+	free(bigdisk.bounce);
 }
 
 /* A batch larger than one budget: the first requests are answered in
