@@ -787,7 +787,7 @@ static unsigned port_probe(volatile uint8_t *abar, uint32_t cap, unsigned hba,
 	}
 	sig = port_rd(p, PX_SIG);
 	if (sig != SATA_SIG_ATA) {
-		pr_debug("hv: %s: %s (signature %#x); skipped\n", p->disk.name,
+		pr_debug("hv: %s: %s, signature %#x; skipped\n", p->disk.name,
 			 signature_name(sig), sig);
 		port_give_back(p);
 		return 0;
@@ -836,9 +836,9 @@ static unsigned hba_probe(const struct pci_function *f, unsigned hba)
 {
 	volatile uint8_t *abar;
 	uint64_t base, size;
-	uint32_t cap, pi;
+	uint32_t cap, pi, vs;
 	unsigned found = 0;
-	char where[8];
+	char where[8], version[16];
 
 	pci_host_name(f, where);
 	if (!pci_host_mem_bar(f, 5, &base, &size) || size < AHCI_PORT_REGS(1) ||
@@ -854,9 +854,17 @@ static unsigned hba_probe(const struct pci_function *f, unsigned hba)
 	hba_take_from_bios(abar, where);
 	cap = mmio_read32(abar, AHCI_CAP);
 	pi = mmio_read32(abar, AHCI_PI);
-	pr_debug("ahci %s: version %#x, %u ports (implemented %#x), %u "
-		 "command slots\n",
-		 where, mmio_read32(abar, AHCI_VS), AHCI_CAP_NP(cap) + 1, pi,
+	vs = mmio_read32(abar, AHCI_VS);
+	/* VS: 0x00010301 is version 1.3.1, 0x00010000 is 1.0. */
+	hv_snprintf(version, sizeof(version), "%x.%x", vs >> 16,
+		    (vs >> 8) & 0xFF);
+	if (vs & 0xFF)
+		hv_snprintf(version + hv_strlen(version),
+			    sizeof(version) - hv_strlen(version), ".%x",
+			    vs & 0xFF);
+	pr_debug("ahci %s: AHCI %s, %u ports (implemented %#x), %u command "
+		 "slots\n",
+		 where, version, AHCI_CAP_NP(cap) + 1, pi,
 		 AHCI_CAP_NCS(cap) + 1);
 	for (unsigned n = 0; n < AHCI_MAX_PORTS; n++) {
 		if (!(pi & (1u << n)))
