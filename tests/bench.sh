@@ -80,4 +80,43 @@ sed -n "s/$pattern/\1 \2 \3 \4/p" "$log" | awk -v khz="${khz:-0}" '{
 		printf "%-18s %10d %14d %12d %10s\n", $1, bytes, $4,
 			$4 / (bytes / 4096), mbs
 	}'
+
+# ---- Disks (tests/guest/diskbench.c): the same guest on a RAM disk
+# module, on AHCI and on NVMe (64 MiB raw images in build/bench), one
+# boot each, and each real disk's time against the RAM disk's.
+disk_boot() { # disk_boot TAG DISKSPEC [QEMU ARGS...]: one run, its log
+	local tag=$1 spec=$2
+	shift 2
+	local mods=(build/tests/guest/testguest.elf "kernel name=pv0 mem=32M $spec -- diskbench=$tag")
+	[ "$tag" = ram ] && mods=(build/tests/guest/testguest.elf "kernel name=pv0 mem=32M -- diskbench=ram" "$out/ram.img" disk)
+	iso/mkiso.sh "$out/disk-$tag.iso" build/hv.elf "loglevel=info exit=qemu" \
+		"${mods[@]}" >>"$out/build.log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	timeout 600 qemu-system-i386 -boot d -m 256M -display none -monitor none \
+		-no-reboot -cdrom "$out/disk-$tag.iso" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+		"$@" ${BENCH_QEMU_ARGS:-} </dev/null >"$out/disk-$tag.log" 2>&1
+	grep -q "guest: diskbench: $tag done" "$out/disk-$tag.log"
+}
+for t in ram ahci nvme; do
+	rm -f "$out/$t.img" && truncate -s 64M "$out/$t.img"
+done
+disk_boot ram "" &&
+	disk_boot ahci disk=sata0 -drive file="$out/ahci.img",if=none,id=d0,format=raw \
+		-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0 &&
+	disk_boot nvme disk=nvme0n1 -drive file="$out/nvme.img",if=none,id=d0,format=raw \
+		-device nvme,drive=d0,serial=bench0 ||
+	{ echo "bench: a disk run failed (see $out/disk-*.log)" >&2; exit 1; }
+echo
+echo "disks: our guest, 64 KiB sequential and 4 KiB random, writes flushed"
+echo "(ratio: the RAM disk's cycles / this disk's: 1.00 is RAM speed)"
+printf '%-6s %-11s %10s %14s %10s %7s\n' disk transfer KiB cycles MB/s ratio
+cat "$out"/disk-ram.log "$out"/disk-ahci.log "$out"/disk-nvme.log |
+	sed -n 's/.*guest: diskbench: \([a-z]*\) \([a-z-]*\) \([0-9]*\) KiB in \([0-9]*\) cycles.*/\1 \2 \3 \4/p' |
+	awk -v khz="${khz:-0}" '{
+		if ($1 == "ram") ram[$2] = $4
+		mbs = khz > 0 ? sprintf("%.1f", $3 * 1024 / ($4 / (khz * 1000)) / 1e6) : "-"
+		printf "%-6s %-11s %10d %14d %10s %7.2f\n", $1, $2, $3, $4, mbs,
+			ram[$2] / $4
+	}'
 exit 0

@@ -1,12 +1,12 @@
 /*
- * disktest.c - [Testguest 8] "disktest=STEP": a guest's disk as real
+ * disktest.c - [Testguest 15] "disktest=STEP": a guest's disk as real
  * storage, seen from the guest (the hypervisor's side: docs/storage.md).
  *
  *   write    a pattern over the test regions, flushed, then power off;
  *   check    read the regions back and compare (a second boot: the
  *            image file is the disk);
- *   crash    write and flush, say so, then write more without a flush and
- *            wait: the test cuts the power the moment it reads the line,
+ *   crash    write and flush, say so, then write more without a flush
+ *            (8 MiB farther on) and wait: the test cuts the power the moment it reads the line,
  *            and checks the image from the host (tests/qemu/disk_pattern.py);
  *   fault    QEMU's blkdebug fails one write and one read: each gets
  *            IOERR, and the same request again succeeds;
@@ -40,6 +40,7 @@
 #define SMALL_COUNT 16u
 #define SMALL_SECTORS 8u
 #define SKEW 100u
+#define CRASH_SCRATCH 16384u /* where the crash step writes unflushed */
 
 static uint8_t buf[BIG_SECTORS * SECTOR_SIZE + PAGE_SIZE]
 	__attribute__((aligned(4096)));
@@ -87,7 +88,10 @@ static uint32_t small_sector(uint32_t k)
 	return SMALL_BASE + k * SMALL_STRIDE;
 }
 
-static void write_regions(uint32_t g)
+/* The regions, from `base` sectors on: 0 for the ones that are checked,
+ * farther out for the crash step's unflushed writes, which must not
+ * overwrite what the host will look at. */
+static void write_regions(uint32_t g, uint32_t base)
 {
 	int s;
 	unsigned bad = 0;
@@ -209,16 +213,16 @@ void disktest_run(const char *step)
 		guest_poweroff("disktest: no disk");
 	}
 	if (step_is(step, "write")) {
-		write_regions(gen);
+		write_regions(gen, 0);
 		flush_or_fail();
 	} else if (step_is(step, "check")) {
 		check_regions(gen);
 	} else if (step_is(step, "crash")) {
-		write_regions(gen);
+		write_regions(gen, 0);
 		flush_or_fail();
 		printf("guest: disktest: flush completed (gen %u)\n", gen);
 		/* Unflushed: may be lost, may not; the host does not look. */
-		write_regions(gen + 1);
+		write_regions(gen + 1, CRASH_SCRATCH);
 		for (;;)
 			hcall(LHCALL_HALT, 0, 0, 0);
 	} else if (step_is(step, "fault")) {

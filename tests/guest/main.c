@@ -16,6 +16,7 @@
  *                (blktest.c); needs a disk;
  *   disktest=STEP  the disk as storage that lasts: write, check, crash,
  *                fault, timeout (disktest.c); needs a disk;
+ *   diskbench=TAG  the disk's throughput (diskbench.c; tests/bench.sh);
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
  *                adversary_mmio.c; the two that come before LGUEST_INIT
@@ -70,6 +71,8 @@ void guest_main(void)
 		procdemo_run();
 	if (cmdline_has("blktest"))
 		blktest_run();
+	if (cmdline_value("diskbench="))
+		diskbench_run(cmdline_value("diskbench="));
 	if (cmdline_value("disktest="))
 		disktest_run(cmdline_value("disktest="));
 	if (cmdline_has("fuzz"))
