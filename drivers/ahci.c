@@ -338,11 +338,12 @@ static int failed_slot(const struct ahci_port *p, uint32_t ci)
 
 /*
  * A controller that follows the spec clears PxCI when ST goes to 0
- * (3.3.14).  QEMU's does not, and would run the abandoned commands again
- * once ST is set, into buffers their callers have been given back.  So a
- * slot whose bit survived the stop gets CHECK POWER MODE instead, which
- * moves no data and changes nothing; slot_free() leaves it alone until
- * the controller has run it.
+ * (3.3.14); QEMU 7.2's does.  One that did not (QEMU's own code of some
+ * years ago) would run the abandoned commands again once ST is set, into
+ * buffers their callers have been given back.  So a slot whose bit
+ * survived the stop gets CHECK POWER MODE instead, which moves no data
+ * and changes nothing; slot_free() leaves it alone until the controller
+ * has run it.
  */
 static void port_defuse_stale(struct ahci_port *p)
 {
@@ -439,20 +440,26 @@ static void port_sweep(struct ahci_port *p)
 		return;
 	ci = port_rd(p, PX_CI);
 	is = port_rd(p, PX_IS);
-	serr = port_rd(p, PX_SERR);
-	if ((is & PX_IS_ERRORS) || (serr & PX_SERR_ERRORS)) {
+	if (is & PX_IS_ERRORS) {
 		port_fail(p, failed_slot(p, ci),
 			  is & PX_IS_TFES ? FAIL_TASK_FILE : FAIL_PORT, is,
-			  serr);
+			  port_rd(p, PX_SERR));
 		return;
 	}
 	for (unsigned s = 0; s < p->nslots; s++)
 		if (p->io[s] && !(ci & (1u << s)))
 			done |= 1u << s;
 	if (done) {
-		/* The last command's ending status, unless the next one
-		 * has begun (BSY): ERR or DF there is a failure too. */
+		/* Before calling them done: data lost on the link, or ERR
+		 * or DF in the last command's ending status (unless the
+		 * next one has begun: BSY), fail them too.  Two register
+		 * reads per poll while waiting, four when something ends. */
+		serr = port_rd(p, PX_SERR);
 		tfd = port_rd(p, PX_TFD);
+		if (serr & PX_SERR_ERRORS) {
+			port_fail(p, failed_slot(p, ci), FAIL_PORT, is, serr);
+			return;
+		}
 		if (!(tfd & ATA_STS_BSY) &&
 		    (tfd & (ATA_STS_ERR | ATA_STS_DF))) {
 			port_fail(p, failed_slot(p, ci), FAIL_TASK_FILE, is,
@@ -476,7 +483,7 @@ static void port_sweep(struct ahci_port *p)
 		     p->io[s]->deadline_ns < p->io[late]->deadline_ns))
 			late = (int)s;
 	if (late >= 0)
-		port_fail(p, late, FAIL_TIMEOUT, is, serr);
+		port_fail(p, late, FAIL_TIMEOUT, is, port_rd(p, PX_SERR));
 }
 
 /* ---- The disk operations (disk.h). */
