@@ -15,18 +15,19 @@
  *     moves to or from.  The port also needs a received-FIS area (4.2.1)
  *     where it stores what the disk answers.
  *   - Software fills a slot, then sets the slot's bit in PxCI, the
- *     doorbell (5.5).  The controller clears the bit once the disk has
+ *     doorbell (3.3.14).  The controller clears the bit once the disk has
  *     finished the command; PxIS and PxTFD say whether it went well.
  *
  * We poll and take no interrupts (PxIE stays 0; docs/storage.md says why):
- * poll() looks at PxCI, PxIS and PxSERR of the request's port.  Each port
+ * poll() reads PxCI and PxIS of the request's port (PxSERR and PxTFD
+ * too once a command has ended).  Each port
  * uses AHCI_SLOTS slots, one request each, so guests sharing a disk (one
  * partition each) can all have a request waiting.  We send plain DMA
  * commands, not NCQ, so the disk works through them one at a time, in the
  * order the controller picks; the slots are a queue, not parallelism.
  *
  * When a command fails (a task-file error: the disk set ERR or DF in its
- * status; or a fatal port error, 6.1.2) or takes longer than
+ * status; or a fatal port error, 6.1) or takes longer than
  * disk_timeout_ms, the driver says so on one line, and does what 6.2.2
  * asks of software: stop the port (clear ST, wait for CR), COMRESET the
  * link if the disk is still busy (10.4.2) - always after a timeout, since
@@ -48,11 +49,11 @@
 #define AHCI_MAX_BYTES KiB(128) /* per request: 32 pieces of 4 KiB */
 
 /* How long each wait may last, in milliseconds. */
-#define STOP_MS 500	  /* CR and FR go clear after ST and FRE (10.3.2) */
-#define SPINUP_MS 50	  /* a device answers a spin-up (10.10.1) */
+#define STOP_MS 500	  /* CR and FR go clear after ST and FRE (10.1.2) */
+#define SPINUP_MS 50	  /* a device answers a spin-up */
 #define LINK_MS 1000	  /* DET reaches 3 after a COMRESET */
 #define READY_MS 5000	  /* the disk drops BSY after a reset */
-#define BIOS_MS 25	  /* the BIOS says it is busy handing over (10.6.3) */
+#define BIOS_MS 25	  /* the BIOS says it is busy handing over (10.6) */
 #define BIOS_BUSY_MS 2000 /* ... and then lets go */
 
 /* Each port's memory, one allocation: the command list, the received-FIS
@@ -202,8 +203,8 @@ static bool port_comreset(struct ahci_port *p)
 	port_wr(p, PX_SCTL, sctl | PX_SCTL_IPM_ACTIVE);
 	if (!wait_det(p, LINK_MS))
 		return false;
-	/* The link coming up sets SERR bits; the controller posts no FIS
-	 * from the disk to PxTFD while SERR.DIAG.X is set. */
+	/* The link coming up sets SERR bits, and a controller may post no
+	 * FIS from the disk to PxTFD until SERR.DIAG.X is cleared. */
 	port_wr(p, PX_SERR, 0xFFFFFFFFu);
 	return wait_not_busy(p, READY_MS);
 }
@@ -595,7 +596,7 @@ static const struct disk_ops ahci_ops = {
 /* ---- Finding the disks. */
 
 /* An IDENTIFY string: two characters per word, the first in the high
- * byte (ATA8-ACS 3.4.9), padded with spaces, which we trim at both ends. */
+ * byte, padded with spaces, which we trim at both ends. */
 static void ata_string(char *dst, const uint16_t *words, unsigned nwords)
 {
 	unsigned len = 0, start = 0;
@@ -649,7 +650,7 @@ static bool port_identify(struct ahci_port *p)
 	return false;
 }
 
-/* Fill in the disk from IDENTIFY's answer (ATA8-ACS 7.16.7); false for
+/* Fill in the disk from IDENTIFY DEVICE's answer (ATA8-ACS); false for
  * a disk we cannot drive. */
 static bool port_describe(struct ahci_port *p)
 {
@@ -821,7 +822,7 @@ static void hba_enable(volatile uint8_t *abar)
 	mmio_write32(abar, AHCI_GHC, ghc & ~AHCI_GHC_IE);
 }
 
-/* BIOS/OS handoff (10.6.3): ask for the controller, and give a BIOS that
+/* BIOS/OS handoff (10.6): ask for the controller, and give a BIOS that
  * is still finishing something the time the spec grants it. */
 static void hba_take_from_bios(volatile uint8_t *abar, const char *where)
 {

@@ -138,8 +138,8 @@ struct ahci_cmd_table {
 };
 #define AHCI_CMD_TABLE_ALIGN 128
 
-/* The command FIS: Register - Host to Device (Serial ATA 3.x, 10.5.5),
- * the ATA registers of one command. */
+/* The command FIS: the Serial ATA spec's "Register - Host to Device"
+ * FIS, the ATA registers of one command. */
 struct fis_reg_h2d {
 	uint8_t type;  /* FIS_TYPE_REG_H2D */
 	uint8_t flags; /* FIS_H2D_C; port multiplier port in 3:0 */
@@ -168,7 +168,7 @@ struct fis_reg_h2d {
 #define ATA_CMD_CHECK_POWER_MODE 0xE5 /* no data, changes nothing */
 #define ATA_CMD_IDENTIFY 0xEC
 
-/* IDENTIFY DEVICE data, in 16-bit words (ATA8-ACS 7.16.7). */
+/* IDENTIFY DEVICE data, in 16-bit words (ATA8-ACS, IDENTIFY DEVICE). */
 #define ATA_ID_WORDS 256
 #define ATA_ID_SERIAL 10	 /* 10 words */
 #define ATA_ID_MODEL 27		 /* 20 words */
