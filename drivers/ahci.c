@@ -284,14 +284,17 @@ static int slot_free(const struct ahci_port *p)
 
 /* ---- Errors and recovery (6.2.2). */
 
+/* "write of 8 sectors at 2048", "flush": a request, for messages. */
 static void describe(const struct disk_io *io, char *buf, size_t size)
 {
 	if (io->op == DISK_FLUSH)
 		hv_strlcpy(buf, "flush", size);
-	else
+	else if (io->op == DISK_READ || io->op == DISK_WRITE)
 		hv_snprintf(buf, size, "%s of %u sectors at %llu",
 			    io->op == DISK_WRITE ? "write" : "read",
 			    io->sectors, (unsigned long long)io->lba);
+	else
+		hv_snprintf(buf, size, "request of type %d", (int)io->op);
 }
 
 static unsigned port_in_flight(const struct ahci_port *p)
