@@ -50,9 +50,11 @@ static bool read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	return true;
 }
 
-/* The disk's partition table, parsed once; NULL (with the reason said)
- * when it cannot be. */
-static const struct partition_table *table_of(struct disk *d, const char *guest)
+/* The disk's partition table, parsed once; NULL when it cannot be, with
+ * the reason said unless `quiet` (a search over every disk, which says
+ * it only if nothing matched). */
+static const struct partition_table *table_of(struct disk *d, const char *guest,
+					      bool quiet)
 {
 	struct disk_table *dt = NULL;
 	char note[96] = "";
@@ -85,9 +87,10 @@ static const struct partition_table *table_of(struct disk *d, const char *guest)
 			printk("hv: disk %s: %s\n", d->name, note);
 	}
 	if (!dt->ok) {
-		printk("hv: guest %s: the partition table of %s does not "
-		       "parse: %s\n",
-		       guest, d->name, dt->err);
+		if (!quiet)
+			printk("hv: guest %s: the partition table of %s does "
+			       "not parse: %s\n",
+			       guest, d->name, dt->err);
 		return NULL;
 	}
 	return &dt->t;
@@ -135,6 +138,7 @@ static bool find_gpt(const char *key, size_t klen, bool by_label,
 		     const char *guest, const char *spec, struct disk **disk,
 		     const struct partition **part)
 {
+	struct disk *unreadable = NULL;
 	uint8_t guid[16];
 	unsigned found = 0;
 
@@ -145,9 +149,13 @@ static bool find_gpt(const char *key, size_t klen, bool by_label,
 		return false;
 	}
 	for (struct disk *d = disk_first(); d; d = d->next) {
-		const struct partition_table *t = table_of(d, guest);
+		const struct partition_table *t = table_of(d, guest, true);
 
-		if (!t || t->scheme != PART_GPT)
+		if (!t) {
+			unreadable = d;
+			continue;
+		}
+		if (t->scheme != PART_GPT)
 			continue;
 		for (unsigned i = 0; i < t->n; i++) {
 			const struct partition *p = &t->part[i];
@@ -168,10 +176,13 @@ static bool find_gpt(const char *key, size_t klen, bool by_label,
 			*part = p;
 		}
 	}
-	if (!found)
-		printk("hv: guest %s: disk=%s: no GPT partition has that "
-		       "%s\n",
+	if (!found) {
+		printk("hv: guest %s: disk=%s: no GPT partition has that %s\n",
 		       guest, spec, by_label ? "name" : "GUID");
+		if (unreadable) /* it may have been there: say why not */
+			IGNORE_RESULT(table_of(unreadable, guest, false),
+				      "called to print the reason");
+	}
 	return found == 1;
 }
 
@@ -202,7 +213,8 @@ static bool resolve(struct volume *v, const char *spec, const char *guest)
 		}
 		d = disk_find(spec, dlen);
 		if (number) {
-			const struct partition_table *t = table_of(d, guest);
+			const struct partition_table *t =
+				table_of(d, guest, false);
 
 			if (!t)
 				return false;

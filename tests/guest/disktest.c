@@ -27,9 +27,13 @@
 
 #include "paravirt-guest/blk.h"
 #include "paravirt-guest/console.h"
+#include "paravirt-guest/devices.h"
 #include "paravirt-guest/guest.h"
 #include "paravirt-guest/hcall.h"
+#include "paravirt-guest/idt.h"
+#include "paravirt-guest/irq.h"
 #include "paravirt-guest/mm.h"
+#include "paravirt-guest/trap.h"
 
 #include "testguest.h"
 
@@ -96,17 +100,17 @@ static void write_regions(uint32_t g, uint32_t base)
 	int s;
 	unsigned bad = 0;
 
-	fill(buf, BIG_SECTOR, BIG_SECTORS, g);
-	s = blk_write(BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
-	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s", BIG_SECTOR,
-	      blk_status_name(s));
+	fill(buf, base + BIG_SECTOR, BIG_SECTORS, g);
+	s = blk_write(base + BIG_SECTOR, buf, BIG_SECTORS * SECTOR_SIZE);
+	check(s == BLK_S_OK, "wrote 64 KiB at sector %u: status %s",
+	      base + BIG_SECTOR, blk_status_name(s));
 	for (uint32_t k = 0; k < SMALL_COUNT; k++) {
-		fill(buf + SKEW, small_sector(k), SMALL_SECTORS, g);
-		bad += blk_write(small_sector(k), buf + SKEW,
+		fill(buf + SKEW, base + small_sector(k), SMALL_SECTORS, g);
+		bad += blk_write(base + small_sector(k), buf + SKEW,
 				 SMALL_SECTORS * SECTOR_SIZE) != BLK_S_OK;
 	}
 	check(bad == 0, "wrote %u blocks of 4 KiB from %u, %u failed",
-	      SMALL_COUNT, SMALL_BASE, bad);
+	      SMALL_COUNT, base + SMALL_BASE, bad);
 }
 
 static void check_regions(uint32_t g)
@@ -212,6 +216,11 @@ void disktest_run(const char *step)
 		printf("guest: disktest: FAIL: no block device\n");
 		guest_poweroff("disktest: no disk");
 	}
+	/* A real disk takes its time: sleep until its interrupt, rather
+	 * than give up after the driver's bounded polling. */
+	idt_init();
+	devices_enable_irqs();
+	irq_enable();
 	if (step_is(step, "write")) {
 		write_regions(gen, 0);
 		flush_or_fail();
