@@ -6,6 +6,7 @@
  * module line then names one of them (volume.c).
  */
 #include "hv/storage/storage.h"
+#include "drivers/ahci.h"
 #include "drivers/nvme.h"
 #include "drivers/pci_host.h"
 #include "hv/lib/printk.h"
@@ -13,6 +14,7 @@
 void storage_init(void)
 {
 	pci_host_scan();
+	ahci_probe();
 	nvme_probe();
 	for (struct disk *d = disk_first(); d; d = d->next)
 		printk("hv: disk %s: %s, %llu MiB, %u-byte sectors%s%s\n",
