@@ -853,14 +853,13 @@ static unsigned hba_probe(const struct pci_function *f, unsigned hba)
 
 	pci_host_name(f, where);
 	if (!pci_host_mem_bar(f, 5, &base, &size) || size < AHCI_PORT_REGS(1) ||
-	    !drv_map_mmio(base, size)) {
+	    !(abar = drv_map_mmio(base, size))) {
 		pr_warn("ahci %s: registers (BAR 5) missing or out of reach; "
 			"controller skipped\n",
 			where);
 		return 0;
 	}
 	pci_host_enable(f);
-	abar = (volatile uint8_t *)(uintptr_t)base;
 	hba_enable(abar);
 	hba_take_from_bios(abar, where);
 	cap = mmio_read32(abar, AHCI_CAP);
