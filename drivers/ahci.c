@@ -1,5 +1,6 @@
 /*
- * ahci.c - SATA disks behind AHCI controllers (see ahci.h and disk.h).
+ * ahci.c - [Storage 3] SATA disks behind AHCI controllers (see ahci.h
+ * and disk.h).
  *
  * How an AHCI controller is driven (Serial ATA AHCI 1.3.1; the numbers
  * below are its sections, the register names are in ahci_regs.h):

@@ -1,5 +1,5 @@
 /*
- * disk.h - a disk as the hypervisor's drivers offer it: whole sectors,
+ * disk.h - [Storage 1] a disk as the hypervisor's drivers offer it: whole sectors,
  * requests that the device works on while guests run, a flush.
  *
  * One struct disk per piece of storage: a SATA port (ahci.c), an NVMe

@@ -1,7 +1,7 @@
 /*
- * nvme.c - NVMe controllers and their namespaces as disks (see nvme.h;
- * the registers and structures are in nvme_regs.h, and the numbers in
- * the comments are sections of the NVMe 1.4 spec).
+ * nvme.c - [Storage 4] NVMe controllers and their namespaces as disks
+ * (see nvme.h; the registers and structures are in nvme_regs.h, and the
+ * numbers in the comments are sections of the NVMe 1.4 spec).
  *
  * Each controller gets one admin queue pair, used at boot and after a
  * reset to identify the controller and create the I/O queues, and one

@@ -1,5 +1,5 @@
 /*
- * pci_host.c - enumerate the machine's PCI functions (see pci_host.h).
+ * pci_host.c - [Storage 2] enumerate the machine's PCI functions (see pci_host.h).
  */
 #include "drivers/pci_host.h"
 #include "drivers/acpi.h"

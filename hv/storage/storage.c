@@ -1,5 +1,5 @@
 /*
- * storage.c - [Storage 1] find the machine's disks (see storage.h).
+ * storage.c - [Storage 5] find the machine's disks (see storage.h).
  *
  * Once at boot, before any guest starts: list the PCI functions, let each
  * disk driver claim its controllers, and say what each disk is.  A guest's

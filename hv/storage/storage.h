@@ -1,5 +1,5 @@
 /*
- * storage.h - [Storage] the machine's disks, and which guest may use which
+ * storage.h - the machine's disks, and which guest may use which
  * part of which: the room between the disk drivers (drivers/) and a
  * guest's virtio-blk device (hv/virtio/virtio_blk.c).
  *

@@ -1,5 +1,5 @@
 /*
- * volume.c - [Storage 2] disk=DEV: which part of which disk a guest gets
+ * volume.c - [Storage 7] disk=DEV: which part of which disk a guest gets
  * (see volume.h).
  *
  * A disk's partition table is read the first time a guest names one of

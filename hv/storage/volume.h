@@ -1,5 +1,5 @@
 /*
- * volume.h - [Storage 2] the part of a disk one guest is given: a whole
+ * volume.h - the part of a disk one guest is given: a whole
  * disk, one partition of it, or a RAM disk module.  A guest's virtio-blk
  * device is served from a volume (hv/virtio/virtio_blk.c), and nothing
  * outside the volume's sectors ever reaches the disk.
