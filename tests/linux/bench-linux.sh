@@ -14,6 +14,11 @@
 #
 # The kernel needs CONFIG_LGUEST_GUEST=y (for the hypervisor) and the 8250
 # serial console (for the native boot, console=ttyS0); docs/linux-guest.md.
+#
+# Then a real disk: 64 MiB read with dd from an NVMe namespace, natively
+# (/dev/nvme0n1: the kernel needs CONFIG_BLK_DEV_NVME=y, or that line is
+# skipped) and on the hypervisor (disk=nvme0n1,ro: /dev/vda), the same
+# image in the same QEMU.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out="$top/build/linux"
@@ -82,6 +87,47 @@ one_run() { # one_run native|hv LOG -> prints "boot compute forkexec dd"
 		END { printf "%s %s %s %s %s\n", boot, c, f, d, wall }'
 }
 
+# The real disk: NAME start end from /proc/uptime, or "DDN none" when the
+# native kernel has no NVMe driver.
+NVME_WORK='u() { cut -d" " -f1 /proc/uptime; }
+d=/dev/vda; [ -b /dev/nvme0n1 ] && d=/dev/nvme0n1; [ -b $d ] || d=none
+a=$(u); [ $d = none ] || dd if=$d of=/dev/null bs=65536 2>/dev/null; echo DDN $a $(u) $d
+echo BENCH-DONE'
+nvme="$out/bench-nvme.img"
+[ -f "$nvme" ] || head -c 67108864 /dev/urandom >"$nvme"
+nvme_iso="$out/bench-linux-nvme.iso"
+"$top/iso/mkiso.sh" "$nvme_iso" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+	"$LINUX_BZIMAGE" "kernel name=linux mem=128M disk=nvme0n1,ro -- console=hvc0 quiet" \
+	"$LINUX_INITRD" "initrd" || exit 1
+
+nvme_run() { # nvme_run native|hv LOG -> prints the dd's seconds, or "none"
+	local how=$1 log=$2 drive=(-drive "file=$nvme,if=none,id=n0,format=raw,readonly=on"
+		-device nvme,drive=n0,serial=bench0)
+	if [ "$how" = native ]; then
+		qemu_start "$log" qemu-system-i386 -m 256M -display none \
+			-monitor none -no-reboot -kernel "$LINUX_BZIMAGE" \
+			-initrd "$LINUX_INITRD" -append "console=ttyS0 quiet" "${drive[@]}"
+	else
+		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
+			-monitor none -no-reboot -cdrom "$nvme_iso" \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${drive[@]}"
+	fi
+	if ! expect_text "$PROMPT" 300; then
+		echo "bench-linux: nvme $how: no shell prompt (see $log)" >&2
+		qemu_wait 1
+		return 1
+	fi
+	while IFS= read -r line; do
+		send "$line"
+		sleep 0.2
+	done <<<"$NVME_WORK"
+	expect_text 'BENCH-DONE' 600 || echo "bench-linux: nvme $how: dd did not finish (see $log)" >&2
+	send 'poweroff -f'
+	qemu_wait 60
+	tr -d '\r' <"$log" | awk '$1 == "DDN" && NF == 4 {
+		print ($4 == "none" ? "none" : $3 - $2) }'
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 : >"$out/bench-native.txt"
@@ -105,3 +151,21 @@ for name in "boot to user space" "compute loop (20000)" "300 fork+exec" "dd 16 M
 		printf "%-28s %10.2f %10.2f %7.2fx\n", name, n, h, (n > 0 ? h / n : 0) }'
 	col=$((col + 1))
 done
+
+: >"$out/bench-nvme-native.txt"
+: >"$out/bench-nvme-hv.txt"
+for ((r = 1; r <= runs; r++)); do
+	echo "run $r of $runs: NVMe, native and on the hypervisor"
+	nvme_run native "$out/bench-nvme-native-$r.log" >>"$out/bench-nvme-native.txt" || exit 1
+	nvme_run hv "$out/bench-nvme-hv-$r.log" >>"$out/bench-nvme-hv.txt" || exit 1
+done
+if grep -q none "$out/bench-nvme-native.txt"; then
+	echo "dd 64 MiB from NVMe: skipped natively (the kernel has no CONFIG_BLK_DEV_NVME)"
+else
+	n=$(median <"$out/bench-nvme-native.txt")
+	h=$(median <"$out/bench-nvme-hv.txt")
+	awk -v n="$n" -v h="$h" 'BEGIN {
+		printf "%-28s %10.2f %10.2f %7.2fx   (%.0f vs %.0f MB/s)\n",
+			"dd 64 MiB from NVMe", n, h, (n > 0 ? h / n : 0),
+			(n > 0 ? 67.1 / n : 0), (h > 0 ? 67.1 / h : 0) }'
+fi
