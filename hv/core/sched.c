@@ -15,11 +15,12 @@
 
 #define TIMESLICE_NS 10000000u /* between guests, when several are ready */
 #define KICK_NS 250000u	       /* while the running guest's devices work */
+#define DISK_WAIT_NS 50000u    /* an idle look at a disk that works */
 
 static struct guest guests[MAX_GUESTS];
 static int nr_guests;
 static bool need_resched;
-static struct hv_timer slice_timer, kick_timer;
+static struct hv_timer slice_timer, kick_timer, disk_timer;
 static uint64_t idle_sleeps, idle_ns;
 
 static void end_slice(struct hv_timer *t)
@@ -85,18 +86,23 @@ static void run_slice(struct guest *g)
 
 /* A halted guest whose device still works (it sleeps until the device
  * answers): a budget of that work for each, between slices, so neither
- * a busy guest nor an idle CPU holds it back.  True if work is left. */
-static bool poll_sleepers(void)
+ * a busy guest nor an idle CPU holds it back. */
+enum sleepers { NO_WORK, CPU_WORK, DISK_WORK };
+
+static enum sleepers poll_sleepers(void)
 {
-	bool busy = false;
+	bool busy = false, cpu = false;
 
 	for (int i = 0; i < nr_guests; i++) {
 		struct guest *g = &guests[i];
 
-		if (guest_alive(g) && g->halted && devices_busy(g))
-			busy |= devices_poll(g);
+		if (guest_alive(g) && g->halted && devices_busy(g) &&
+		    devices_poll(g)) {
+			busy = true;
+			cpu |= !devices_only_waiting(g);
+		}
 	}
-	return busy;
+	return !busy ? NO_WORK : cpu ? CPU_WORK : DISK_WORK;
 }
 
 struct guest *guest_first_alive(void)
@@ -129,20 +135,29 @@ static struct guest *pick_next(int *last)
 
 /* [Guest 11] Nothing to run: sleep until an interrupt.  "sti; hlt" is one step,
  * so an interrupt that arrived since we looked wakes us at once.  While a
- * sleeping guest's device still has work, do not sleep: let the
- * interrupts that came meanwhile in, and go back for the next budget. */
-static void idle(bool work_left)
+ * sleeping guest's device still has work of ours, do not sleep: let the
+ * interrupts that came meanwhile in, and go back for the next budget.
+ * While all that is left is a disk working on requests, sleep a little
+ * and look again: the disks are polled (docs/storage.md), and spinning
+ * would take the CPU from whatever does the disk's work (under QEMU, the
+ * very threads that emulate it). */
+static void idle(enum sleepers work)
 {
 	uint64_t t0;
 
-	if (work_left) {
+	if (work == CPU_WORK) {
 		sti_nop_cli();
 		return;
+	}
+	if (work == DISK_WORK) {
+		disk_timer.fn = kick;
+		timer_arm(&disk_timer, time_now_ns() + DISK_WAIT_NS);
 	}
 	t0 = time_now_ns();
 	idle_sleeps++;
 	sti_hlt();
 	cli();
+	timer_cancel(&disk_timer);
 	idle_ns += time_now_ns() - t0;
 }
 
@@ -193,11 +208,11 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 	}
 
 	while (nr_alive() > 0) {
-		bool work_left = poll_sleepers();
+		enum sleepers work = poll_sleepers();
 		struct guest *g = pick_next(&last);
 
 		if (!g) {
-			idle(work_left);
+			idle(work);
 			continue;
 		}
 		run_slice(g);

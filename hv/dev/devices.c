@@ -37,6 +37,11 @@ static void console_input_ready(void)
 	virtio_console_input(&input_owner->dev->virtio[0]);
 }
 
+static unsigned work_pages(const struct virtio_ops *ops)
+{
+	return ops->work_pages ? ops->work_pages : 1;
+}
+
 static bool add_device(struct guest *g, const struct virtio_ops *ops,
 		       void *backend)
 {
@@ -46,7 +51,7 @@ static bool add_device(struct guest *g, const struct virtio_ops *ops,
 	d->g = g;
 	d->ops = ops;
 	d->backend = backend;
-	d->work = page_alloc(); /* zeroed: no work in hand */
+	d->work = pages_alloc_contig(work_pages(ops), 1); /* zeroed: no work */
 	if (!d->work) {
 		printk("hv: guest %s: refused: no memory for its %s device\n",
 		       g->name, ops->name);
@@ -124,6 +129,25 @@ bool devices_create(struct guest *g)
 	return true;
 }
 
+/* What the guest's disk did, once, as it stops for good. */
+static void print_disk_stats(const struct guest *g)
+{
+	const struct volume *v = &g->dev->volume;
+	const struct volume_stats *s = &v->stats;
+
+	if (!v->disk)
+		return;
+	printk("hv: guest %s: disk %s: %llu reads (%llu KiB), %llu writes "
+	       "(%llu KiB), %llu flushes, %llu failed; %llu disk requests, "
+	       "%llu through the bounce buffer\n",
+	       g->name, v->name, (unsigned long long)s->reads,
+	       (unsigned long long)(s->bytes_read >> 10),
+	       (unsigned long long)s->writes,
+	       (unsigned long long)(s->bytes_written >> 10),
+	       (unsigned long long)s->flushes, (unsigned long long)s->failed,
+	       (unsigned long long)s->pieces, (unsigned long long)s->bounced);
+}
+
 void devices_destroy(struct guest *g)
 {
 	if (input_owner == g)
@@ -134,10 +158,13 @@ void devices_destroy(struct guest *g)
 	 * it moves into is freed (virtio_blk.c). */
 	for (unsigned i = 0; i < g->dev->n; i++) {
 		virtio_reset(&g->dev->virtio[i]);
-		page_free(g->dev->virtio[i].work);
+		pages_free(g->dev->virtio[i].work,
+			   work_pages(g->dev->virtio[i].ops));
 	}
-	if (g->dev->volume.disk)
+	if (g->dev->volume.disk) {
+		print_disk_stats(g);
 		volume_close(&g->dev->volume);
+	}
 	page_free(g->dev);
 	g->dev = NULL;
 }
@@ -192,4 +219,12 @@ bool devices_busy(const struct guest *g)
 		if (g->dev->virtio[i].busy)
 			return true;
 	return false;
+}
+
+bool devices_only_waiting(const struct guest *g)
+{
+	for (unsigned i = 0; i < g->dev->n; i++)
+		if (g->dev->virtio[i].busy && !g->dev->virtio[i].waiting)
+			return false;
+	return true;
 }

@@ -57,6 +57,8 @@ void devices_console_input(struct guest *g); /* new bytes at the UART */
  * each exit, or for a guest that sleeps); true while some is still left. */
 bool devices_poll(struct guest *g);
 bool devices_busy(const struct guest *g);
+/* Busy, but only waiting for real hardware (a disk) to answer. */
+bool devices_only_waiting(const struct guest *g);
 
 /* mmio.c: a page fault at linear address cr2 (error code err) that the
  * shadow walk found at gpa in the device window. */

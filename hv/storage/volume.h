@@ -21,6 +21,12 @@ struct volume {
 	char name[24];	   /* "sata0p2", "ram": for messages */
 	uint8_t *bounce;   /* VOLUME_BOUNCE_BYTES, DMA-able */
 	const char *owner; /* the guest's name, while open */
+	/* What the guest's block device did with it (printed at the end). */
+	struct volume_stats {
+		uint64_t reads, writes, flushes, failed;
+		uint64_t bytes_read, bytes_written;
+		uint64_t pieces, bounced; /* disk requests, and via bounce */
+	} stats;
 };
 
 /*

@@ -91,6 +91,8 @@ struct virtio_ops {
 	 */
 	uint32_t budget;
 	void (*resume)(struct virtio_dev *d);
+	/* Pages of work the backend keeps between exits (0 means 1). */
+	unsigned work_pages;
 };
 
 struct virtio_dev {
@@ -119,9 +121,13 @@ struct virtio_dev {
 	 * whether the backend stopped at it with work still to do. */
 	uint32_t budget;
 	bool busy;
-	/* A page of the backend's own (devices.c allocates it with the
-	 * device) for the work it carries from one exit to the next: the
-	 * chain it is part way through, and how far it got. */
+	/* Busy only because real hardware works on its requests: there is
+	 * nothing for the CPU to do for it until the hardware answers. */
+	bool waiting;
+	/* Pages of the backend's own (ops->work_pages of them, zeroed;
+	 * devices.c allocates them with the device) for the work it carries
+	 * from one exit to the next: the chains it is part way through, and
+	 * how far each got. */
 	void *work;
 };
 

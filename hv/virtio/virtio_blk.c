@@ -12,7 +12,13 @@
  * chain with no room for a status byte cannot be answered at all, and
  * breaks the device.
  *
- * The data moves in pieces (struct disk_io), one in flight at a time.  A
+ * Up to BLK_IN_FLIGHT requests are served at once, each in a page of the
+ * device's work with its own piece in flight, so a disk has several
+ * requests to work on as it does on bare metal, not one at a time.  A
+ * flush waits until the requests before it have ended (the ones it must
+ * make durable), and nothing after it starts until it is sent.
+ *
+ * The data moves in pieces (struct disk_io), one per request.  A
  * piece goes straight between the disk and the guest's RAM when the
  * device can reach the guest's buffers as they lie (the addresses come
  * from the chain, already checked against the guest's RAM); otherwise
@@ -47,7 +53,12 @@
  */
 #define BLK_BUDGET MiB(1)
 
-/* The request in hand, from one exit to the next (the work page). */
+#define BLK_IN_FLIGHT 4
+/* A request's share of the volume's bounce buffer. */
+#define BLK_BOUNCE_SHARE (VOLUME_BOUNCE_BYTES / BLK_IN_FLIGHT)
+
+/* A request in hand, from one exit to the next: one page of the device's
+ * work each (BLK_IN_FLIGHT of them, virtio_blk_ops.work_pages). */
 struct blk_work {
 	struct vq_chain req;
 	bool active;   /* req is part way served */
@@ -59,11 +70,17 @@ struct blk_work {
 	uint32_t len, done; /* data bytes to move, and moved so far */
 	uint32_t written;   /* bytes written into the chain, but status */
 	bool bounced;	    /* the piece in flight uses the bounce buffer */
+	uint8_t *bounce;    /* this request's BLK_BOUNCE_SHARE of it */
 	struct disk_io io;  /* the piece in flight (the disk owns it while
 			       its status is DISK_BUSY) */
 };
 _Static_assert(sizeof(struct blk_work) <= PAGE_SIZE,
-	       "the block device's work must fit its page");
+	       "each request in hand must fit its page");
+
+static struct blk_work *work_slot(struct virtio_dev *d, unsigned i)
+{
+	return (struct blk_work *)((uint8_t *)d->work + i * PAGE_SIZE);
+}
 
 static struct volume *vol_of(struct virtio_dev *d)
 {
@@ -258,21 +275,24 @@ static bool submit_next(struct virtio_dev *d, struct blk_work *w)
 	max = MAX(max - max % ss, ss);
 	n = gather(d, &w->req, w->to_guest, w->skip + w->done, max, ss, io);
 	w->bounced = false;
+	io->lba = w->lba + w->done / ss; /* dma_ok() looks at all of io */
+	io->sectors = n / ss;
 	if (!n || !disk->ops->dma_ok(disk, io)) {
-		n = MIN(max, VOLUME_BOUNCE_BYTES);
+		n = MIN(max, BLK_BOUNCE_SHARE);
 		n -= n % ss;
 		if (!w->to_guest &&
-		    vq_read(d, &w->req, w->skip + w->done, v->bounce, n) != n)
+		    vq_read(d, &w->req, w->skip + w->done, w->bounce, n) != n)
 			return false;
 		io->nsegs = 1;
-		io->seg[0].addr = (uintptr_t)v->bounce;
+		io->seg[0].addr = (uintptr_t)w->bounce;
 		io->seg[0].len = n;
 		w->bounced = true;
 	}
 	if (disk->cpu_copies || w->bounced)
 		d->budget -= MIN(d->budget, n); /* bytes we copy ourselves */
-	io->lba = w->lba + w->done / ss;
-	io->sectors = n / ss;
+	io->sectors = n / ss; /* n is less if it was bounced */
+	v->stats.pieces++;
+	v->stats.bounced += w->bounced;
 submit:
 	io->status = DISK_IDLE;
 	if (!disk->ops->submit(disk, io))
@@ -289,7 +309,7 @@ static bool piece_done(struct virtio_dev *d, struct blk_work *w)
 	if (io->op == DISK_FLUSH)
 		return true;
 	if (w->bounced && w->to_guest &&
-	    vq_write(d, &w->req, w->done, vol_of(d)->bounce, n) != n)
+	    vq_write(d, &w->req, w->done, w->bounce, n) != n)
 		return false;
 	w->done += n;
 	return true;
@@ -355,45 +375,111 @@ static void finish(struct virtio_dev *d, unsigned q, struct blk_work *w)
 {
 	struct vq_chain *c = &w->req;
 
+	struct volume_stats *st = &vol_of(d)->stats;
+
 	if (w->to_guest && w->status == VIRTIO_BLK_S_OK)
 		w->written = w->len;
+	if (w->type == VIRTIO_BLK_T_IN)
+		st->reads++, st->bytes_read += w->done;
+	else if (w->type == VIRTIO_BLK_T_OUT)
+		st->writes++, st->bytes_written += w->done;
+	else if (w->type == VIRTIO_BLK_T_FLUSH)
+		st->flushes++;
+	st->failed += w->status == VIRTIO_BLK_S_IOERR;
 	IGNORE_RESULT(vq_write(d, c, c->writable - 1, &w->status, 1),
 		      "blk_notify refused chains without a writable byte");
 	vq_push(d, q, c->head, w->written + 1);
 	w->active = false;
 }
 
-/* Serve requests within this exit's budget, going on with the one in
- * hand first. */
+/* Is a flush waiting for the requests before it? Then nothing new
+ * starts until it is sent. */
+static bool flush_waiting(struct virtio_dev *d)
+{
+	for (unsigned i = 0; i < BLK_IN_FLIGHT; i++) {
+		struct blk_work *w = work_slot(d, i);
+
+		if (w->active && w->io.op == DISK_FLUSH &&
+		    w->io.status == DISK_IDLE && w->status == VIRTIO_BLK_S_OK)
+			return true;
+	}
+	return false;
+}
+
+/* A flush is sent only once it is the one request left in hand: the
+ * writes it must make durable have all ended. */
+static bool flush_may_start(struct virtio_dev *d, struct blk_work *w)
+{
+	for (unsigned i = 0; i < BLK_IN_FLIGHT; i++) {
+		struct blk_work *o = work_slot(d, i);
+
+		if (o != w && o->active)
+			return false;
+	}
+	return true;
+}
+
+/* Go on with request w; true if it is done (and answered). */
+static bool serve(struct virtio_dev *d, unsigned q, struct blk_work *w)
+{
+	if (w->io.op == DISK_FLUSH && w->io.status == DISK_IDLE &&
+	    w->status == VIRTIO_BLK_S_OK && !flush_may_start(d, w))
+		return false;
+	if (!advance(d, w))
+		return false;
+	finish(d, q, w);
+	return true;
+}
+
+/* Serve requests within this exit's budget: the ones in hand first, then
+ * new ones while a page of work is free. */
 static void blk_notify(struct virtio_dev *d, unsigned q)
 {
-	struct blk_work *w = d->work;
-	bool any = false;
+	bool any = false, waiting = false;
+	unsigned i;
 
-	d->busy = false;
-	while (d->budget) {
-		if (!w->active) {
-			if (!vq_pop(d, q, &w->req))
-				goto out; /* empty (or broken: it said why) */
-			if (w->req.writable == 0) {
-				virtio_broken(d, "request without a status "
-						 "byte");
-				goto out;
-			}
-			w->active = true;
-			w->to_guest = false;
-			w->io.op = DISK_READ;
-			d->budget -=
-				MIN(d->budget, VIRTIO_SECTOR * w->req.nsegs);
-			begin(d, w);
-		}
-		if (!advance(d, w))
-			break; /* the budget ran out, or the disk works */
-		finish(d, q, w);
-		any = true;
+	d->busy = d->waiting = false;
+	for (i = 0; i < BLK_IN_FLIGHT; i++) {
+		struct blk_work *w = work_slot(d, i);
+
+		if (w->active && d->budget && serve(d, q, w))
+			any = true;
+		waiting |= w->active;
 	}
-	d->busy = true; /* more may be waiting, or the disk is working */
+	while (d->budget) {
+		struct blk_work *w = NULL;
+
+		for (i = 0; i < BLK_IN_FLIGHT && !w; i++)
+			if (!work_slot(d, i)->active)
+				w = work_slot(d, i);
+		if (!w || flush_waiting(d))
+			goto out; /* the rest waits in the ring for the disk */
+		if (!vq_pop(d, q, &w->req))
+			goto out; /* empty (or broken: it said why) */
+		if (w->req.writable == 0) {
+			virtio_broken(d, "request without a status byte");
+			goto out;
+		}
+		w->active = true;
+		w->to_guest = false;
+		w->io.op = DISK_READ;
+		w->bounce = vol_of(d)->bounce +
+			    (unsigned)(w - work_slot(d, 0)) * BLK_BOUNCE_SHARE;
+		d->budget -= MIN(d->budget, VIRTIO_SECTOR * w->req.nsegs);
+		begin(d, w);
+		if (serve(d, q, w))
+			any = true;
+		else
+			waiting = true;
+	}
+	/* Stopped at the budget: more may be waiting, and it is ours to do. */
+	d->busy = true;
+	if (any)
+		vq_interrupt(d, q);
+	return;
 out:
+	if (waiting) /* the disk still works on some: nothing to do till then */
+		d->busy = d->waiting = true;
 	if (any)
 		vq_interrupt(d, q);
 }
@@ -404,22 +490,25 @@ static void blk_resume(struct virtio_dev *d)
 }
 
 /*
- * The request in hand is no longer owed, but a piece the disk still
+ * The requests in hand are no longer owed, but a piece the disk still
  * holds may yet be DMA'd into the guest's RAM: wait for the disk to end
- * it (its driver's timeout bounds the wait) before the RAM can be reused
- * or freed.
+ * each (its driver's timeout bounds the wait) before the RAM can be
+ * reused or freed.
  */
 static void blk_reset(struct virtio_dev *d)
 {
-	struct blk_work *w = d->work;
 	struct volume *v = vol_of(d);
 
-	if (!w)
+	if (!d->work)
 		return;
-	while (w->io.status == DISK_BUSY)
-		v->disk->ops->poll(v->disk, &w->io);
-	w->io.status = DISK_IDLE;
-	w->active = false;
+	for (unsigned i = 0; i < BLK_IN_FLIGHT; i++) {
+		struct blk_work *w = work_slot(d, i);
+
+		while (w->io.status == DISK_BUSY)
+			v->disk->ops->poll(v->disk, &w->io);
+		w->io.status = DISK_IDLE;
+		w->active = false;
+	}
 }
 
 const struct virtio_ops virtio_blk_ops = {
@@ -434,4 +523,5 @@ const struct virtio_ops virtio_blk_ops = {
 	.reset = blk_reset,
 	.budget = BLK_BUDGET,
 	.resume = blk_resume,
+	.work_pages = BLK_IN_FLIGHT,
 };

@@ -52,7 +52,7 @@ void virtio_reset(struct virtio_dev *d)
 	d->queue_select = 0;
 	d->isr = 0;
 	d->broken = false;
-	d->busy = false;
+	d->busy = d->waiting = false;
 	d->budget = d->ops->budget;
 	/* An interrupt raised before the reset is no longer owed. */
 	if (d->g)

@@ -144,7 +144,8 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 	fd->g = fg;
 	fd->ops = ops;
 	fd->backend = backend;
-	fd->work = calloc(1, PAGE_SIZE); /* devices.c gives it a page */
+	/* devices.c gives it its pages */
+	fd->work = calloc(ops->work_pages ? ops->work_pages : 1, PAGE_SIZE);
 	assert_non_null(fd->work);
 	fd->slot = 1;
 	fd->irq = 5;
