@@ -44,7 +44,7 @@ extern const struct virtio_ops virtio_blk_ops;
 #define STATUS_GPA (FAKE_DATA + 0x100u)
 
 static struct disk ram;
-static struct volume disk; /* what the device is served from */
+static struct volume disk;		/* what the device is served from */
 static uint8_t *image;			/* the disk's bytes */
 static uint8_t original[DISK_BYTES];	/* what they were at the start */
 static uint16_t next_desc;		/* next free descriptor */
@@ -585,12 +585,149 @@ static void batch_beyond_the_budget(void **state)
 	disk_unchanged();
 }
 
+/* ---- A disk that answers when the test says: several requests in
+ * flight, a flush that waits for the ones before it, a failure. ---- */
+
+#define SLOW_SLOTS 8
+static struct disk_io *slow_held[SLOW_SLOTS]; /* what the "device" has */
+static unsigned slow_nheld;
+static enum disk_op slow_ops[32]; /* the order requests reached it */
+static unsigned slow_nops;
+
+static bool slow_submit(struct disk *d, struct disk_io *io)
+{
+	(void)d;
+	if (slow_nheld == SLOW_SLOTS)
+		return false;
+	if (io->op == DISK_READ) /* fill what it reads, as a DMA would */
+		for (unsigned i = 0; i < io->nsegs; i++)
+			memset((void *)io->seg[i].addr, 0x5A, io->seg[i].len);
+	slow_held[slow_nheld++] = io;
+	slow_ops[slow_nops++] = io->op;
+	io->status = DISK_BUSY;
+	return true;
+}
+
+static void slow_poll(struct disk *d, struct disk_io *io)
+{
+	(void)d;
+	(void)io; /* the test decides when each ends */
+}
+
+static bool slow_dma_ok(const struct disk *d, const struct disk_io *io)
+{
+	(void)d;
+	(void)io;
+	return true;
+}
+
+static const struct disk_ops slow_disk_ops = { slow_submit, slow_poll,
+					       slow_dma_ok };
+
+/* The "device" ends its oldest request. */
+static void slow_finish_oldest(enum disk_status how)
+{
+	assert_true(slow_nheld > 0);
+	slow_held[0]->status = how;
+	memmove(slow_held, slow_held + 1, --slow_nheld * sizeof(slow_held[0]));
+}
+
+/* Request r of a batch: a read of 8 sectors at 8r, its header, data and
+ * status at their own places. */
+#define SLOW_HDR(r) (FAKE_DATA + 0x100u * (r))
+#define SLOW_BUF(r) (FAKE_DATA + 0x4000u + 0x1000u * (r))
+#define SLOW_STATUS(r) (FAKE_DATA + 0x100u * (r) + 0x20u)
+static uint16_t slow_offer(unsigned r, uint32_t type)
+{
+	put_header(SLOW_HDR(r), type, 8u * r);
+	add(SLOW_HDR(r), 16, false);
+	if (type != T_FLUSH)
+		add(SLOW_BUF(r), 4096, true);
+	gput8(SLOW_STATUS(r), 0xEE);
+	add(SLOW_STATUS(r), 1, true);
+	chain_open = false;
+	avail_add(0, chain_head);
+	return chain_head;
+}
+
+static void in_flight_and_flush_barrier(void **state)
+{
+	struct disk slow = { .name = "slow",
+			     .sectors = 1024,
+			     .sector_size = 512,
+			     .max_sectors = 256,
+			     .ops = &slow_disk_ops };
+	struct volume v = { .disk = &slow, .sectors = 1024, .name = "slow" };
+	uint16_t head[7];
+
+	teardown(state);
+	image = malloc(DISK_BYTES); /* for teardown() */
+	v.bounce = malloc(VOLUME_BOUNCE_BYTES);
+	disk.bounce = v.bounce; /* freed by teardown() */
+	slow_nheld = slow_nops = 0;
+	fake_guest_new(&virtio_blk_ops, &v);
+	fake_driver_setup((1u << 2) | (1u << 6) | (1u << 9), 256);
+	next_desc = 0;
+	chain_open = false;
+
+	/* Five reads, a flush, a read; one doorbell. */
+	for (unsigned r = 0; r < 5; r++)
+		head[r] = slow_offer(r, T_IN);
+	head[5] = slow_offer(5, T_FLUSH);
+	head[6] = slow_offer(6, T_IN);
+	bar_w(56, 2, 0);
+	/* Four are at the disk at once; nothing is answered yet, and the
+	 * device is busy only waiting for the disk. */
+	assert_int_equal(slow_nheld, 4);
+	assert_int_equal(used_idx(0), 0);
+	assert_true(fd->busy && fd->waiting);
+	/* The first ends, failed: answered IOERR, and the fifth read goes. */
+	slow_finish_oldest(DISK_FAILED);
+	virtio_poll(fd);
+	assert_int_equal(used_idx(0), 1);
+	assert_int_equal(used_id(0, 0), head[0]);
+	assert_int_equal(gget8(SLOW_STATUS(0)), S_IOERR);
+	assert_int_equal(slow_nheld, 4);
+	/* The flush is in hand but not sent while reads before it are out,
+	 * and the read after it waits in the ring. */
+	for (unsigned r = 1; r < 4; r++) {
+		slow_finish_oldest(DISK_DONE);
+		virtio_poll(fd);
+		assert_int_equal(used_idx(0), 1 + r);
+		assert_int_equal(gget8(SLOW_STATUS(r)), S_OK);
+		assert_int_equal(gget8(SLOW_BUF(r)), 0x5A);
+	}
+	assert_int_equal(slow_nheld, 1);
+	assert_int_equal(slow_nops, 5); /* five reads, no flush yet */
+	slow_finish_oldest(DISK_DONE);
+	virtio_poll(fd);
+	assert_int_equal(used_idx(0), 5);
+	/* The flush is sent, and once it is, the read after it too: a
+	 * flush orders what came before it, not what comes after. */
+	assert_int_equal(slow_nops, 7);
+	assert_int_equal(slow_ops[5], DISK_FLUSH);
+	assert_int_equal(slow_ops[6], DISK_READ);
+	slow_finish_oldest(DISK_DONE);
+	virtio_poll(fd);
+	assert_int_equal(used_idx(0), 6);
+	assert_int_equal(used_id(0, 5), head[5]);
+	assert_int_equal(gget8(SLOW_STATUS(5)), S_OK);
+	/* A reset while the last read is out waits for the disk to end it;
+	 * this disk never would, so end it first, as a driver's timeout
+	 * does, then reset. */
+	slow_finish_oldest(DISK_FAILED);
+	bar_w(20, 1, 0); /* device_status = 0: reset */
+	assert_false(fd->busy);
+	assert_int_equal(used_idx(0), 6); /* owed no more */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define T_RO(f) cmocka_unit_test_setup_teardown(f, setup_ro, teardown)
 	const struct CMUnitTest tests[] = {
 		T(config_and_features),
+		T(in_flight_and_flush_barrier),
 		T_RO(config_read_only_disk),
 		T(read_sectors),
 		T(read_last_sector),
