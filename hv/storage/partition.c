@@ -1,6 +1,6 @@
 /*
- * partition.c - MBR and GPT partition tables, parsed as hostile input
- * (see partition.h for what the caller gets).
+ * partition.c - [Storage 6] MBR and GPT partition tables, parsed as
+ * hostile input (see partition.h for what the caller gets).
  *
  * Everything on the disk is read through p->read into the caller's
  * scratch buffer, one sector or one bounded run of sectors at a time, and
