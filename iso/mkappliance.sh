@@ -31,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 # (made inside the image by debugfs, so no root privilege is needed).
 if [ $with_linux = 1 ]; then
 	"$top/tests/linux/mkinitrd.sh" --tree "$tmp/root"
-	mkfs.ext4 -q -F -L linuxroot -d "$tmp/root" "$tmp/root.img" 48M
+	mkfs.ext4 -q -F -L linuxroot -d "$tmp/root" "$tmp/root.img" 48M >/dev/null
 	debugfs -w -R "mknod /dev/console c 5 1" "$tmp/root.img" >/dev/null 2>&1
 fi
 

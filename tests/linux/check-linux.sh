@@ -143,7 +143,7 @@ for ctl in ahci nvme; do
 	img="$out/check-linux-$ctl.img"
 	gpt_image "$img"
 	start=$(gpt_start "$img" 2)
-	rm -f "$out/fs.img" && mkfs.ext2 -q -F "$out/fs.img" 16M &&
+	rm -f "$out/fs.img" && mkfs.ext2 -q -F "$out/fs.img" 16M >/dev/null &&
 		dd if="$out/fs.img" of="$img" bs=512 seek="$start" conv=notrunc status=none
 	QEMU_EXTRA=()
 	"${ctl}_disk" "$img"
