@@ -6,6 +6,9 @@
 #                               (8 MiB at 1 MiB), 2 "data" (16 MiB at 9 MiB),
 #                               3 "spare" (8 MiB at 25 MiB)
 #   gpt_start FILE N            partition N's first 512-byte sector
+#   mbr_image FILE              32 MiB with an MBR (sfdisk): 1 primary (4 MiB
+#                               at 1 MiB), 2 extended, holding logical 5
+#                               (8 MiB at 6 MiB) and 6 (8 MiB at 15 MiB)
 #   pattern_check FILE SECTOR GEN   the regions disktest wrote with GEN,
 #                               at SECTOR of FILE (disk_pattern.py)
 #   ahci_disk FILE [OPTS]       QEMU arguments: FILE on port 0 of an AHCI
@@ -26,6 +29,12 @@ gpt_image() {
 
 gpt_start() {
 	sgdisk -i "$2" "$1" | sed -n 's/^First sector: \([0-9]*\).*/\1/p'
+}
+
+mbr_image() {
+	raw_image "$1" 32
+	printf 'label: dos\nstart=2048, size=8192, type=83\nstart=10240, size=51200, type=5\nstart=12288, size=16384, type=83\nstart=30720, size=16384, type=83\n' |
+		sfdisk -q "$1"
 }
 
 pattern_check() {
