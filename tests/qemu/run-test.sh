@@ -72,9 +72,10 @@ watch_qemu() {
 			typed=1
 		fi
 		if [ -n "$KILL_RE" ] && grep -qE "$KILL_RE" "$LOG" 2>/dev/null; then
-			# The QEMU under timeout(1): its child, killed at once.
-			pkill -KILL -P "$qpid" qemu-system 2>/dev/null
-			kill -KILL "$qpid" 2>/dev/null
+			# QEMU itself (timeout(1)'s child), killed at once;
+			# timeout then ends with it.
+			pkill -KILL -P "$qpid" qemu-system 2>/dev/null ||
+				kill -KILL "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null
 			rc=killed
 			return
