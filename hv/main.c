@@ -10,6 +10,7 @@
  */
 #include "drivers/disk.h"
 #include "drivers/driver_env.h"
+#include "drivers/pci_host.h"
 #include "drivers/uart.h"
 #include "drivers/vga.h"
 #include "hv/core/sched.h"
@@ -27,6 +28,7 @@
 #include "hv/setup/bootinfo.h"
 #include "hv/setup/options.h"
 #include "hv/storage/storage.h"
+#include "hv/net/net.h"
 #include "hv/version.h"
 #include "switcher/switcher.h"
 
@@ -204,7 +206,9 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	print_banner();
 	driver_env_set(&hv_driver_env);
 	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
+	pci_host_scan();
 	storage_init();
+	net_init();
 
 	if (hv_options.selftest[0])
 		hv_exit_machine(selftest_run(hv_options.selftest));

@@ -8,12 +8,10 @@
 #include "hv/storage/storage.h"
 #include "drivers/ahci.h"
 #include "drivers/nvme.h"
-#include "drivers/pci_host.h"
 #include "hv/lib/printk.h"
 
 void storage_init(void)
 {
-	pci_host_scan();
 	ahci_probe();
 	nvme_probe();
 	for (struct disk *d = disk_first(); d; d = d->next)

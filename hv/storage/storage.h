@@ -13,7 +13,7 @@
 
 #include "drivers/disk.h"
 
-/* Host PCI enumeration and every disk driver; prints each disk found. */
+/* Every disk driver (after pci_host_scan()); prints each disk found. */
 void storage_init(void);
 
 #endif

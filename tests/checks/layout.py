@@ -21,6 +21,7 @@ ROOMS = [
     "hv/guest",    # struct guest and its guest-physical memory doors
     "hv/mm",       # page allocator, host paging, shadow page tables
     "hv/storage",  # the machine's disks: partitions, who may use what
+    "hv/net",      # the switches, and the network cards as their uplinks
     "hv/virtio",   # virtio-pci transport, virtqueues, console, block
     "hv/dev",      # a guest's PCI bus, MMIO and port emulation
     "hv/core",     # creating, running and scheduling guests
