@@ -31,8 +31,8 @@ struct nic_ops {
 };
 
 struct nic {
-	char name[16];	      /* "e1000-0", "vnet0" */
-	char model[32];	      /* "Intel 82540EM", for the boot line */
+	char name[16];	       /* "e1000-0", "vnet0" */
+	char model[32];	       /* "Intel 82540EM", for the boot line */
 	uint8_t mac[ETH_ALEN]; /* the card's own address */
 	bool link_up;
 	const struct nic_ops *ops;

@@ -17,10 +17,10 @@
 
 #include "drivers/nic.h"
 
-#define SWITCH_MAX 4	     /* switches in all */
+#define SWITCH_MAX 4 /* switches in all */
 #define SWITCH_NAME_MAX 16
-#define SWITCH_PORTS 8	     /* ports on one switch */
-#define SWITCH_MACS 64	     /* learned addresses kept per switch */
+#define SWITCH_PORTS 8 /* ports on one switch */
+#define SWITCH_MACS 64 /* learned addresses kept per switch */
 
 struct net_switch;
 
@@ -32,11 +32,10 @@ struct port_stats {
 };
 
 struct net_port {
-	char name[24];		/* "guest pv0", "uplink e1000-0" */
-	struct net_switch *sw;	/* NULL while detached */
+	char name[24];	       /* "guest pv0", "uplink e1000-0" */
+	struct net_switch *sw; /* NULL while detached */
 	/* Take a frame (copy it); false when there is no room: dropped. */
-	bool (*deliver)(struct net_port *p, const uint8_t *frame,
-			uint32_t len);
+	bool (*deliver)(struct net_port *p, const uint8_t *frame, uint32_t len);
 	void *owner;
 	struct port_stats stats;
 };

@@ -6,6 +6,8 @@
  *   com1=<port>,<baud>                       serial port (0x3f8,115200)
  *   exit=<acpi|qemu[:port]|halt|reboot>      what "power off" means (acpi)
  *   disk_timeout=<seconds>                   a disk request's limit (10)
+ *   uplink=<e1000|virtio|none>               the network card (the first)
+ *   uplink_switch=<name>                     the switch it joins (lan)
  *   selftest=<name>                          test builds only
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
@@ -24,6 +26,7 @@ void options_defaults(struct hv_options *o)
 	o->com_port = UART_COM1_PORT;
 	o->com_baud = UART_DEFAULT_BAUD;
 	o->disk_timeout_s = 10;
+	hv_strlcpy(o->uplink_switch, "lan", sizeof(o->uplink_switch));
 	o->exit = EXIT_ACPI;
 	o->qemu_exit_port = 0xF4;
 }
@@ -170,6 +173,37 @@ static bool parse_disk_timeout(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+/* uplink=e1000|virtio|none: "virtio" is the card named "vnet". */
+static bool parse_uplink(const struct word *w, struct hv_options *o)
+{
+	static const char *const kinds[][2] = {
+		{ "e1000", "e1000" }, { "virtio", "vnet" }, { "none", "none" }
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (w->vlen == hv_strlen(kinds[i][0]) &&
+		    !hv_strncmp(w->val, kinds[i][0], w->vlen)) {
+			hv_strlcpy(o->uplink, kinds[i][1], sizeof(o->uplink));
+			return true;
+		}
+	return false;
+}
+
+static bool parse_uplink_switch(const struct word *w, struct hv_options *o)
+{
+	if (w->vlen == 0 || w->vlen >= sizeof(o->uplink_switch))
+		return false;
+	for (size_t i = 0; i < w->vlen; i++) {
+		char c = w->val[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	hv_memcpy(o->uplink_switch, w->val, w->vlen);
+	o->uplink_switch[w->vlen] = 0;
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*parse)(const struct word *, struct hv_options *);
@@ -180,6 +214,9 @@ static const struct {
 	{ "com1", parse_com1, "<port>[,<baud>], baud dividing 115200" },
 	{ "exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot" },
 	{ "disk_timeout", parse_disk_timeout, "seconds, 1 to 600" },
+	{ "uplink", parse_uplink, "e1000, virtio or none" },
+	{ "uplink_switch", parse_uplink_switch,
+	  "a switch name: 1-15 letters, digits, '-' or '_'" },
 	{ "selftest", parse_selftest, "a self-test name" },
 };
 

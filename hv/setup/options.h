@@ -27,6 +27,10 @@ struct hv_options {
 	enum exit_method exit;
 	uint16_t qemu_exit_port;
 	uint32_t disk_timeout_s; /* how long a disk may take over a request */
+	char uplink[16];	 /* the card the network's uplink is: a name
+				    prefix ("e1000", "vnet"), "none", or ""
+				    for the first card found */
+	char uplink_switch[16];	 /* the switch it joins ("lan") */
 	char selftest[32]; /* test builds only: which self-test to run */
 };
 
