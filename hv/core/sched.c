@@ -5,6 +5,7 @@
  * switched off the way the "exit=" option says.
  */
 #include "hv/core/sched.h"
+#include "hv/net/net.h"
 #include "drivers/uart.h"
 #include "hv/core/core.h"
 #include "hv/dev/devices.h"
@@ -16,6 +17,7 @@
 #define TIMESLICE_NS 10000000u /* between guests, when several are ready */
 #define KICK_NS 250000u	       /* while the running guest's devices work */
 #define DISK_WAIT_NS 50000u    /* an idle look at a disk that works */
+#define NET_WAIT_NS 200000u    /* an idle look at the network's uplink */
 
 static struct guest guests[MAX_GUESTS];
 static int nr_guests;
@@ -75,6 +77,7 @@ static void run_slice(struct guest *g)
 			timer_cancel(&kick_timer);
 		else if (!kick_timer.armed)
 			timer_arm(&kick_timer, time_now_ns() + KICK_NS);
+		net_poll(); /* frames from the wire, for anyone */
 		deliver_pending_irq(g);
 		if (!guest_alive(g) || g->halted)
 			break;
@@ -149,9 +152,13 @@ static void idle(enum sleepers work)
 		sti_nop_cli();
 		return;
 	}
-	if (work == DISK_WORK) {
+	if (work == DISK_WORK || net_has_uplink()) {
+		/* The card is polled too: frames from the wire wait for a
+		 * look, so an idle machine looks every NET_WAIT_NS. */
 		disk_timer.fn = kick;
-		timer_arm(&disk_timer, time_now_ns() + DISK_WAIT_NS);
+		timer_arm(&disk_timer,
+			  time_now_ns() + (work == DISK_WORK ? DISK_WAIT_NS
+							     : NET_WAIT_NS));
 	}
 	t0 = time_now_ns();
 	idle_sleeps++;
@@ -209,7 +216,10 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 
 	while (nr_alive() > 0) {
 		enum sleepers work = poll_sleepers();
-		struct guest *g = pick_next(&last);
+		struct guest *g;
+
+		net_poll();
+		g = pick_next(&last);
 
 		if (!g) {
 			idle(work);

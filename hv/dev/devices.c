@@ -88,6 +88,81 @@ static bool open_ram_disk(struct guest *g, const struct guest_config *cfg)
 			       g->name);
 }
 
+/* A locally administered address (52:54:00, as QEMU's) from the guest's
+ * name, so the same configuration gives the same MAC every boot. */
+static void mac_from_name(const char *name, uint8_t mac[ETH_ALEN])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const char *p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+/* net=SWITCH: a network card on that switch, with a MAC nobody else has. */
+static bool add_network(struct guest *g, const struct guest_config *cfg)
+{
+	struct guest_nic *n = &g->dev->nic;
+	struct net_switch *sw = switch_get(cfg->net_switch);
+	uint8_t mac[ETH_ALEN];
+	const char *owner;
+
+	if (cfg->net_mac_given)
+		hv_memcpy(mac, cfg->net_mac, ETH_ALEN);
+	else
+		mac_from_name(g->name, mac);
+	owner = switch_mac_owner(mac);
+	if (owner) {
+		printk("hv: guest %s: refused: MAC "
+		       "%02x:%02x:%02x:%02x:%02x:%02x is %s's already\n",
+		       g->name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+		       owner);
+		return false;
+	}
+	if (!sw) {
+		printk("hv: guest %s: refused: switch %s would be one more "
+		       "than the %d there can be\n",
+		       g->name, cfg->net_switch, SWITCH_MAX);
+		return false;
+	}
+	if (!add_device(g, &virtio_net_ops, n))
+		return false;
+	guest_nic_init(n, &g->dev->virtio[g->dev->n - 1], mac, g->name);
+	if (!switch_attach(sw, &n->port))
+		return false;
+	pr_info("hv: guest %s: network on switch %s, MAC "
+		"%02x:%02x:%02x:%02x:%02x:%02x\n",
+		g->name, cfg->net_switch, mac[0], mac[1], mac[2], mac[3],
+		mac[4], mac[5]);
+	return true;
+}
+
+/* What the guest's network card did, once, as it stops for good. */
+static void print_net_stats(const struct guest *g)
+{
+	const struct guest_nic *n = &g->dev->nic;
+	const struct port_stats *s = &n->port.stats;
+
+	printk("hv: guest %s: network: sent %llu frames (%llu bytes), "
+	       "received %llu (%llu bytes); dropped: %llu with no receive "
+	       "buffer, %llu bad (%llu wrong length, %llu not its MAC), %llu "
+	       "buffers too small\n",
+	       g->name, (unsigned long long)s->in_frames,
+	       (unsigned long long)s->in_bytes,
+	       (unsigned long long)s->out_frames,
+	       (unsigned long long)s->out_bytes,
+	       (unsigned long long)s->dropped_full,
+	       (unsigned long long)s->dropped_bad,
+	       (unsigned long long)n->bad_length,
+	       (unsigned long long)n->bad_source,
+	       (unsigned long long)n->small_buffers);
+}
+
 bool devices_create(struct guest *g)
 {
 	const struct guest_config *cfg = g->cfg;
@@ -118,6 +193,8 @@ bool devices_create(struct guest *g)
 					     20),
 			v->readonly ? ", read-only" : "");
 	}
+	if (cfg->net_switch[0] && !add_network(g, cfg))
+		return false;
 	g->mmio_end = PAGE_ROUND_UP(g->dev->virtio[g->dev->n - 1].bar0 +
 				    VIRTIO_BAR_SIZE);
 	if (!input_owner)
@@ -154,6 +231,10 @@ void devices_destroy(struct guest *g)
 		input_owner = NULL;
 	if (!g->dev)
 		return;
+	if (g->dev->nic.port.sw) {
+		print_net_stats(g);
+		switch_detach(&g->dev->nic.port);
+	}
 	/* A reset first: a disk request in flight ends before the memory
 	 * it moves into is freed (virtio_blk.c). */
 	for (unsigned i = 0; i < g->dev->n; i++) {

@@ -19,6 +19,7 @@
 #include "hv/lib/lib.h"
 #include "hv/storage/volume.h"
 #include "hv/virtio/virtio.h"
+#include "hv/virtio/virtio_net.h"
 
 struct guest;
 
@@ -36,13 +37,14 @@ void pci_config_image(const struct virtio_dev *d, uint8_t cs[256]);
 
 /* Everything device-side a guest has, reached from struct guest's `dev`
  * (one page, allocated with the guest's devices and freed with them). */
-#define GUEST_MAX_DEVICES 2 /* the console, then the disk if any */
+#define GUEST_MAX_DEVICES 4 /* console, disk, network, entropy */
 struct guest_devices {
 	struct pci_bus pci;
 	struct virtio_dev virtio[GUEST_MAX_DEVICES];
 	unsigned n;		  /* how many of virtio[] exist */
 	struct volume volume;	  /* the block device's backend, if any */
 	struct disk ram;	  /* the RAM disk module, if that is it */
+	struct guest_nic nic;	  /* the network card's port, if any */
 	struct pit_channel2 pit2; /* the timer channel Linux measures with */
 };
 

@@ -14,5 +14,7 @@ void net_init(void);
 /* Frames the uplink received since the last look, into its switch: at
  * most a budget's worth (called between guest entries, and when idle). */
 void net_poll(void);
+/* Is a card attached?  Then an idle machine must still look at it. */
+bool net_has_uplink(void);
 
 #endif

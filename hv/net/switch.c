@@ -150,3 +150,16 @@ void switch_input(struct net_port *from, const uint8_t *frame, uint32_t len)
 		if (sw->port[i] && sw->port[i] != from)
 			deliver(sw->port[i], frame, len);
 }
+
+const char *switch_mac_owner(const uint8_t mac[ETH_ALEN])
+{
+	for (int i = 0; i < SWITCH_MAX; i++)
+		for (int k = 0; k < SWITCH_PORTS; k++) {
+			const struct net_port *p = switches[i].port[k];
+
+			if (p && p->has_mac &&
+			    !hv_memcmp(p->mac, mac, ETH_ALEN))
+				return p->name;
+		}
+	return NULL;
+}

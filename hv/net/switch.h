@@ -37,8 +37,13 @@ struct net_port {
 	/* Take a frame (copy it); false when there is no room: dropped. */
 	bool (*deliver)(struct net_port *p, const uint8_t *frame, uint32_t len);
 	void *owner;
+	uint8_t mac[ETH_ALEN]; /* the address its owner was given, if any */
+	bool has_mac;
 	struct port_stats stats;
 };
+
+/* Is mac given to a port already (any switch)?  Its name, or NULL. */
+const char *switch_mac_owner(const uint8_t mac[ETH_ALEN]);
 
 /* The switch named name (letters, digits, '-', '_'), made on first use;
  * NULL when SWITCH_MAX exist already. */

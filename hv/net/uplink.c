@@ -47,7 +47,9 @@ static struct nic *choose(const char *want)
 	for (struct nic *n = nic_first(); n; n = n->next)
 		if (!len || !hv_strncmp(n->name, want, len))
 			return n;
-	printk("hv: uplink=%s: no such network card; no uplink\n", want);
+	if (len) /* asked for by name: say it is not there */
+		printk("hv: uplink=%s: no such network card; no uplink\n",
+		       want);
 	return NULL;
 }
 
@@ -69,6 +71,8 @@ void net_init(void)
 		    uplink->name);
 	uplink_port.deliver = uplink_deliver;
 	uplink_port.owner = uplink;
+	hv_memcpy(uplink_port.mac, uplink->mac, ETH_ALEN);
+	uplink_port.has_mac = true; /* no guest may take the card's address */
 	if (!sw || !switch_attach(sw, &uplink_port)) {
 		printk("hv: uplink %s: not connected\n", uplink->name);
 		uplink = NULL;
@@ -83,4 +87,9 @@ void net_poll(void)
 {
 	if (uplink)
 		uplink->ops->poll(uplink, UPLINK_BUDGET);
+}
+
+bool net_has_uplink(void)
+{
+	return uplink != NULL;
 }

@@ -10,7 +10,8 @@
  *   module2 /boot/linux      kernel name=app disk=sata0p2 -- root=/dev/vda
  *
  * A guest's disk is either a "disk" module (a RAM disk) or disk=DEV[,ro],
- * real storage named by hv/storage/volume.c, not both.
+ * real storage named by hv/storage/volume.c, not both.  net=SWITCH[,mac=]
+ * plugs the guest's network card into a switch (hv/net/).
  * "kernel" starts a new guest; "initrd" and "disk" belong to the kernel
  * above them.  Anything wrong (an unknown role, a disk with no kernel, a bad
  * size) is reported with the module's number and text, and the guest it
@@ -110,6 +111,88 @@ static void disk_option(struct guest_config *g, unsigned mod, const char *val,
 	g->disk_spec[vlen] = 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "52:54:00:12:34:56": a unicast address someone could own. */
+static bool parse_mac(const char *s, size_t len, uint8_t mac[6])
+{
+	if (len != 17)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return !(mac[0] & 1) &&
+	       (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* net=SWITCH[,mac=52:54:00:xx:xx:xx]: the switch's name and, if given,
+ * the interface's address (hv/net/; docs/network.md). */
+static void net_option(struct guest_config *g, unsigned mod, const char *val,
+		       size_t vlen, report_fn report)
+{
+	size_t nlen = 0;
+
+	while (nlen < vlen && val[nlen] != ',')
+		nlen++;
+	if (nlen == 0 || nlen >= GUEST_NAME_MAX) {
+		reportf(report,
+			"module %u: net= must name a switch in 1 to %u "
+			"characters",
+			mod, GUEST_NAME_MAX - 1);
+		g->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < nlen; i++) {
+		char c = val[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+			reportf(report,
+				"module %u: net=%.*s: a switch name holds only "
+				"letters, digits, '-' and '_'",
+				mod, (int)nlen, val);
+			g->ok = false;
+			return;
+		}
+	}
+	if (nlen < vlen) {
+		const char *m = val + nlen + 1;
+		size_t mlen = vlen - nlen - 1;
+
+		if (mlen < 4 || hv_strncmp(m, "mac=", 4) ||
+		    !parse_mac(m + 4, mlen - 4, g->net_mac)) {
+			reportf(report,
+				"module %u: net=%.*s: after the switch, only "
+				"mac=xx:xx:xx:xx:xx:xx (a unicast address, not "
+				"all zeros)",
+				mod, (int)vlen, val);
+			g->ok = false;
+			return;
+		}
+		g->net_mac_given = true;
+	}
+	if (g->net_switch[0]) {
+		reportf(report, "module %u: guest %s already has a network",
+			mod, g->name);
+		g->ok = false;
+		return;
+	}
+	hv_memcpy(g->net_switch, val, nlen);
+	g->net_switch[nlen] = 0;
+}
+
 static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			  size_t len, report_fn report)
 {
@@ -160,6 +243,8 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 		g->name[vlen] = 0;
 	} else if (word_is(w, klen, "disk")) {
 		disk_option(g, mod, val, vlen, report);
+	} else if (word_is(w, klen, "net")) {
+		net_option(g, mod, val, vlen, report);
 	} else if (word_is(w, klen, "restart")) {
 		if (word_is(val, vlen, "never"))
 			g->restart = RESTART_NEVER;

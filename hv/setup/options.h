@@ -67,6 +67,9 @@ struct guest_config {
 	int initrd_mod;
 	int disk_mod;	/* a RAM disk module, or -1 */
 	char disk_spec[GUEST_DISK_SPEC_MAX]; /* disk=DEV: real storage, or "" */
+	char net_switch[GUEST_NAME_MAX]; /* net=SWITCH, or "": no network */
+	uint8_t net_mac[6];		 /* mac=, if net_mac_given */
+	bool net_mac_given;
 	bool disk_readonly;
 	enum restart_policy restart;
 	char cmdline[GUEST_CMDLINE_MAX];

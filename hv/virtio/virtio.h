@@ -149,8 +149,9 @@ bool virtio_ready(const struct virtio_dev *d);
  * this exit's, then give the device a whole budget for the next. */
 void virtio_poll(struct virtio_dev *d);
 
-/* The device types (virtio_console.c, virtio_blk.c). */
-extern const struct virtio_ops virtio_console_ops, virtio_blk_ops;
+/* The device types (virtio_console.c, virtio_blk.c, virtio_net.c). */
+extern const struct virtio_ops virtio_console_ops, virtio_blk_ops,
+	virtio_net_ops;
 /* New bytes wait at the UART: fill the console's posted buffers. */
 void virtio_console_input(struct virtio_dev *d);
 

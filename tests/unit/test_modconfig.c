@@ -522,6 +522,60 @@ static void test_disk_module_and_name(void **state)
 	assert_int_equal(nr_msgs, 2);
 }
 
+/* net=SWITCH[,mac=...]: the switch's name, and a MAC if given. */
+static void test_net(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel name=a net=lan0");
+	add_mod(f, "kernel name=b net=lan0,mac=52:54:00:AB:cd:01 -- x");
+	add_mod(f, "kernel name=c net=lan0,mac=53:54:00:00:00:01");
+	add_mod(f, "kernel name=d net=lan0,mac=00:00:00:00:00:00 net=x");
+	assert_int_equal(run(f), 4);
+	assert_true(f->cfg[0].ok);
+	assert_string_equal(f->cfg[0].net_switch, "lan0");
+	assert_false(f->cfg[0].net_mac_given);
+	assert_true(f->cfg[1].ok);
+	assert_true(f->cfg[1].net_mac_given);
+	assert_memory_equal(f->cfg[1].net_mac,
+			    ((uint8_t[]){ 0x52, 0x54, 0x00, 0xab, 0xcd, 0x01 }),
+			    6);
+	/* A multicast address (bit 0 of the first byte) is no one's. */
+	assert_false(f->cfg[2].ok);
+	assert_msg(0, "module 2: net=lan0,mac=53:54:00:00:00:01: after the "
+		      "switch, only mac=xx:xx:xx:xx:xx:xx (a unicast address, "
+		      "not all zeros)");
+	assert_false(f->cfg[3].ok);
+	assert_msg(1, "module 3: net=lan0,mac=00:00:00:00:00:00: after the "
+		      "switch, only mac=xx:xx:xx:xx:xx:xx (a unicast address, "
+		      "not all zeros)");
+	/* A refused net= sets nothing, so d's later net=x is taken: d is
+	 * refused all the same, with one message. */
+	assert_string_equal(f->cfg[3].net_switch, "x");
+	assert_int_equal(nr_msgs, 2);
+}
+
+static void test_net_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel name=a net=");
+	add_mod(f, "kernel name=b net=lan/0");
+	add_mod(f, "kernel name=c net=lan0,mac=52:54:00:00:00");
+	add_mod(f, "kernel name=d net=lan0 net=lan1");
+	assert_int_equal(run(f), 4);
+	for (int i = 0; i < 4; i++)
+		assert_false(f->cfg[i].ok);
+	assert_msg(0, "module 0: net= must name a switch in 1 to 15 "
+		      "characters");
+	assert_msg(1, "module 1: net=lan/0: a switch name holds only "
+		      "letters, digits, '-' and '_'");
+	assert_msg(2, "module 2: net=lan0,mac=52:54:00:00:00: after the "
+		      "switch, only mac=xx:xx:xx:xx:xx:xx (a unicast address, "
+		      "not all zeros)");
+	assert_msg(3, "module 3: guest d already has a network");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -547,6 +601,8 @@ int main(void)
 		T(test_disk_names),
 		T(test_disk_names_bad),
 		T(test_disk_module_and_name),
+		T(test_net),
+		T(test_net_bad),
 	};
 #undef T
 
