@@ -183,5 +183,36 @@ for ctl in ahci nvme; do
 	fi
 done
 
+# The network: two Linux guests on one switch (net=lan0).  The second
+# gets no typed input, so its initramfs configures eth0 from hv_ip=; the
+# first is configured at its shell and pings the second.  A kernel
+# without CONFIG_VIRTIO_NET and CONFIG_INET has no eth0: skipped.
+iso4="$out/check-linux-net.iso"
+"$top/iso/mkiso.sh" "$iso4" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+	"$LINUX_BZIMAGE" "kernel name=linux1 mem=$mem net=lan0 -- console=hvc0" \
+	"$LINUX_INITRD" "initrd" \
+	"$LINUX_BZIMAGE" "kernel name=linux2 mem=$mem net=lan0 -- console=hvc0 hv_ip=192.0.2.12/24" \
+	"$LINUX_INITRD" "initrd" || exit 1
+qemu_start "$out/check-linux-net.log" qemu-system-i386 -boot d -m "$machine_mem" \
+	-display none -monitor none -no-reboot -cdrom "$iso4" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+step net-second-guest-configured 'INIT: eth0 is 192.0.2.12/24|INIT: user space up' 300
+if step net-first-guest-shell "$PROMPT" 300; then
+	# ($((0)) keeps the answers out of the echo of the command itself.)
+	send '[ -e /sys/class/net/eth0 ] && echo HAS-ETH$((0)) || echo NO-ETH$((0))'
+	if expect_text '^(HAS|NO)-ETH0' 30 && grep -q '^NO-ETH0' "$out/check-linux-net.log"; then
+		echo "SKIP linux/net-ping: the kernel has no eth0 (CONFIG_VIRTIO_NET, CONFIG_INET)"
+	else
+		send 'ip addr add 192.0.2.11/24 dev eth0 && ip link set eth0 up && echo ETH0-UP'
+		step net-eth0-up 'ETH0-UP' 30
+		send 'ping -c 3 -W 5 192.0.2.12; echo PING-DONE'
+		step net-ping 'bytes from 192.0.2.12' 60
+		step net-ping-done 'PING-DONE' 60
+	fi
+	send 'poweroff -f'
+	step net-poweroff 'hv: guest linux1: power off' 60
+fi
+qemu_wait 30
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -95,6 +95,17 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "INIT: user space up"
+# hv_ip=ADDR/PREFIX on the kernel command line configures eth0, for a
+# guest that gets no typed input (the console's input goes to the first
+# guest only): tests/linux/check-linux.sh's second guest on a switch.
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	hv_ip=*)
+		ip addr add "${w#hv_ip=}" dev eth0 && ip link set eth0 up &&
+			echo "INIT: eth0 is ${w#hv_ip=}"
+		;;
+	esac
+done
 # init must never exit (the kernel would panic): a shell that exits is
 # started again.
 while :; do
