@@ -4,8 +4,9 @@
  *
  * The hypervisor gives every guest a PCI bus (ABI 11.1-11.2): a host
  * bridge, the virtio console at 00:01.0 and, when a disk was configured,
- * the virtio block device at 00:02.0.  We start them in the order Linux
- * does, and for the same reason:
+ * the virtio block device at 00:02.0; when the guest is on a switch
+ * (net= on its kernel line), a virtio network card too.  We start them
+ * in the order Linux does, and for the same reason:
  *
  *   1. the early console (earlycon.c): output with no set-up at all, so
  *      that everything after it, failures included, can be seen;
@@ -13,7 +14,10 @@
  *   3. the console driver (virtio_console.c): from here on our output
  *      goes through its transmit queue;
  *   4. the block driver (virtio_blk.c), and the file system on it
- *      (pvfs.c), from which exec then loads programs.
+ *      (pvfs.c), from which exec then loads programs;
+ *   5. the network driver (virtio_net.c), which posts its receive
+ *      buffers at once; the stack above it (net.c) needs no start-up,
+ *      only an address (setup.c's ip=).
  *
  * Their interrupts are turned on later, by devices_enable_irqs(), once
  * our IDT exists (proc_init): until then the hypervisor holds them for
@@ -27,6 +31,7 @@
 #include "pci.h"
 #include "pvfs.h"
 #include "virtio_console.h"
+#include "virtio_net.h"
 
 void devices_init(bool early_console_only)
 {
@@ -42,10 +47,12 @@ void devices_init(bool early_console_only)
 		vcon_init();
 	if (vblk_init())
 		pvfs_mount();
+	vnet_init();
 }
 
 void devices_enable_irqs(void)
 {
 	vcon_enable_irq();
 	vblk_enable_irq();
+	vnet_enable_irq();
 }

@@ -24,11 +24,12 @@
 #include "idt.h"
 #include "irq.h"
 #include "mm.h"
+#include "net.h"
 #include "proc.h"
 #include "timer.h"
 #include "x86.h"
 
-#define TICK_NS 10000000u /* the scheduler's 10 ms quantum */
+#define TICK_NS (1000000000u / TICK_HZ) /* the 10 ms quantum */
 #define KILLED_STATUS (-1)
 
 struct proc *current;
@@ -273,10 +274,11 @@ int proc_exec(const char *prog, int arg, struct trapframe *tf)
 }
 
 /*
- * exit(): give back the user half of the address space now, and become
- * a zombie until the parent collects the status with wait(), which frees
- * the page directory (we are still running on it here).  Orphans go to
- * process 0, which waits for everything in the end.
+ * exit(): give back the user half of the address space, and the UDP
+ * ports the process bound (udp.c), now, and become a zombie until the
+ * parent collects the status with wait(), which frees the page
+ * directory (we are still running on it here).  Orphans go to process 0,
+ * which waits for everything in the end.
  */
 void proc_exit(int status)
 {
@@ -288,6 +290,7 @@ void proc_exit(int status)
 		guest_poweroff("kernel exit");
 	}
 	vm_free_user(p->pgdir);
+	udp_close_owner(p->pid);
 	for (int i = 1; i < NPROC; i++) {
 		if (procs[i].state != UNUSED && procs[i].parent == p) {
 			procs[i].parent = &procs[0];

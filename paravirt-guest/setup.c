@@ -12,7 +12,10 @@
  *   console=early  keep printing through the early console (earlycon.c)
  *                  instead of starting the virtio console driver;
  *   sysgate=trap   register the system-call gate (0x80) as a trap gate,
- *                  not the interrupt gate it is by default (ABI 8.2).
+ *                  not the interrupt gate it is by default (ABI 8.2);
+ *   ip=A.B.C.D/N   the network interface's address and prefix (/24 if
+ *                  none is given); without it the interface has no
+ *                  address until the shell's ifconfig gives it one.
  *
  * Every line we print starts with "guest: " so tests can tell our output
  * from the hypervisor's.
@@ -27,6 +30,7 @@
 #include "idt.h"
 #include "lguest.h"
 #include "mm.h"
+#include "net.h"
 #include "x86.h"
 
 int word_equals(const char *w, const char *name)
@@ -63,11 +67,25 @@ bool cmdline_has(const char *word)
 	return rest && (*rest == ' ' || *rest == '\0');
 }
 
+/* ip=: a bad one is said and ignored, like any word we cannot use. */
+static void net_options(void)
+{
+	const char *v = cmdline_value("ip="), *end;
+	unsigned int prefix;
+	uint32_t addr;
+
+	if (!v)
+		return;
+	end = net_parse_addr(v, &addr, &prefix);
+	if (!end || (*end != ' ' && *end) || !net_set_addr(addr, prefix))
+		printf("guest: net: ip=: not an address we can use; ignored\n");
+}
+
 /*
  * Memory first: mm_init() hands out the pages after our image and drops
  * the identity map early.c needed.  Then the devices, so that whatever
  * happens next, even something that gets us killed, is printed where it
- * can be seen.
+ * can be seen; then the network's address, which is printed too.
  */
 void kernel_setup(void)
 {
@@ -75,6 +93,7 @@ void kernel_setup(void)
 	if (cmdline_has("sysgate=trap"))
 		syscall_gate_type = GATE_TRAP;
 	devices_init(cmdline_has("console=early"));
+	net_options();
 }
 
 /*

@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* The scheduler's tick rate (proc.c): the unit of sleep() and timeouts. */
+#define TICK_HZ 100
+
 uint64_t wallclock_ns(void);
 void timer_start(uint32_t period_ns);
 void timer_stop(void);

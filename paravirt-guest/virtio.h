@@ -14,6 +14,7 @@ struct vq;
 
 #define VIRTIO_PCI_VENDOR 0x1af4
 #define VIRTIO_PCI_DEVICE(type) (0x1040 + (type)) /* modern-only IDs */
+#define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
 
@@ -55,6 +56,7 @@ uint8_t virtio_read_isr(struct virtio_dev *vd);
 void virtio_notify(struct virtio_dev *vd, struct vq *vq);
 uint8_t virtio_config_generation(struct virtio_dev *vd);
 uint8_t virtio_cfg8(struct virtio_dev *vd, unsigned int off);
+uint16_t virtio_cfg16(struct virtio_dev *vd, unsigned int off);
 uint32_t virtio_cfg32(struct virtio_dev *vd, unsigned int off);
 
 #endif /* PVGUEST_VIRTIO_H */

@@ -215,6 +215,11 @@ uint8_t virtio_cfg8(struct virtio_dev *vd, unsigned int off)
 	return ioread8(vd->device + off);
 }
 
+uint16_t virtio_cfg16(struct virtio_dev *vd, unsigned int off)
+{
+	return ioread16(vd->device + off);
+}
+
 uint32_t virtio_cfg32(struct virtio_dev *vd, unsigned int off)
 {
 	return ioread32(vd->device + off);

@@ -13,6 +13,7 @@ struct virtio_dev;
 #define VRING_DESC_F_NEXT 1  /* the chain goes on at "next" */
 #define VRING_DESC_F_WRITE 2 /* the device writes this buffer */
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+#define VRING_USED_F_NO_NOTIFY 1 /* the device: "no need to notify me" */
 
 /* The three parts, laid out exactly as the device reads them. */
 struct vring_desc {
