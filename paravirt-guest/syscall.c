@@ -16,16 +16,23 @@
 #include "console.h"
 #include "hcall.h"
 #include "irq.h"
+#include "lguest.h"
 #include "mm.h"
+#include "net.h"
 #include "proc.h"
 #include "pvfs.h"
 #include "sysnum.h"
 #include "timer.h"
 #include "tty.h"
+#include "virtio_net.h"
 
 #define WRITE_MAX 4096
 #define READ_MAX 128
 #define NAME_MAX 40
+#define PING_TICKS TICK_HZ /* how long a ping waits for its reply */
+
+_Static_assert(UDP_MAX == UDP_DATA_MAX, "sysnum.h and net_format.h agree");
+_Static_assert(UDP_WAIT_FOREVER == UDP_FOREVER, "sysnum.h and net.h agree");
 
 static int sys_write(uint32_t buf, uint32_t len)
 {
@@ -172,6 +179,101 @@ static int sys_sleep(uint32_t n)
 	return 0;
 }
 
+/*
+ * The network.  Each call copies what the program gave it into the
+ * kernel first (the data of a datagram too), so that nothing the stack
+ * reads can change under it or fault in the middle of building a frame.
+ */
+static int sys_netinfo(uint32_t info)
+{
+	struct net_info ni;
+
+	if (!net_present() || !user_range_ok(info, sizeof(ni)))
+		return -1;
+	memset(&ni, 0, sizeof(ni));
+	memcpy(ni.mac, vnet_mac(), sizeof(ni.mac));
+	ni.link = vnet_link_up();
+	ni.addr = net_addr();
+	ni.prefix = (uint8_t)net_prefix();
+	ni.rx_frames = net_stats.rx_frames;
+	ni.rx_bytes = net_stats.rx_bytes;
+	ni.tx_frames = net_stats.tx_frames;
+	ni.tx_bytes = net_stats.tx_bytes;
+	ni.rx_dropped = net_stats.rx_dropped;
+	ni.tx_dropped = net_stats.tx_dropped;
+	memcpy((void *)info, &ni, sizeof(ni));
+	return 0;
+}
+
+/* The echo id is the pid: two pinging processes never take each other's
+ * replies. */
+static int sys_ping(uint32_t addr, uint32_t seq, uint32_t reply)
+{
+	struct ping_result r;
+	struct ping_reply pr;
+	uint32_t khz = lguest_data.tsc_khz;
+
+	if (!user_range_ok(reply, sizeof(pr)) ||
+	    !icmp_ping(addr, (uint16_t)current->pid, (uint16_t)seq, PING_TICKS,
+		       &r))
+		return -1;
+	pr.from = r.from;
+	pr.bytes = r.bytes;
+	pr.ttl = r.ttl;
+	pr.cycles = r.cycles > 0xffffffffu ? 0xffffffffu : (uint32_t)r.cycles;
+	pr.usecs = khz ? (uint32_t)(r.cycles * 1000 / khz) : PING_NO_USECS;
+	memcpy((void *)reply, &pr, sizeof(pr));
+	return 0;
+}
+
+static int sys_udpclose(uint32_t port)
+{
+	if (port > 0xffff || !udp_owns((uint16_t)port, current->pid))
+		return -1;
+	udp_close((uint16_t)port);
+	return 0;
+}
+
+/* A message naming one of the caller's ports, and a buffer of its own. */
+static bool copy_udp_msg(struct udp_msg *m, uint32_t msg)
+{
+	if (!user_range_ok(msg, sizeof(*m)))
+		return false;
+	memcpy(m, (const void *)msg, sizeof(*m));
+	return m->len <= UDP_MAX && user_range_ok((uint32_t)m->buf, m->len) &&
+	       udp_owns(m->lport, current->pid);
+}
+
+static int sys_udpsend(uint32_t msg)
+{
+	uint8_t data[UDP_MAX];
+	struct udp_msg m;
+
+	if (!copy_udp_msg(&m, msg) || !m.port)
+		return -1;
+	memcpy(data, m.buf, m.len);
+	if (!udp_send(m.lport, m.addr, m.port, data, m.len))
+		return -1;
+	return (int)m.len;
+}
+
+static int sys_udprecv(uint32_t msg, uint32_t ticks)
+{
+	uint8_t data[UDP_MAX];
+	struct udp_msg m;
+	int n;
+
+	if (!copy_udp_msg(&m, msg))
+		return -1;
+	n = udp_recv(m.lport, &m.addr, &m.port, data, m.len, ticks);
+	if (n < 0)
+		return -1;
+	memcpy(m.buf, data, (uint32_t)n);
+	m.len = (uint32_t)n;
+	memcpy((void *)msg, &m, sizeof(m));
+	return n;
+}
+
 /* Power off, or restart: the hypervisor keeps the disk, zeroes our RAM. */
 static int sys_shutdown(uint32_t how)
 {
@@ -242,6 +344,27 @@ void syscall_handler(struct trapframe *tf)
 		break;
 	case SYS_sleep:
 		ret = sys_sleep(a1);
+		break;
+	case SYS_netinfo:
+		ret = sys_netinfo(a1);
+		break;
+	case SYS_netconf:
+		ret = net_set_addr(a1, a2) ? 0 : -1;
+		break;
+	case SYS_ping:
+		ret = sys_ping(a1, a2, a3);
+		break;
+	case SYS_udpbind:
+		ret = a1 > 0xffff ? -1 : udp_bind((uint16_t)a1, current->pid);
+		break;
+	case SYS_udpclose:
+		ret = sys_udpclose(a1);
+		break;
+	case SYS_udpsend:
+		ret = sys_udpsend(a1);
+		break;
+	case SYS_udprecv:
+		ret = sys_udprecv(a1, a2);
 		break;
 	}
 	tf->eax = (uint32_t)ret;

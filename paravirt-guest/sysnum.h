@@ -26,7 +26,14 @@
 #define SYS_fremove 15	/* (name) */
 #define SYS_shutdown 16 /* (how): SHUTDOWN_POWEROFF or SHUTDOWN_REBOOT */
 #define SYS_sleep 17	/* (ticks): of 10 ms */
-#define NR_SYSCALLS 18
+#define SYS_netinfo 18	/* (struct net_info *): -1 if there is no card */
+#define SYS_netconf 19	/* (addr, prefix): eth0's IPv4 address */
+#define SYS_ping 20	/* (addr, seq, struct ping_reply *): 0 if answered */
+#define SYS_udpbind 21	/* (port): 0 for any free one; the port */
+#define SYS_udpclose 22 /* (port): one this process bound */
+#define SYS_udpsend 23	/* (struct udp_msg *): bytes sent */
+#define SYS_udprecv 24	/* (struct udp_msg *, ticks): bytes received */
+#define NR_SYSCALLS 25
 
 #define SHUTDOWN_POWEROFF 1
 #define SHUTDOWN_REBOOT 2
@@ -39,6 +46,40 @@ struct file_info {
 	char name[40];
 	uint32_t size;	 /* bytes */
 	uint32_t writes; /* times written since the image was made */
+};
+
+/*
+ * The network (net.h).  IPv4 addresses are numbers in host byte order:
+ * 192.0.2.1 is 0xc0000201.
+ */
+struct net_info {
+	uint8_t mac[6];
+	uint8_t link;	/* 1 if up */
+	uint8_t prefix; /* of addr: 24 for a /24 */
+	uint32_t addr;	/* 0 for none yet */
+	uint32_t rx_frames, rx_bytes, tx_frames, tx_bytes;
+	uint32_t rx_dropped, tx_dropped;
+};
+
+/* A reply to SYS_ping, which waits for it for up to a second. */
+#define PING_NO_USECS 0xffffffffu /* the TSC's rate is unknown */
+struct ping_reply {
+	uint32_t from, bytes, ttl;
+	uint32_t cycles; /* TSC cycles from the request to the reply */
+	uint32_t usecs;	 /* the same in microseconds, or PING_NO_USECS */
+};
+
+/* A datagram for SYS_udpsend, or room for one for SYS_udprecv, which
+ * fills in addr, port and len and waits up to "ticks" (UDP_WAIT_FOREVER:
+ * no limit).  The data: at most UDP_MAX bytes. */
+#define UDP_MAX 1472
+#define UDP_WAIT_FOREVER 0xffffffffu
+struct udp_msg {
+	uint32_t addr;	/* the other end: where to, or where from */
+	uint16_t port;	/* its port */
+	uint16_t lport; /* ours, from SYS_udpbind */
+	void *buf;
+	uint32_t len; /* bytes to send, or room to receive */
 };
 #endif
 

@@ -17,6 +17,14 @@
  *                      alone does the same when no command has that name
  *   uptime             timer ticks since the scheduler started
  *   sleep N            wait N ticks (of 10 ms)
+ *   ifconfig [ADDR[/N]]  show the network interface, or give it an
+ *                      address (the prefix is /24 if not given)
+ *   ping ADDR [COUNT]  COUNT echo requests (4 if not given), a second
+ *                      apart; each reply, then "N sent, M received"
+ *   udpsend ADDR PORT TEXT...  send TEXT as one datagram, wait a second
+ *                      for an answer and print it
+ *   udpecho PORT [COUNT]  send each datagram that comes to PORT back to
+ *                      whoever sent it, COUNT of them (or for ever)
  *   poweroff, reboot   what they say; reboot keeps the disk
  *   exit               leave the shell (the kernel then powers off)
  *
@@ -27,6 +35,13 @@
 #define LINE 128
 #define MAX_WORDS 16
 #define PROMPT "pvsh$ "
+#define PING_COUNT 4
+#define PING_INTERVAL 100 /* ticks: a second */
+#define REPLY_TICKS 100
+#define SHOW_MAX 100 /* characters of a datagram printed */
+
+/* An IPv4 address (a number, 192.0.2.1 is 0xc0000201) for "%u.%u.%u.%u". */
+#define IP4(a) (a) >> 24, (a) >> 16 & 0xff, (a) >> 8 & 0xff, (a)&0xff
 
 static char *words[MAX_WORDS];
 static int nwords;
@@ -70,6 +85,10 @@ static void cmd_help(void)
 		"  PROG [N]            the same, if PROG is not a command",
 		"  uptime              ticks since boot",
 		"  sleep N             wait N ticks of 10 ms",
+		"  ifconfig [ADDR[/N]] show the network, or set its address",
+		"  ping ADDR [COUNT]   send echo requests, print the replies",
+		"  udpsend ADDR PORT TEXT  send a datagram, print the answer",
+		"  udpecho PORT [COUNT]    echo datagrams to their senders",
 		"  poweroff, reboot    stop, or start again (the disk stays)",
 		"  exit                leave the shell",
 	};
@@ -168,6 +187,189 @@ static void cmd_echo(void)
 	put_words(1, nwords, 0);
 }
 
+/* Up to three digits, at most max; 0 if that is not what s starts with. */
+static const char *small_number(const char *s, uint32_t max, uint32_t *out)
+{
+	uint32_t n = 0, digits = 0;
+
+	while (*s >= '0' && *s <= '9' && digits < 4) {
+		n = n * 10 + (uint32_t)(*s++ - '0');
+		digits++;
+	}
+	if (!digits || digits > 3 || n > max)
+		return 0;
+	*out = n;
+	return s;
+}
+
+/* "A.B.C.D", or with prefix "A.B.C.D[/N]" (N is 24 if not given). */
+static int parse_addr(const char *s, uint32_t *addr, uint32_t *prefix)
+{
+	uint32_t a = 0, n;
+
+	for (int i = 0; i < 4; i++) {
+		if (i && *s++ != '.')
+			return 0;
+		if (!(s = small_number(s, 255, &n)))
+			return 0;
+		a = a << 8 | n;
+	}
+	if (prefix) {
+		*prefix = 24;
+		if (*s == '/' && !(s = small_number(s + 1, 32, prefix)))
+			return 0;
+	}
+	if (*s)
+		return 0;
+	*addr = a;
+	return 1;
+}
+
+static void cmd_ifconfig(void)
+{
+	struct net_info ni;
+	uint32_t addr, prefix;
+
+	if (nwords == 2) {
+		if (!parse_addr(words[1], &addr, &prefix) ||
+		    netconf(addr, prefix) < 0) {
+			printf("ifconfig: %s: not an address eth0 can have\n",
+			       words[1]);
+			return;
+		}
+	}
+	if (netinfo(&ni) < 0) {
+		printf("ifconfig: no network interface\n");
+		return;
+	}
+	printf("eth0: mac %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", ni.mac[0],
+	       ni.mac[1], ni.mac[2], ni.mac[3], ni.mac[4], ni.mac[5],
+	       ni.link ? "up" : "down");
+	if (ni.addr)
+		printf("  inet %u.%u.%u.%u/%u\n", IP4(ni.addr), ni.prefix);
+	else
+		printf("  no address (ifconfig ADDR[/N] gives it one)\n");
+	printf("  rx %u frames, %u bytes; tx %u frames, %u bytes\n",
+	       ni.rx_frames, ni.rx_bytes, ni.tx_frames, ni.tx_bytes);
+	printf("  dropped: rx %u, tx %u\n", ni.rx_dropped, ni.tx_dropped);
+}
+
+static void cmd_ping(const char *host, const char *count_word)
+{
+	uint32_t count = count_word ? (uint32_t)number(count_word) : PING_COUNT;
+	uint32_t addr, received = 0, seq;
+	struct ping_reply r;
+
+	if (!parse_addr(host, &addr, 0)) {
+		printf("ping: %s: not an address\n", host);
+		return;
+	}
+	printf("PING %u.%u.%u.%u: 56 data bytes\n", IP4(addr));
+	for (seq = 1; seq <= count; seq++) {
+		uint32_t start = uptime(), took;
+
+		if (ping(addr, seq, &r) == 0) {
+			received++;
+			if (r.usecs != PING_NO_USECS)
+				printf("%u bytes from %u.%u.%u.%u: seq=%u "
+				       "ttl=%u time=%u us\n",
+				       r.bytes, IP4(r.from), seq, r.ttl,
+				       r.usecs);
+			else
+				printf("%u bytes from %u.%u.%u.%u: seq=%u "
+				       "ttl=%u time=%u cycles\n",
+				       r.bytes, IP4(r.from), seq, r.ttl,
+				       r.cycles);
+		} else {
+			printf("no reply to seq=%u\n", seq);
+		}
+		took = uptime() - start;
+		if (seq < count && took < PING_INTERVAL)
+			sleep(PING_INTERVAL - took);
+	}
+	printf("%u sent, %u received\n", count, received);
+}
+
+/* What came, as text: "." for what does not print, at most SHOW_MAX. */
+static void show_datagram(const char *what, const struct udp_msg *m)
+{
+	char text[SHOW_MAX + 1];
+	const char *data = m->buf;
+	uint32_t n = m->len < SHOW_MAX ? m->len : SHOW_MAX;
+
+	for (uint32_t i = 0; i < n; i++)
+		text[i] = data[i] >= ' ' && data[i] <= '~' ? data[i] : '.';
+	text[n] = '\0';
+	printf("%s %u.%u.%u.%u:%u, %u bytes: %s\n", what, IP4(m->addr), m->port,
+	       m->len, text);
+}
+
+static void cmd_udpsend(void)
+{
+	char text[LINE + 1], reply[UDP_MAX];
+	struct udp_msg m;
+	uint32_t len = 0;
+	int lport;
+
+	if (!parse_addr(words[1], &m.addr, 0)) {
+		printf("udpsend: %s: not an address\n", words[1]);
+		return;
+	}
+	m.port = (uint16_t)number(words[2]);
+	for (int i = 3; i < nwords; i++) {
+		for (const char *c = words[i]; *c && len < LINE; c++)
+			text[len++] = *c;
+		if (i + 1 < nwords && len < LINE)
+			text[len++] = ' ';
+	}
+	lport = udpbind(0);
+	if (lport < 0) {
+		printf("udpsend: no free port\n");
+		return;
+	}
+	m.lport = (uint16_t)lport;
+	m.buf = text;
+	m.len = len;
+	if (udpsend(&m) < 0) {
+		printf("udpsend: cannot send to %u.%u.%u.%u:%u\n", IP4(m.addr),
+		       m.port);
+	} else {
+		m.buf = reply;
+		m.len = sizeof(reply);
+		if (udprecv(&m, REPLY_TICKS) >= 0)
+			show_datagram("reply from", &m);
+		else
+			printf("udpsend: no reply within a second\n");
+	}
+	udpclose((uint32_t)lport);
+}
+
+static void cmd_udpecho(const char *port_word, const char *count_word)
+{
+	uint32_t port = (uint32_t)number(port_word), n = 0;
+	uint32_t count = count_word ? (uint32_t)number(count_word) : 0;
+	char buf[UDP_MAX];
+	struct udp_msg m;
+
+	if (udpbind(port) < 0) {
+		printf("udpecho: cannot bind port %u\n", port);
+		return;
+	}
+	printf("udpecho: echoing on port %u\n", port);
+	while (!count || n < count) {
+		m.lport = (uint16_t)port;
+		m.buf = buf;
+		m.len = sizeof(buf);
+		if (udprecv(&m, UDP_WAIT_FOREVER) < 0)
+			break;
+		show_datagram("from", &m);
+		if (udpsend(&m) < 0)
+			printf("udpecho: could not answer\n");
+		n++;
+	}
+	udpclose(port);
+}
+
 static void cmd_run(const char *prog, const char *arg)
 {
 	int pid = fork(), status = 0;
@@ -209,6 +411,14 @@ static int command(void)
 		printf("%u ticks of 10 ms\n", uptime());
 	else if (!strcmp(c, "sleep") && nwords == 2)
 		sleep((uint32_t)number(words[1]));
+	else if (!strcmp(c, "ifconfig") && nwords <= 2)
+		cmd_ifconfig();
+	else if (!strcmp(c, "ping") && (nwords == 2 || nwords == 3))
+		cmd_ping(words[1], nwords == 3 ? words[2] : 0);
+	else if (!strcmp(c, "udpsend") && nwords >= 3)
+		cmd_udpsend();
+	else if (!strcmp(c, "udpecho") && (nwords == 2 || nwords == 3))
+		cmd_udpecho(words[1], nwords == 3 ? words[2] : 0);
 	else if (!strcmp(c, "poweroff"))
 		shutdown(SHUTDOWN_POWEROFF);
 	else if (!strcmp(c, "reboot"))

@@ -96,6 +96,41 @@ void sleep(uint32_t ticks)
 	syscall3(SYS_sleep, ticks, 0, 0);
 }
 
+int netinfo(struct net_info *info)
+{
+	return syscall3(SYS_netinfo, (uint32_t)info, 0, 0);
+}
+
+int netconf(uint32_t addr, uint32_t prefix)
+{
+	return syscall3(SYS_netconf, addr, prefix, 0);
+}
+
+int ping(uint32_t addr, uint32_t seq, struct ping_reply *reply)
+{
+	return syscall3(SYS_ping, addr, seq, (uint32_t)reply);
+}
+
+int udpbind(uint32_t port)
+{
+	return syscall3(SYS_udpbind, port, 0, 0);
+}
+
+int udpclose(uint32_t port)
+{
+	return syscall3(SYS_udpclose, port, 0, 0);
+}
+
+int udpsend(const struct udp_msg *msg)
+{
+	return syscall3(SYS_udpsend, (uint32_t)msg, 0, 0);
+}
+
+int udprecv(struct udp_msg *msg, uint32_t ticks)
+{
+	return syscall3(SYS_udprecv, (uint32_t)msg, ticks, 0);
+}
+
 uint32_t strlen(const char *s)
 {
 	uint32_t n = 0;

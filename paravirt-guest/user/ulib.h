@@ -48,6 +48,13 @@ int fwrite(const char *name, const void *buf, uint32_t len);
 int fremove(const char *name);
 int shutdown(int how);
 void sleep(uint32_t ticks);
+int netinfo(struct net_info *info);
+int netconf(uint32_t addr, uint32_t prefix);
+int ping(uint32_t addr, uint32_t seq, struct ping_reply *reply);
+int udpbind(uint32_t port);
+int udpclose(uint32_t port);
+int udpsend(const struct udp_msg *msg);
+int udprecv(struct udp_msg *msg, uint32_t ticks);
 
 /* Strings and memory: the compiler may call the last two by itself. */
 uint32_t strlen(const char *s);
