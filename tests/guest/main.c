@@ -17,6 +17,9 @@
  *   disktest=STEP  the disk as storage that lasts: write, check, crash,
  *                fault, timeout (disktest.c); needs a disk;
  *   diskbench=TAG  the disk's throughput (diskbench.c; tests/bench.sh);
+ *   nettest=MODE:...  the network, as one guest of several on a switch:
+ *                ping, serve, udp, blast, sink (nettest.c); needs net=
+ *                on the kernel line and ip= after the "--";
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
  *                adversary_mmio.c; the two that come before LGUEST_INIT
@@ -75,6 +78,8 @@ void guest_main(void)
 		diskbench_run(cmdline_value("diskbench="));
 	if (cmdline_value("disktest="))
 		disktest_run(cmdline_value("disktest="));
+	if (cmdline_value("nettest="))
+		nettest_run(cmdline_value("nettest="));
 	if (cmdline_has("fuzz"))
 		fuzz_run();
 	if (cmdline_has("soak"))

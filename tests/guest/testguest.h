@@ -5,6 +5,8 @@
 #ifndef TESTGUEST_H
 #define TESTGUEST_H
 
+#include <stdint.h>
+
 /* The modes main.c picks from the command line. */
 __attribute__((noreturn)) void demo_run(void);
 __attribute__((noreturn)) void procdemo_run(void);
@@ -12,6 +14,7 @@ __attribute__((noreturn)) void bench_run(void);
 __attribute__((noreturn)) void blktest_run(void);
 __attribute__((noreturn)) void disktest_run(const char *step);
 __attribute__((noreturn)) void diskbench_run(const char *tag);
+__attribute__((noreturn)) void nettest_run(const char *arg);
 __attribute__((noreturn)) void fuzz_run(void); /* fuzz.c */
 __attribute__((noreturn)) void soak_run(void); /* soak.c */
 
@@ -23,6 +26,12 @@ void adversary_mmio_run(const char *name);
 void adversary_dev_run(const char *name); /* adversary_dev.c */
 void procdemo_test(const char *name);
 void console_flood_run(const char *name);
+
+/* adversary_net.c: the frames of nettest=hostile (nettest.c). */
+unsigned int net_send_hostile(uint32_t victim, const uint8_t *mac,
+			      uint16_t sport);
+const char *net_odd_text(unsigned int i);
+void net_send_odd(unsigned int i, uint16_t sport);
 
 /* Parts of one mode that another uses; each returns its failures. */
 int fpu_demo(void);
