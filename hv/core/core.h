@@ -38,6 +38,9 @@ void deliver_pending_irq(struct guest *g);
 /* The lowest pending IRQ the guest has not blocked, into *irq; false if
  * there is none (or no lguest_data yet to say what is blocked). */
 bool guest_deliverable_irq(struct guest *g, unsigned *irq);
+/* sched.c: g has an interrupt to take; if it sleeps while another guest
+ * runs, that guest's slice ends at its next exit. */
+void sched_wake(struct guest *g);
 void guest_set_clockevent(struct guest *g, uint32_t ns);
 void guest_write_time(struct guest *g);
 

@@ -192,8 +192,10 @@ bad_stack:
 
 void guest_raise_irq(struct guest *g, unsigned irq)
 {
-	if (irq < LGUEST_IRQS)
+	if (irq < LGUEST_IRQS) {
 		g->irqs_pending |= 1u << irq;
+		sched_wake(g);
+	}
 }
 
 bool guest_deliverable_irq(struct guest *g, unsigned *irq)

@@ -22,6 +22,7 @@
 static struct guest guests[MAX_GUESTS];
 static int nr_guests;
 static bool need_resched;
+static struct guest *running; /* the guest whose slice this is, or NULL */
 static struct hv_timer slice_timer, kick_timer, disk_timer;
 static uint64_t idle_sleeps, idle_ns;
 
@@ -46,9 +47,23 @@ static int nr_alive(void)
 	return n;
 }
 
+/*
+ * A sleeping guest woken by another's doing (a frame from the switch, a
+ * disk's answer, typed input) gets the CPU at the running guest's next
+ * exit rather than after its whole slice: a guest sending as fast as it
+ * can would otherwise fill a receiver's posted buffers within a slice
+ * and have the switch drop the rest, for want of the receiver's turn.
+ */
+void sched_wake(struct guest *g)
+{
+	if (running && running != g && g->halted)
+		need_resched = true;
+}
+
 static void run_slice(struct guest *g)
 {
 	need_resched = false;
+	running = g;
 	/*
 	 * [Guest 10] A slice ends when the timer says so, and a timer is armed
 	 * only when someone else could use the CPU: a lone guest runs until it
@@ -85,6 +100,7 @@ static void run_slice(struct guest *g)
 	}
 	timer_cancel(&slice_timer);
 	timer_cancel(&kick_timer);
+	running = NULL;
 }
 
 /* A halted guest whose device still works (it sleeps until the device
