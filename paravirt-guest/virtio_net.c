@@ -405,3 +405,13 @@ void vnet_enable_irq(void)
 	if (up)
 		irq_set_handler(dev.pci.irq, vnet_interrupt);
 }
+
+struct virtio_dev *vnet_device(void)
+{
+	return &dev;
+}
+
+struct vq *vnet_tx_queue(void)
+{
+	return &txq;
+}

@@ -24,4 +24,8 @@ void vnet_batch_end(void);
  * are off. */
 void vnet_poll(void);
 
+/* For the test guest's cases that build malformed chains by hand. */
+struct virtio_dev *vnet_device(void);
+struct vq *vnet_tx_queue(void);
+
 #endif /* PVGUEST_VIRTIO_NET_H */

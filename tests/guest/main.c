@@ -44,6 +44,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	adversary_blk_run(name);
 	adversary_mmio_run(name);
 	adversary_dev_run(name);
+	adversary_netdev_run(name);
 	procdemo_test(name);
 	console_flood_run(name);
 	guest_connect();

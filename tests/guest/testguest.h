@@ -23,7 +23,8 @@ void adversary_run(const char *name);
 void adversary_mm_run(const char *name);
 void adversary_blk_run(const char *name);
 void adversary_mmio_run(const char *name);
-void adversary_dev_run(const char *name); /* adversary_dev.c */
+void adversary_dev_run(const char *name);
+void adversary_netdev_run(const char *name); /* adversary_dev.c */
 void procdemo_test(const char *name);
 void console_flood_run(const char *name);
 
