@@ -78,7 +78,7 @@
 #define TX_RING_BYTES (TX_DESCS * sizeof(struct e1000_tx_desc))
 
 /* How long each wait may last. */
-#define RESET_SETTLE_US 1000 /* before the first look at a resetting card */
+#define RESET_SETTLE_US 1000 /* hands off the card while it resets */
 #define RESET_MS 100	     /* CTRL.RST clears itself */
 #define MAC_LOAD_MS 10	     /* the EEPROM's address reaches RAL0/RAH0 */
 #define EERD_MS 10	     /* one EEPROM word */
@@ -93,7 +93,8 @@ _Static_assert(ETH_FRAME_MAX <= BUF_SIZE, "a frame fits one buffer");
 _Static_assert(RX_DESCS % 8 == 0 && TX_DESCS % 8 == 0, "13.4.27");
 
 /* The cards we know.  Others of the family most likely work as well;
- * each needs only its line here, once it has been seen to. */
+ * each needs only its line here, once it has been seen to (the 82541
+ * and 82547 have the 82574's EERD layout). */
 struct e1000_model {
 	uint16_t device;
 	const char *name;

@@ -3,8 +3,9 @@
  * that e1000.c uses, with the names of Intel's "PCI/PCI-X Family of
  * Gigabit Ethernet Controllers Software Developer's Manual" (the 8254x
  * SDM; its chapter 13 lists the registers, chapter 3 the descriptors).
- * The 82574L keeps these offsets and bits for everything used here (its
- * own datasheet, chapter 10); where it differs, the name says 82574.
+ * The 82574L keeps these offsets and bits for everything used here (see
+ * the register chapter of its datasheet); where it differs, the name
+ * says 82574.
  * Hardware facts only: the driver is e1000.c.
  *
  * All registers are 32 bits wide and little-endian, as the x86 is, so the
@@ -46,9 +47,6 @@
 #define E1000_MTA_WORDS 128
 #define E1000_RAL0 0x5400 /* Receive Address Low, entry 0 (13.5.2) */
 #define E1000_RAH0 0x5404 /* Receive Address High, entry 0 (13.5.3) */
-/* Statistics, cleared when read: why frames were lost, for messages. */
-#define E1000_MPC 0x4010  /* Missed Packets: no room in the FIFO */
-#define E1000_RNBC 0x40A0 /* Receive No Buffers: the ring was empty */
 /* The register window must reach at least this far for us to use it. */
 #define E1000_REGS_SPAN 0x5800
 
