@@ -208,9 +208,10 @@ static const char *card_map(struct e1000 *c)
 	return NULL;
 }
 
-/* A global reset (CTRL.RST), interrupts masked before and after it (the
- * reset unmasks nothing, but a card reset by firmware might have left
- * causes set; reading ICR clears them). */
+/* A global reset (CTRL.RST).  Interrupts are masked before it, so none
+ * is raised while it runs, and again after it, since QEMU's reset keeps
+ * whatever mask a firmware driver set; reading ICR clears the causes
+ * left pending. */
 static const char *card_reset(struct e1000 *c)
 {
 	if (reg_rd(c, E1000_STATUS) == 0xFFFFFFFFu)
