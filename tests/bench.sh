@@ -39,7 +39,7 @@ if ! iso/mkiso.sh "$out/bench.iso" build/hv.elf "loglevel=info exit=qemu" \
 fi
 
 # shellcheck disable=SC2086
-timeout 300 qemu-system-i386 -boot d -m 256M -display none -monitor none \
+timeout 300 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
 	-no-reboot -cdrom "$out/bench.iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
 	${BENCH_QEMU_ARGS:-} </dev/null >"$log" 2>&1
@@ -92,7 +92,7 @@ disk_boot() { # disk_boot TAG DISKSPEC [QEMU ARGS...]: one run, its log
 	iso/mkiso.sh "$out/disk-$tag.iso" build/hv.elf "loglevel=info exit=qemu" \
 		"${mods[@]}" >>"$out/build.log" 2>&1 || return 1
 	# shellcheck disable=SC2086
-	timeout 600 qemu-system-i386 -boot d -m 256M -display none -monitor none \
+	timeout 600 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
 		-no-reboot -cdrom "$out/disk-$tag.iso" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
 		"$@" ${BENCH_QEMU_ARGS:-} </dev/null >"$out/disk-$tag.log" 2>&1

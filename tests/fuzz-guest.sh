@@ -47,7 +47,7 @@ fi
 echo "fuzz-guest: seed $seed, $calls calls, kill budget $kills; log $log"
 start=$(date +%s)
 timeout "$timeout" qemu-system-i386 -boot d -m 256M -display none \
-	-monitor none -no-reboot -cdrom "$out/fuzz.iso" \
+	-monitor none -nic none -no-reboot -cdrom "$out/fuzz.iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
 	</dev/null >"$log" 2>&1
 rc=$?

@@ -46,7 +46,7 @@ fi
 echo "soak: ${secs}s, 4 guests, crash every ${crash}s; log $log"
 start=$(date +%s)
 timeout $((secs + 600)) qemu-system-i386 -boot d -m 512M -display none \
-	-monitor none -no-reboot -cdrom "$out/soak.iso" \
+	-monitor none -nic none -no-reboot -cdrom "$out/soak.iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
 	</dev/null >"$log" 2>&1
 rc=$?

@@ -8,6 +8,7 @@
  * UPLINK_BUDGET frames a look, so a flood on the wire is bounded work
  * like any guest's.
  */
+#include "drivers/e1000.h"
 #include "drivers/nic.h"
 #include "hv/lib/printk.h"
 #include "hv/net/net.h"
@@ -57,6 +58,7 @@ void net_init(void)
 {
 	struct net_switch *sw;
 
+	e1000_probe();
 	for (struct nic *n = nic_first(); n; n = n->next)
 		printk("hv: nic %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
 		       "link %s\n",

@@ -52,12 +52,12 @@ one_run() { # one_run native|hv LOG -> prints "boot compute forkexec dd"
 	local how=$1 log=$2
 	if [ "$how" = native ]; then
 		qemu_start "$log" qemu-system-i386 -m 256M -display none \
-			-monitor none -no-reboot -kernel "$LINUX_BZIMAGE" \
+			-monitor none -nic none -no-reboot -kernel "$LINUX_BZIMAGE" \
 			-initrd "$LINUX_INITRD" -append "console=ttyS0 quiet" \
 			-drive "file=$disk,if=virtio,format=raw,readonly=on"
 	else
 		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
-			-monitor none -no-reboot -cdrom "$iso" \
+			-monitor none -nic none -no-reboot -cdrom "$iso" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	fi
 	# Where the kernel starts: at once natively (QEMU loads it itself);
@@ -105,11 +105,11 @@ nvme_run() { # nvme_run native|hv LOG -> prints the dd's seconds, or "none"
 		-device nvme,drive=n0,serial=bench0)
 	if [ "$how" = native ]; then
 		qemu_start "$log" qemu-system-i386 -m 256M -display none \
-			-monitor none -no-reboot -kernel "$LINUX_BZIMAGE" \
+			-monitor none -nic none -no-reboot -kernel "$LINUX_BZIMAGE" \
 			-initrd "$LINUX_INITRD" -append "console=ttyS0 quiet" "${drive[@]}"
 	else
 		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
-			-monitor none -no-reboot -cdrom "$nvme_iso" \
+			-monitor none -nic none -no-reboot -cdrom "$nvme_iso" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${drive[@]}"
 	fi
 	if ! expect_text "$PROMPT" 300; then

@@ -56,7 +56,7 @@ step() { # step NAME REGEX SECONDS
 }
 
 qemu_start "$out/check-linux.log" qemu-system-i386 -boot d -m "$machine_mem" \
-	-display none -monitor none -no-reboot -cdrom "$iso" \
+	-display none -monitor none -nic none -no-reboot -cdrom "$iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 PROMPT='[#$] '
 if step boot-to-shell "$PROMPT" 300; then
@@ -104,7 +104,7 @@ iso2="$out/check-linux-panic.iso"
 	"$LINUX_BZIMAGE" "kernel name=linux mem=$mem -- console=hvc0" \
 	"$LINUX_INITRD" "initrd" || exit 1
 qemu_start "$out/check-linux-panic.log" qemu-system-i386 -boot d -m "$machine_mem" \
-	-display none -monitor none -no-reboot -cdrom "$iso2" \
+	-display none -monitor none -nic none -no-reboot -cdrom "$iso2" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 step panic-reported 'hv: guest broken: power off: .+' 300
 if step other-guest-runs-on "$PROMPT" 300; then
@@ -122,7 +122,7 @@ qemu_wait 60
 if [ -r /usr/share/ovmf/OVMF.fd ]; then
 	qemu_start "$out/check-linux-uefi.log" qemu-system-x86_64 \
 		-bios /usr/share/ovmf/OVMF.fd -m "$machine_mem" -display none \
-		-monitor none -no-reboot -cdrom "$iso" \
+		-monitor none -nic none -no-reboot -cdrom "$iso" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	step uefi-booted 'hv: booted by .* via UEFI' 120
 	if step uefi-boot-to-shell "$PROMPT" 300; then
@@ -154,7 +154,7 @@ for ctl in ahci nvme; do
 		"$LINUX_INITRD" "initrd" || exit 1
 	for round in write read; do
 		qemu_start "$out/check-linux-$ctl-$round.log" qemu-system-i386 -boot d \
-			-m "$machine_mem" -display none -monitor none -no-reboot \
+			-m "$machine_mem" -display none -monitor none -nic none -no-reboot \
 			-cdrom "$iso3" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			"${QEMU_EXTRA[@]}"
 		step "$ctl-disk-named-$round" "hv: guest linux: disk $dev, 16 MiB" 120

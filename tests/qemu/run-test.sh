@@ -15,7 +15,11 @@
 #   EXPECT_STATUS  the hypervisor's exit status (QEMU exits 2*status+1)
 #   EXPECT         array of extended regexps that must appear in the log
 #   REJECT         array of extended regexps that must not appear
-#   QEMU_EXTRA     array of extra QEMU arguments
+#   QEMU_EXTRA     array of extra QEMU arguments.  The machine has no
+#                  network card unless these add one (-nic none: QEMU's
+#                  default is an e1000 on user-mode networking, which
+#                  tests must not use); a test's network is a hubport,
+#                  or a socket, stream or dgram netdev on 127.0.0.1
 #   INPUT          text typed on the serial port once BOOTED_RE appears
 #   KILL_RE        kill QEMU with SIGKILL the moment this appears in the
 #                  log (a power cut; EXPECT_STATUS is then not checked)
@@ -95,7 +99,7 @@ boot() {
 	uefi) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
 	*) fail "unknown FIRMWARE '$FIRMWARE'" ;;
 	esac
-	qemu+=(-m "$MEM" -display none -monitor none -no-reboot -cdrom "$iso"
+	qemu+=(-m "$MEM" -display none -monitor none -nic none -no-reboot -cdrom "$iso"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
 	if [ -n "$INPUT" ]; then
 		# Type INPUT once the guest is ready: QEMU's serial port reads
