@@ -1,11 +1,11 @@
 /*
- * devices.c - [Pvguest 11] from "is anybody there?" to a console and a
- * disk.
+ * devices.c - [Pvguest 11] from "is anybody there?" to a console, a
+ * disk and random bytes.
  *
  * The hypervisor gives every guest a PCI bus (ABI 11.1-11.2): a host
- * bridge, the virtio console at 00:01.0 and, when a disk was configured,
- * the virtio block device at 00:02.0.  We start them in the order Linux
- * does, and for the same reason:
+ * bridge, the virtio console at 00:01.0, when a disk was configured the
+ * virtio block device at 00:02.0, and then the entropy device.  We start
+ * them in the order Linux does, and for the same reason:
  *
  *   1. the early console (earlycon.c): output with no set-up at all, so
  *      that everything after it, failures included, can be seen;
@@ -13,7 +13,8 @@
  *   3. the console driver (virtio_console.c): from here on our output
  *      goes through its transmit queue;
  *   4. the block driver (virtio_blk.c), and the file system on it
- *      (pvfs.c), from which exec then loads programs.
+ *      (pvfs.c), from which exec then loads programs;
+ *   5. the entropy driver (virtio_rng.c), for the shell's "random".
  *
  * Their interrupts are turned on later, by devices_enable_irqs(), once
  * our IDT exists (proc_init): until then the hypervisor holds them for
@@ -26,6 +27,7 @@
 #include "earlycon.h"
 #include "pci.h"
 #include "pvfs.h"
+#include "rng.h"
 #include "virtio_console.h"
 
 void devices_init(bool early_console_only)
@@ -42,10 +44,12 @@ void devices_init(bool early_console_only)
 		vcon_init();
 	if (vblk_init())
 		pvfs_mount();
+	vrng_init();
 }
 
 void devices_enable_irqs(void)
 {
 	vcon_enable_irq();
 	vblk_enable_irq();
+	vrng_enable_irq();
 }

@@ -26,7 +26,8 @@
 #define SYS_fremove 15	/* (name) */
 #define SYS_shutdown 16 /* (how): SHUTDOWN_POWEROFF or SHUTDOWN_REBOOT */
 #define SYS_sleep 17	/* (ticks): of 10 ms */
-#define NR_SYSCALLS 18
+#define SYS_random 18	/* (buf, len): random bytes; how many */
+#define NR_SYSCALLS 19
 
 #define SHUTDOWN_POWEROFF 1
 #define SHUTDOWN_REBOOT 2

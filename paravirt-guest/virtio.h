@@ -16,6 +16,7 @@ struct vq;
 #define VIRTIO_PCI_DEVICE(type) (0x1040 + (type)) /* modern-only IDs */
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG 4
 
 /* Device status bits (virtio 1.0 2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01

@@ -17,6 +17,8 @@
  *                      alone does the same when no command has that name
  *   uptime             timer ticks since the scheduler started
  *   sleep N            wait N ticks (of 10 ms)
+ *   random [N]         N random bytes (default 16, at most 1024) from
+ *                      the entropy device, in hex
  *   poweroff, reboot   what they say; reboot keeps the disk
  *   exit               leave the shell (the kernel then powers off)
  *
@@ -27,6 +29,8 @@
 #define LINE 128
 #define MAX_WORDS 16
 #define PROMPT "pvsh$ "
+#define RANDOM_DEFAULT 16
+#define RANDOM_MAX 1024
 
 static char *words[MAX_WORDS];
 static int nwords;
@@ -70,6 +74,7 @@ static void cmd_help(void)
 		"  PROG [N]            the same, if PROG is not a command",
 		"  uptime              ticks since boot",
 		"  sleep N             wait N ticks of 10 ms",
+		"  random [N]          N random bytes in hex (default 16)",
 		"  poweroff, reboot    stop, or start again (the disk stays)",
 		"  exit                leave the shell",
 	};
@@ -185,6 +190,39 @@ static void cmd_run(const char *prog, const char *arg)
 		printf("[%s exited with status %d]\n", prog, status);
 }
 
+/* N bytes from the entropy device, 16 to a line. */
+static void cmd_random(const char *arg)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t bytes[RANDOM_MAX];
+	int n = arg ? number(arg) : RANDOM_DEFAULT, got;
+
+	if (n <= 0 || n > RANDOM_MAX) {
+		printf("random: N must be 1 to %d\n", RANDOM_MAX);
+		return;
+	}
+	got = random(bytes, (uint32_t)n);
+	if (got <= 0) {
+		printf("random: no entropy device\n");
+		return;
+	}
+	for (int i = 0; i < got; i += 16) {
+		char line[16 * 3];
+		int len = 0;
+
+		for (int k = i; k < got && k < i + 16; k++) {
+			if (k > i)
+				line[len++] = ' ';
+			line[len++] = hex[bytes[k] >> 4];
+			line[len++] = hex[bytes[k] & 15];
+		}
+		line[len++] = '\n';
+		write(line, (uint32_t)len);
+	}
+	if (got < n)
+		printf("random: the device gave %d of %d bytes\n", got, n);
+}
+
 /* One command line; 0 to go on, 1 to leave the shell. */
 static int command(void)
 {
@@ -209,6 +247,8 @@ static int command(void)
 		printf("%u ticks of 10 ms\n", uptime());
 	else if (!strcmp(c, "sleep") && nwords == 2)
 		sleep((uint32_t)number(words[1]));
+	else if (!strcmp(c, "random") && nwords <= 2)
+		cmd_random(nwords == 2 ? words[1] : 0);
 	else if (!strcmp(c, "poweroff"))
 		shutdown(SHUTDOWN_POWEROFF);
 	else if (!strcmp(c, "reboot"))

@@ -96,6 +96,11 @@ void sleep(uint32_t ticks)
 	syscall3(SYS_sleep, ticks, 0, 0);
 }
 
+int random(void *buf, uint32_t len)
+{
+	return syscall3(SYS_random, (uint32_t)buf, len, 0);
+}
+
 uint32_t strlen(const char *s)
 {
 	uint32_t n = 0;

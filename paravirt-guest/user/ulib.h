@@ -48,6 +48,7 @@ int fwrite(const char *name, const void *buf, uint32_t len);
 int fremove(const char *name);
 int shutdown(int how);
 void sleep(uint32_t ticks);
+int random(void *buf, uint32_t len);
 
 /* Strings and memory: the compiler may call the last two by itself. */
 uint32_t strlen(const char *s);
