@@ -20,6 +20,7 @@
 #include "hv/lib/console.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
+#include "hv/machine/entropy.h"
 #include "hv/machine/irq.h"
 #include "hv/machine/power.h"
 #include "hv/machine/time.h"
@@ -204,6 +205,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	irq_register(uart_irq(), uart_handle_irq);
 
 	print_banner();
+	entropy_init(); /* says which source the entropy devices use */
 	driver_env_set(&hv_driver_env);
 	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
 	pci_host_scan();

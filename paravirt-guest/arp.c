@@ -1,5 +1,5 @@
 /*
- * arp.c - [Pvguest 23] ARP (RFC 826): which MAC has this IPv4 address?
+ * arp.c - [Pvguest 24] ARP (RFC 826): which MAC has this IPv4 address?
  *
  * An IP packet for a host of our subnet goes in a frame to that host's
  * MAC, which we must ask for: a broadcast request "who has 192.0.2.2?

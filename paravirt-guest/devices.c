@@ -1,12 +1,12 @@
 /*
- * devices.c - [Pvguest 11] from "is anybody there?" to a console and a
- * disk.
+ * devices.c - [Pvguest 11] from "is anybody there?" to a console, a
+ * disk and random bytes.
  *
  * The hypervisor gives every guest a PCI bus (ABI 11.1-11.2): a host
- * bridge, the virtio console at 00:01.0 and, when a disk was configured,
- * the virtio block device at 00:02.0; when the guest is on a switch
- * (net= on its kernel line), a virtio network card too.  We start them
- * in the order Linux does, and for the same reason:
+ * bridge, the virtio console at 00:01.0, when a disk was configured the
+ * virtio block device at 00:02.0, then the entropy device, and when the
+ * guest is on a switch (net= on its kernel line), a virtio network card.
+ * We start them in the order Linux does, and for the same reason:
  *
  *   1. the early console (earlycon.c): output with no set-up at all, so
  *      that everything after it, failures included, can be seen;
@@ -15,7 +15,8 @@
  *      goes through its transmit queue;
  *   4. the block driver (virtio_blk.c), and the file system on it
  *      (pvfs.c), from which exec then loads programs;
- *   5. the network driver (virtio_net.c), which posts its receive
+ *   5. the entropy driver (virtio_rng.c), for the shell's "random";
+ *   6. the network driver (virtio_net.c), which posts its receive
  *      buffers at once; the stack above it (net.c) needs no start-up,
  *      only an address (setup.c's ip=).
  *
@@ -30,6 +31,7 @@
 #include "earlycon.h"
 #include "pci.h"
 #include "pvfs.h"
+#include "rng.h"
 #include "virtio_console.h"
 #include "virtio_net.h"
 
@@ -47,6 +49,7 @@ void devices_init(bool early_console_only)
 		vcon_init();
 	if (vblk_init())
 		pvfs_mount();
+	vrng_init();
 	vnet_init();
 }
 
@@ -54,5 +57,6 @@ void devices_enable_irqs(void)
 {
 	vcon_enable_irq();
 	vblk_enable_irq();
+	vrng_enable_irq();
 	vnet_enable_irq();
 }

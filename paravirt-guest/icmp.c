@@ -1,5 +1,5 @@
 /*
- * icmp.c - [Pvguest 25] ICMP echo (RFC 792): answering pings, and
+ * icmp.c - [Pvguest 26] ICMP echo (RFC 792): answering pings, and
  * sending our own.
  *
  * An echo request (type 8) is answered with the same message turned

@@ -1,5 +1,5 @@
 /*
- * ip.c - [Pvguest 24] IPv4 (RFC 791): every header checked on the way
+ * ip.c - [Pvguest 25] IPv4 (RFC 791): every header checked on the way
  * in, one written on the way out, and the Internet checksum (RFC 1071)
  * that both need.
  *

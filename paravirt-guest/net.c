@@ -1,5 +1,5 @@
 /*
- * net.c - [Pvguest 22] the interface, eth0: its address, and Ethernet
+ * net.c - [Pvguest 23] the interface, eth0: its address, and Ethernet
  * frames in and out.
  *
  * eth0 is the virtio-net card (virtio_net.c) with one IPv4 address and

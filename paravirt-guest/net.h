@@ -1,5 +1,5 @@
 /*
- * net.h - [Pvguest 22] the network stack: one interface (eth0, the
+ * net.h - [Pvguest 23] the network stack: one interface (eth0, the
  * virtio-net card), and the layers that pass packets up and down it.
  *
  *   net.c   the interface: its address, counters, Ethernet in and out

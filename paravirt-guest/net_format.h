@@ -1,5 +1,5 @@
 /*
- * net_format.h - [Pvguest 22] what goes on the wire: Ethernet, ARP,
+ * net_format.h - [Pvguest 23] what goes on the wire: Ethernet, ARP,
  * IPv4, ICMP and UDP headers, laid out byte for byte as the RFCs draw
  * them.
  *

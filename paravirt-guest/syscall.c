@@ -21,6 +21,7 @@
 #include "net.h"
 #include "proc.h"
 #include "pvfs.h"
+#include "rng.h"
 #include "sysnum.h"
 #include "timer.h"
 #include "tty.h"
@@ -33,6 +34,7 @@
 
 _Static_assert(UDP_MAX == UDP_DATA_MAX, "sysnum.h and net_format.h agree");
 _Static_assert(UDP_WAIT_FOREVER == UDP_FOREVER, "sysnum.h and net.h agree");
+#define RANDOM_MAX 4096
 
 static int sys_write(uint32_t buf, uint32_t len)
 {
@@ -274,6 +276,33 @@ static int sys_udprecv(uint32_t msg, uint32_t ticks)
 	return n;
 }
 
+/*
+ * Random bytes from the entropy device, through a kernel buffer: the
+ * device writes by physical address, and a user buffer's pages need not
+ * be next to each other in physical memory.  At most RANDOM_MAX a call;
+ * fewer if the device gives fewer; -1 if there is no device.
+ */
+static int sys_random(uint32_t buf, uint32_t len)
+{
+	static uint8_t bounce[256];
+	uint32_t done = 0;
+
+	if (len > RANDOM_MAX || !user_range_ok(buf, len) || !rng_present())
+		return -1;
+	while (done < len) {
+		uint32_t want = len - done < sizeof(bounce) ? len - done
+							    : sizeof(bounce);
+		int n = rng_read(bounce, want);
+
+		if (n <= 0)
+			break;
+		memcpy((void *)(buf + done), bounce, (uint32_t)n);
+		done += (uint32_t)n;
+	}
+	memset(bounce, 0, sizeof(bounce));
+	return done || !len ? (int)done : -1;
+}
+
 /* Power off, or restart: the hypervisor keeps the disk, zeroes our RAM. */
 static int sys_shutdown(uint32_t how)
 {
@@ -365,6 +394,9 @@ void syscall_handler(struct trapframe *tf)
 		break;
 	case SYS_udprecv:
 		ret = sys_udprecv(a1, a2);
+		break;
+	case SYS_random:
+		ret = sys_random(a1, a2);
 		break;
 	}
 	tf->eax = (uint32_t)ret;

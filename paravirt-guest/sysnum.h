@@ -33,7 +33,8 @@
 #define SYS_udpclose 22 /* (port): one this process bound */
 #define SYS_udpsend 23	/* (struct udp_msg *): bytes sent */
 #define SYS_udprecv 24	/* (struct udp_msg *, ticks): bytes received */
-#define NR_SYSCALLS 25
+#define SYS_random 25	/* (buf, len): random bytes; how many */
+#define NR_SYSCALLS 26
 
 #define SHUTDOWN_POWEROFF 1
 #define SHUTDOWN_REBOOT 2

@@ -1,5 +1,5 @@
 /*
- * udp.c - [Pvguest 26] UDP (RFC 768): datagrams, to and from ports.
+ * udp.c - [Pvguest 27] UDP (RFC 768): datagrams, to and from ports.
  *
  * A port is bound by an owner, a process (by its pid) or the kernel
  * (0), and has a queue of UDP_QUEUE datagrams that arrived and wait to

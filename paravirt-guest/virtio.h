@@ -17,6 +17,7 @@ struct vq;
 #define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG 4
 
 /* Device status bits (virtio 1.0 2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01

@@ -1,5 +1,5 @@
 /*
- * virtio_net.c - [Pvguest 21] the virtio network card: Ethernet frames
+ * virtio_net.c - [Pvguest 22] the virtio network card: Ethernet frames
  * in and out.
  *
  * Two queues (virtio 1.0 5.1.2): queue 0 brings frames to us, queue 1

@@ -1,5 +1,5 @@
 /*
- * virtio_net.h - [Pvguest 21] the network card: the virtio-net driver's
+ * virtio_net.h - [Pvguest 22] the network card: the virtio-net driver's
  * interface to the stack (net.c) above it.
  */
 #ifndef PVGUEST_VIRTIO_NET_H

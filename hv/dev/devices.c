@@ -3,7 +3,8 @@
  *
  * Every guest has a console at PCI slot 1 (IRQ 1); a guest with a disk (a
  * "disk" module, or disk=DEV naming real storage: hv/storage/) also has
- * a block device at slot 2 (IRQ 2).  Their registers sit
+ * a block device at slot 2 (IRQ 2); then, for all, the entropy device,
+ * in the next slot with the next IRQ.  Their registers sit
  * in the device window above RAM, from RAM + 1 MiB, 128 bytes each, as in
  * the reference (ABI section 11.4).  The first guest with a console owns
  * the keyboard: input typed on the serial port goes to it.
@@ -193,6 +194,8 @@ bool devices_create(struct guest *g)
 					     20),
 			v->readonly ? ", read-only" : "");
 	}
+	if (!add_device(g, &virtio_rng_ops, NULL))
+		return false;
 	if (cfg->net_switch[0] && !add_network(g, cfg))
 		return false;
 	g->mmio_end = PAGE_ROUND_UP(g->dev->virtio[g->dev->n - 1].bar0 +

@@ -261,6 +261,21 @@ static inline uint64_t rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+/* RDRAND and RDSEED set CF when *v holds a random value; CF clear means
+ * none was ready (the destination is then 0), and the caller may retry.
+ * Only where CPUID says the instruction exists (cpu.h). */
+static inline bool rdrand32(uint32_t *v)
+{
+	bool ok;
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+	return ok;
+}
+static inline bool rdseed32(uint32_t *v)
+{
+	bool ok;
+	__asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok));
+	return ok;
+}
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"

@@ -9,8 +9,9 @@
 struct cpu_info boot_cpu;
 
 static const char *const feature_names[CPU_NR_FEATURES] = {
-	"fpu",	"pse",	"tsc", "msr",  "apic",	"sep",	  "pge",
-	"cmov", "fxsr", "sse", "sse2", "xsave", "invtsc", "efer", "pse36",
+	"fpu",	  "pse",  "tsc",   "msr",    "apic",   "sep",
+	"pge",	  "cmov", "fxsr",  "sse",    "sse2",   "xsave",
+	"invtsc", "efer", "pse36", "rdrand", "rdseed",
 };
 
 const char *cpu_feature_name(enum cpu_feature f)
@@ -63,6 +64,11 @@ void cpu_identify(void)
 		ci->feature[CPU_SSE] = d & (1u << 25);
 		ci->feature[CPU_SSE2] = d & (1u << 26);
 		ci->feature[CPU_XSAVE] = c & (1u << 26);
+		ci->feature[CPU_RDRAND] = c & (1u << 30);
+	}
+	if (max >= 7) { /* structured extended features, subleaf 0 */
+		cpuid(7, 0, &a, &b, &c, &d);
+		ci->feature[CPU_RDSEED] = b & (1u << 18);
 	}
 	cpuid(0x80000000u, 0, &maxext, &b, &c, &d);
 	if (maxext >= 0x80000004u && maxext < 0x8000FFFFu) {

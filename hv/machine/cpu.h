@@ -20,8 +20,10 @@ enum cpu_feature {
 	CPU_SSE2,
 	CPU_XSAVE,
 	CPU_TSC_INVARIANT,
-	CPU_EFER,  /* the EFER MSR exists (SYSCALL or long mode) */
-	CPU_PSE36, /* 4 MiB pages reach physical addresses above 4 GiB */
+	CPU_EFER,   /* the EFER MSR exists (SYSCALL or long mode) */
+	CPU_PSE36,  /* 4 MiB pages reach physical addresses above 4 GiB */
+	CPU_RDRAND, /* random numbers from the CPU's DRBG */
+	CPU_RDSEED, /* seeds from the noise source behind the DRBG */
 	CPU_NR_FEATURES
 };
 

@@ -4,7 +4,7 @@
  *
  *   virtio_pci.c   the registers in BAR0: features, status, queues
  *   virtqueue.c    reading descriptor chains, returning used buffers
- *   virtio_console.c, virtio_blk.c   the devices themselves
+ *   virtio_console.c, virtio_blk.c, virtio_rng.c   the devices themselves
  *
  * How a guest reaches them (its PCI bus, the device window, the MMIO
  * decoder) is hv/dev/.
@@ -70,7 +70,7 @@ struct vq_chain {
 /* What a device type supplies. */
 struct virtio_ops {
 	const char *name;
-	uint8_t type; /* virtio device ID: 2 block, 3 console */
+	uint8_t type; /* virtio device ID: 2 block, 3 console, 4 entropy */
 	uint8_t pci_class, pci_subclass;
 	uint16_t num_queues;
 	/* Offered features; VERSION_1 is added by the transport. */
@@ -149,9 +149,10 @@ bool virtio_ready(const struct virtio_dev *d);
  * this exit's, then give the device a whole budget for the next. */
 void virtio_poll(struct virtio_dev *d);
 
-/* The device types (virtio_console.c, virtio_blk.c, virtio_net.c). */
+/* The device types (virtio_console.c, virtio_blk.c, virtio_net.c,
+ * virtio_rng.c). */
 extern const struct virtio_ops virtio_console_ops, virtio_blk_ops,
-	virtio_net_ops;
+	virtio_net_ops, virtio_rng_ops;
 /* New bytes wait at the UART: fill the console's posted buffers. */
 void virtio_console_input(struct virtio_dev *d);
 

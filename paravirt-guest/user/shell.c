@@ -25,6 +25,8 @@
  *                      for an answer and print it
  *   udpecho PORT [COUNT]  send each datagram that comes to PORT back to
  *                      whoever sent it, COUNT of them (or for ever)
+ *   random [N]         N random bytes (default 16, at most 1024) from
+ *                      the entropy device, in hex
  *   poweroff, reboot   what they say; reboot keeps the disk
  *   exit               leave the shell (the kernel then powers off)
  *
@@ -42,6 +44,8 @@
 
 /* An IPv4 address (a number, 192.0.2.1 is 0xc0000201) for "%u.%u.%u.%u". */
 #define IP4(a) (a) >> 24, (a) >> 16 & 0xff, (a) >> 8 & 0xff, (a)&0xff
+#define RANDOM_DEFAULT 16
+#define RANDOM_MAX 1024
 
 static char *words[MAX_WORDS];
 static int nwords;
@@ -89,6 +93,7 @@ static void cmd_help(void)
 		"  ping ADDR [COUNT]   send echo requests, print the replies",
 		"  udpsend ADDR PORT TEXT  send a datagram, print the answer",
 		"  udpecho PORT [COUNT]    echo datagrams to their senders",
+		"  random [N]          N random bytes in hex (default 16)",
 		"  poweroff, reboot    stop, or start again (the disk stays)",
 		"  exit                leave the shell",
 	};
@@ -387,6 +392,39 @@ static void cmd_run(const char *prog, const char *arg)
 		printf("[%s exited with status %d]\n", prog, status);
 }
 
+/* N bytes from the entropy device, 16 to a line. */
+static void cmd_random(const char *arg)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t bytes[RANDOM_MAX];
+	int n = arg ? number(arg) : RANDOM_DEFAULT, got;
+
+	if (n <= 0 || n > RANDOM_MAX) {
+		printf("random: N must be 1 to %d\n", RANDOM_MAX);
+		return;
+	}
+	got = random(bytes, (uint32_t)n);
+	if (got <= 0) {
+		printf("random: no entropy device\n");
+		return;
+	}
+	for (int i = 0; i < got; i += 16) {
+		char line[16 * 3];
+		int len = 0;
+
+		for (int k = i; k < got && k < i + 16; k++) {
+			if (k > i)
+				line[len++] = ' ';
+			line[len++] = hex[bytes[k] >> 4];
+			line[len++] = hex[bytes[k] & 15];
+		}
+		line[len++] = '\n';
+		write(line, (uint32_t)len);
+	}
+	if (got < n)
+		printf("random: the device gave %d of %d bytes\n", got, n);
+}
+
 /* One command line; 0 to go on, 1 to leave the shell. */
 static int command(void)
 {
@@ -419,6 +457,8 @@ static int command(void)
 		cmd_udpsend();
 	else if (!strcmp(c, "udpecho") && (nwords == 2 || nwords == 3))
 		cmd_udpecho(words[1], nwords == 3 ? words[2] : 0);
+	else if (!strcmp(c, "random") && nwords <= 2)
+		cmd_random(nwords == 2 ? words[1] : 0);
 	else if (!strcmp(c, "poweroff"))
 		shutdown(SHUTDOWN_POWEROFF);
 	else if (!strcmp(c, "reboot"))

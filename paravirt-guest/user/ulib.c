@@ -131,6 +131,11 @@ int udprecv(struct udp_msg *msg, uint32_t ticks)
 	return syscall3(SYS_udprecv, (uint32_t)msg, ticks, 0);
 }
 
+int random(void *buf, uint32_t len)
+{
+	return syscall3(SYS_random, (uint32_t)buf, len, 0);
+}
+
 uint32_t strlen(const char *s)
 {
 	uint32_t n = 0;

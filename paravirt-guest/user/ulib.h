@@ -55,6 +55,7 @@ int udpbind(uint32_t port);
 int udpclose(uint32_t port);
 int udpsend(const struct udp_msg *msg);
 int udprecv(struct udp_msg *msg, uint32_t ticks);
+int random(void *buf, uint32_t len);
 
 /* Strings and memory: the compiler may call the last two by itself. */
 uint32_t strlen(const char *s);

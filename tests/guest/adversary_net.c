@@ -1,5 +1,5 @@
 /*
- * adversary_net.c - [Testguest 18] frames a network stack must refuse,
+ * adversary_net.c - [Testguest 19] frames a network stack must refuse,
  * and some it must take although they look odd.
  *
  * Everything that comes off the wire is the sender's to choose, and our

@@ -1,5 +1,5 @@
 /*
- * adversary_netdev.c - [Testguest 19] "test=net-flood": a guest that
+ * adversary_netdev.c - [Testguest 20] "test=net-flood": a guest that
  * attacks the switch, not another guest's stack (that is
  * adversary_net.c).  In turn:
  *

@@ -14,6 +14,9 @@
  *                (bench.c, bench_dev.c; tests/bench.sh);
  *   blktest      the block driver and device, request by request
  *                (blktest.c); needs a disk;
+ *   rngtest      the entropy driver and device: the bytes, their
+ *                frequencies, and the requests a driver must not make
+ *                (rngtest.c);
  *   disktest=STEP  the disk as storage that lasts: write, check, crash,
  *                fault, timeout (disktest.c); needs a disk;
  *   diskbench=TAG  the disk's throughput (diskbench.c; tests/bench.sh);
@@ -75,6 +78,8 @@ void guest_main(void)
 		procdemo_run();
 	if (cmdline_has("blktest"))
 		blktest_run();
+	if (cmdline_has("rngtest"))
+		rngtest_run();
 	if (cmdline_value("diskbench="))
 		diskbench_run(cmdline_value("diskbench="));
 	if (cmdline_value("disktest="))

@@ -1,5 +1,5 @@
 /*
- * nettest.c - [Testguest 17] "nettest=MODE:...": the network, as one
+ * nettest.c - [Testguest 18] "nettest=MODE:...": the network, as one
  * guest of several on a switch sees it (tests/qemu/net-*.test).
  *
  *   ping:ADDR[:COUNT]        COUNT echo requests (5) to ADDR, 100 ms

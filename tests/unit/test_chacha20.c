@@ -1,0 +1,119 @@
+/*
+ * test_chacha20.c - the ChaCha20 block function (hv/lib/chacha20.c)
+ * against the test vectors of RFC 8439: the block of its section 2.3.2,
+ * and the first two of its appendix A.1 (all-zero key and nonce, blocks
+ * 0 and 1).  The entropy fallback is only as good as this function is
+ * right.
+ *
+ * UNIT_SOURCES: hv/lib/chacha20.c
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hv/lib/chacha20.h"
+
+/* A key or nonce given as bytes, read as little-endian words. */
+static void words(const uint8_t *bytes, unsigned n, uint32_t *w)
+{
+	for (unsigned i = 0; i < n; i++)
+		w[i] = (uint32_t)bytes[4 * i] |
+		       (uint32_t)bytes[4 * i + 1] << 8 |
+		       (uint32_t)bytes[4 * i + 2] << 16 |
+		       (uint32_t)bytes[4 * i + 3] << 24;
+}
+
+/* The block as the RFC prints it: each word's bytes, low first. */
+static void serialized(const uint32_t *w, uint8_t out[64])
+{
+	for (unsigned i = 0; i < 16; i++)
+		for (unsigned k = 0; k < 4; k++)
+			out[4 * i + k] = (uint8_t)(w[i] >> (8 * k));
+}
+
+static void check_block(const uint8_t key_bytes[32], uint32_t counter,
+			const uint8_t nonce_bytes[12], const uint8_t want[64])
+{
+	uint32_t key[8], nonce[3], out[16];
+	uint8_t got[64];
+
+	words(key_bytes, 8, key);
+	words(nonce_bytes, 3, nonce);
+	chacha20_block(key, counter, nonce, out);
+	serialized(out, got);
+	assert_memory_equal(got, want, 64);
+}
+
+static void rfc8439_block_function(void **state)
+{
+	static const uint8_t nonce[12] = { 0, 0,    0, 0x09, 0, 0,
+					   0, 0x4a, 0, 0,    0, 0 };
+	static const uint8_t want[64] = {
+		0x10, 0xf1, 0xe7, 0xe4, 0xd1, 0x3b, 0x59, 0x15, 0x50, 0x0f,
+		0xdd, 0x1f, 0xa3, 0x20, 0x71, 0xc4, 0xc7, 0xd1, 0xf4, 0xc7,
+		0x33, 0xc0, 0x68, 0x03, 0x04, 0x22, 0xaa, 0x9a, 0xc3, 0xd4,
+		0x6c, 0x4e, 0xd2, 0x82, 0x64, 0x46, 0x07, 0x9f, 0xaa, 0x09,
+		0x14, 0xc2, 0xd7, 0x05, 0xd9, 0x8b, 0x02, 0xa2, 0xb5, 0x12,
+		0x9c, 0xd1, 0xde, 0x16, 0x4e, 0xb9, 0xcb, 0xd0, 0x83, 0xe8,
+		0xa2, 0x50, 0x3c, 0x4e,
+	};
+	uint8_t key[32];
+
+	for (unsigned i = 0; i < 32; i++)
+		key[i] = (uint8_t)i;
+	check_block(key, 1, nonce, want);
+}
+
+static void rfc8439_zero_key_blocks_0_and_1(void **state)
+{
+	static const uint8_t zero[32];
+	static const uint8_t want0[64] = {
+		0x76, 0xb8, 0xe0, 0xad, 0xa0, 0xf1, 0x3d, 0x90, 0x40, 0x5d,
+		0x6a, 0xe5, 0x53, 0x86, 0xbd, 0x28, 0xbd, 0xd2, 0x19, 0xb8,
+		0xa0, 0x8d, 0xed, 0x1a, 0xa8, 0x36, 0xef, 0xcc, 0x8b, 0x77,
+		0x0d, 0xc7, 0xda, 0x41, 0x59, 0x7c, 0x51, 0x57, 0x48, 0x8d,
+		0x77, 0x24, 0xe0, 0x3f, 0xb8, 0xd8, 0x4a, 0x37, 0x6a, 0x43,
+		0xb8, 0xf4, 0x15, 0x18, 0xa1, 0x1c, 0xc3, 0x87, 0xb6, 0x69,
+		0xb2, 0xee, 0x65, 0x86,
+	};
+	static const uint8_t want1[64] = {
+		0x9f, 0x07, 0xe7, 0xbe, 0x55, 0x51, 0x38, 0x7a, 0x98, 0xba,
+		0x97, 0x7c, 0x73, 0x2d, 0x08, 0x0d, 0xcb, 0x0f, 0x29, 0xa0,
+		0x48, 0xe3, 0x65, 0x69, 0x12, 0xc6, 0x53, 0x3e, 0x32, 0xee,
+		0x7a, 0xed, 0x29, 0xb7, 0x21, 0x76, 0x9c, 0xe6, 0x4e, 0x43,
+		0xd5, 0x71, 0x33, 0xb0, 0x74, 0xd8, 0x39, 0xd5, 0x31, 0xed,
+		0x1f, 0x28, 0x51, 0x0a, 0xfb, 0x45, 0xac, 0xe1, 0x0a, 0x1f,
+		0x4b, 0x79, 0x4d, 0x6f,
+	};
+
+	check_block(zero, 0, zero, want0);
+	check_block(zero, 1, zero, want1);
+}
+
+/* The key is read, never written: the caller's copy stays as it was. */
+static void inputs_are_left_alone(void **state)
+{
+	uint32_t key[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, nonce[3] = { 9, 10, 11 };
+	uint32_t out[16];
+
+	chacha20_block(key, 5, nonce, out);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(key[i], i + 1);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(nonce[i], i + 9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rfc8439_block_function),
+		cmocka_unit_test(rfc8439_zero_key_blocks_0_and_1),
+		cmocka_unit_test(inputs_are_left_alone),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
