@@ -1,5 +1,5 @@
 /*
- * e1000.c - [Network] Intel's e1000 family of gigabit Ethernet cards as
+ * e1000.c - [Network 5] Intel's e1000 family of gigabit Ethernet cards as
  * nics (see nic.h and e1000.h; the registers and descriptors are in
  * e1000_regs.h, and the numbers in the comments are sections and tables
  * of the 8254x SDM named there).

@@ -1,7 +1,7 @@
 /*
- * virtio_net.c - [Network 1] a guest's network card: virtio-net (virtio
- * 1.0 section 5.1), one port of a switch inside the hypervisor
- * (hv/net/switch.c).  Queue 0 receives, queue 1 transmits.
+ * virtio_net.c - [Network 1] a guest's network card, one port of a
+ * switch inside the hypervisor (hv/net/switch.c): virtio-net (virtio 1.0
+ * section 5.1; ABI section 11.13).  Queue 0 receives, queue 1 transmits.
  *
  * What we offer is what a working interface needs and no more: the MAC
  * (VIRTIO_NET_F_MAC, from the module line or derived from the guest's

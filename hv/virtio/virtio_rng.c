@@ -1,7 +1,7 @@
 /*
- * virtio_rng.c - the entropy device (virtio 1.0 section 5.4; ABI section
- * 11.12): device type 4, one queue ("requestq"), no feature bits, no
- * device configuration.
+ * virtio_rng.c - [Devices 12] the entropy device (virtio 1.0 section 5.4;
+ * ABI section 11.12): device type 4, one queue ("requestq"), no feature
+ * bits, no device configuration.
  *
  * The driver posts buffers the device writes; we fill each with random
  * bytes and return it with the number written, which is all of it (the
