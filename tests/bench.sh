@@ -119,4 +119,44 @@ cat "$out"/disk-ram.log "$out"/disk-ahci.log "$out"/disk-nvme.log |
 		printf "%-6s %-11s %10d %14d %10s %7.2f\n", $1, $2, $3, $4, mbs,
 			ram[$2] / $4
 	}'
+# ---- The network (tests/guest/nettest.c): two of our guests on one switch.
+# A stream of 1000-byte UDP datagrams from b to a, twice (N1 and N2 of
+# them), so the exits one more datagram costs are the difference of the
+# two runs' exits (boot and set-up cancel out); then b pings a.
+net_boot() { # net_boot NAME MODULE-A MODULE-B: one run, its log
+	iso/mkiso.sh "$out/net-$1.iso" build/hv.elf "loglevel=info exit=qemu" \
+		build/tests/guest/testguest.elf "kernel name=a mem=32M net=lan0 -- ip=192.0.2.1/24 $2" \
+		build/tests/guest/testguest.elf "kernel name=b mem=32M net=lan0 -- ip=192.0.2.2/24 $3" \
+		>>"$out/build.log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	timeout 600 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
+		-no-reboot -cdrom "$out/net-$1.iso" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+		${BENCH_QEMU_ARGS:-} </dev/null >"$out/net-$1.log" 2>&1
+	grep -q 'hv: guest a: power off' "$out/net-$1.log"
+}
+exits() { # the two guests' exits in a log
+	sed -n 's/^hv: guest [ab]: stats: exits \([0-9]*\),.*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+N1=500 N2=4500
+net_boot stream1 "nettest=sink:9:$N1" "nettest=blast:192.0.2.1:9:$N1:1000" &&
+	net_boot stream2 "nettest=sink:9:$N2" "nettest=blast:192.0.2.1:9:$N2:1000" &&
+	net_boot ping "nettest=serve:60" "nettest=ping:192.0.2.1:20:stop" ||
+	{ echo "bench: a network run failed (see $out/net-*.log)" >&2; exit 1; }
+e1=$(exits "$out/net-stream1.log") e2=$(exits "$out/net-stream2.log")
+sink=$(sed -n 's/.*guest: nettest: sink: \([0-9]*\) of [0-9]* datagrams arrived (\([0-9]*\) bytes), \([0-9]*\) cycles.*/\1 \2 \3/p' "$out/net-stream2.log")
+hcall=$(sed -n 's/.*guest: bench: hypercall \([0-9]*\) cycles per op.*/\1/p' "$log" | head -1)
+# "time=N us (C cycles)" when the guest knows its TSC rate, else "time=C cycles".
+rtt=$(grep 'guest: nettest: reply from' "$out/net-ping.log" |
+	sed -n -e 's/.*(\([0-9]*\) cycles).*/\1/p' -e 't' -e 's/.*time=\([0-9]*\) cycles.*/\1/p' |
+	sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }')
+echo
+echo "network: two of our guests on one switch (1000-byte UDP datagrams)"
+echo "$sink" | awk -v khz="${khz:-0}" -v e1="$e1" -v e2="$e2" -v n1=$N1 -v n2=$N2 '{
+	mbs = khz > 0 && $3 > 0 ? sprintf("%.1f MB/s", $2 / ($3 / (khz * 1000)) / 1e6) : "-"
+	printf "  stream: %d of %d datagrams arrived, %d cycles from first to last: %s\n", $1, n2, $3, mbs
+	printf "  exits per datagram at full load: %.2f (%d exits for %d more datagrams)\n", (e2 - e1) / (n2 - n1), e2 - e1, n2 - n1
+}'
+awk -v rtt="$rtt" -v h="${hcall:-0}" 'BEGIN {
+	printf "  ping round trip (median of 20): %d cycles = %.1f hypercall round trips (%d cycles each, this run)\n", rtt, h ? rtt / h : 0, h }'
 exit 0
