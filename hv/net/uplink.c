@@ -9,6 +9,7 @@
  * like any guest's.
  */
 #include "drivers/e1000.h"
+#include "drivers/vnet_host.h"
 #include "drivers/nic.h"
 #include "hv/lib/printk.h"
 #include "hv/net/net.h"
@@ -59,6 +60,7 @@ void net_init(void)
 	struct net_switch *sw;
 
 	e1000_probe();
+	vnet_host_probe();
 	for (struct nic *n = nic_first(); n; n = n->next)
 		printk("hv: nic %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
 		       "link %s\n",
