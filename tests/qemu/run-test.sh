@@ -76,9 +76,9 @@ watch_qemu() {
 			typed=1
 		fi
 		if [ -n "$KILL_RE" ] && grep -qE "$KILL_RE" "$LOG" 2>/dev/null; then
-			# QEMU itself (timeout(1)'s child), killed at once;
-			# timeout then ends with it.
-			pkill -KILL -P "$qpid" qemu-system 2>/dev/null ||
+			# QEMU itself, killed at once (found by its ISO, which
+			# is this test's own); timeout(1) ends with it.
+			pkill -KILL -f -- "$out/$name.iso" 2>/dev/null ||
 				kill -KILL "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null
 			rc=killed
@@ -113,7 +113,11 @@ boot() {
 		exec 3>&-
 		rm -f "$fifo"
 	elif [ -n "$KILL_RE" ]; then
-		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1 &
+		# In a subshell whose own stderr is thrown away: timeout(1)
+		# dies of the same SIGKILL as QEMU, and bash says "Killed" of
+		# any command a signal ends.  (The "exit" keeps bash from
+		# exec'ing timeout in the subshell's place.)
+		(timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1; exit $?) 2>/dev/null &
 		watch_qemu $!
 	else
 		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1
