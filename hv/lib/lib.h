@@ -69,5 +69,9 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* parse.c: number parsing shared by the option and module parsers. */
 bool parse_u32(const char *s, size_t len, uint32_t *out);
 bool parse_size(const char *s, size_t len, uint64_t *out);
+/* Does s[0..len) hold only letters, digits, '-', '_' and the characters
+ * of `extra` (may be "")?  The rule for the names on the command lines:
+ * guests, switches, disks. */
+bool parse_name_chars(const char *s, size_t len, const char *extra);
 
 #endif

@@ -82,3 +82,16 @@ bool parse_size(const char *s, size_t len, uint64_t *out)
 	*out = v << shift;
 	return true;
 }
+
+bool parse_name_chars(const char *s, size_t len, const char *extra)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      (c && hv_strchr(extra, c))))
+			return false;
+	}
+	return true;
+}

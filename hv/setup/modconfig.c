@@ -88,18 +88,13 @@ static void disk_option(struct guest_config *g, unsigned mod, const char *val,
 		g->ok = false;
 		return;
 	}
-	for (size_t i = 0; i < vlen; i++) {
-		char c = val[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == ':' || c == '.')) {
-			reportf(report,
-				"module %u: disk=%.*s: a disk name holds only "
-				"letters, digits and '-', '_', ':', '.'",
-				mod, (int)vlen, val);
-			g->ok = false;
-			return;
-		}
+	if (!parse_name_chars(val, vlen, ":.")) {
+		reportf(report,
+			"module %u: disk=%.*s: a disk name holds only letters, "
+			"digits and '-', '_', ':', '.'",
+			mod, (int)vlen, val);
+		g->ok = false;
+		return;
 	}
 	if (g->disk_spec[0] || g->disk_mod >= 0) {
 		reportf(report, "module %u: guest %s already has a disk", mod,
@@ -155,17 +150,14 @@ static void net_option(struct guest_config *g, unsigned mod, const char *val,
 		g->ok = false;
 		return;
 	}
-	for (size_t i = 0; i < nlen; i++) {
-		char c = val[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-			reportf(report,
-				"module %u: net=%.*s: a switch name holds only "
-				"letters, digits, '-' and '_'",
-				mod, (int)nlen, val);
-			g->ok = false;
-			return;
-		}
+	if (!parse_name_chars(val, nlen, "")) {
+		reportf(report,
+			"module %u: net=%.*s: a switch name holds only "
+			"letters, "
+			"digits, '-' and '_'",
+			mod, (int)nlen, val);
+		g->ok = false;
+		return;
 	}
 	if (nlen < vlen) {
 		const char *m = val + nlen + 1;
@@ -226,18 +218,13 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			g->ok = false;
 			return;
 		}
-		for (size_t i = 0; i < vlen; i++) {
-			char c = val[i];
-			if (!((c >= 'a' && c <= 'z') ||
-			      (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-				reportf(report,
-					"module %u: name '%.*s' may hold only "
-					"letters, digits, '-' and '_'",
-					mod, (int)vlen, val);
-				g->ok = false;
-				return;
-			}
+		if (!parse_name_chars(val, vlen, "")) {
+			reportf(report,
+				"module %u: name '%.*s' may hold only letters, "
+				"digits, '-' and '_'",
+				mod, (int)vlen, val);
+			g->ok = false;
+			return;
 		}
 		hv_memcpy(g->name, val, vlen);
 		g->name[vlen] = 0;

@@ -176,9 +176,9 @@ static bool parse_disk_timeout(const struct word *w, struct hv_options *o)
 /* uplink=e1000|virtio|none: "virtio" is the card named "vnet". */
 static bool parse_uplink(const struct word *w, struct hv_options *o)
 {
-	static const char *const kinds[][2] = {
-		{ "e1000", "e1000" }, { "virtio", "vnet" }, { "none", "none" }
-	};
+	static const char *const kinds[][2] = { { "e1000", "e1000" },
+						{ "virtio", "vnet" },
+						{ "none", "none" } };
 
 	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (w->vlen == hv_strlen(kinds[i][0]) &&
@@ -191,14 +191,9 @@ static bool parse_uplink(const struct word *w, struct hv_options *o)
 
 static bool parse_uplink_switch(const struct word *w, struct hv_options *o)
 {
-	if (w->vlen == 0 || w->vlen >= sizeof(o->uplink_switch))
+	if (w->vlen == 0 || w->vlen >= sizeof(o->uplink_switch) ||
+	    !parse_name_chars(w->val, w->vlen, ""))
 		return false;
-	for (size_t i = 0; i < w->vlen; i++) {
-		char c = w->val[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
 	hv_memcpy(o->uplink_switch, w->val, w->vlen);
 	o->uplink_switch[w->vlen] = 0;
 	return true;

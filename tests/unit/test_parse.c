@@ -179,6 +179,20 @@ static void test_size_respects_length(void **state)
 	assert_false(parse_size("64M", 0, &v));
 }
 
+static void test_name_chars(void **state)
+{
+	(void)state;
+	assert_true(parse_name_chars("pv-0_A9", 7, ""));
+	assert_true(parse_name_chars("", 0, ""));
+	assert_false(parse_name_chars("pv 0", 4, ""));
+	assert_false(parse_name_chars("label:data", 10, ""));
+	assert_true(parse_name_chars("label:data.1", 12, ":."));
+	assert_false(parse_name_chars("sata0/p2", 8, ":."));
+	/* Only the first len bytes count, and a NUL in them is no name's. */
+	assert_true(parse_name_chars("ab/", 2, ""));
+	assert_false(parse_name_chars("a\0b", 3, ":."));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_size_overflow),
 		cmocka_unit_test(test_size_junk),
 		cmocka_unit_test(test_size_respects_length),
+		cmocka_unit_test(test_name_chars),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
