@@ -29,19 +29,19 @@ struct disk *disk_first(void)
 	return first;
 }
 
-bool disk_read_sync(struct disk *d, uint64_t lba, uint32_t sectors, void *buf)
+bool disk_io_sync(struct disk *d, enum disk_op op, uint64_t lba,
+		  uint32_t sectors, void *buf)
 {
-	struct disk_io io = {
-		.op = DISK_READ,
-		.lba = lba,
-		.sectors = sectors,
-		.nsegs = 1,
-		.seg = { { (uintptr_t)buf, sectors * d->sector_size } },
-	};
+	struct disk_io io = { .op = op, .lba = lba, .sectors = sectors };
 
-	if (sectors == 0 || sectors > d->max_sectors ||
-	    lba + sectors > d->sectors)
-		return false;
+	if (op != DISK_FLUSH) {
+		if (sectors == 0 || sectors > d->max_sectors ||
+		    lba + sectors > d->sectors)
+			return false;
+		io.nsegs = 1;
+		io.seg[0].addr = (uintptr_t)buf;
+		io.seg[0].len = sectors * d->sector_size;
+	}
 	/* The driver's timeout bounds both loops. */
 	while (!d->ops->submit(d, &io))
 		;

@@ -93,10 +93,12 @@ void disk_register(struct disk *d);
 struct disk *disk_find(const char *name, size_t len);
 struct disk *disk_first(void);
 
-/* Boot-time reads (partition tables): submit and poll until the request
- * ends.  buf must be DMA-able (drv_alloc_pages()); true when done. */
-bool __must_check disk_read_sync(struct disk *d, uint64_t lba, uint32_t sectors,
-				 void *buf);
+/* One request from start to end, waiting for it (boot-time reads of the
+ * partition tables, the self-tests): submit, and poll until it ends.
+ * buf must be DMA-able (drv_alloc_pages()); NULL for a flush.  True when
+ * done. */
+bool __must_check disk_io_sync(struct disk *d, enum disk_op op, uint64_t lba,
+			       uint32_t sectors, void *buf);
 
 /* The RAM disk: a Multiboot2 module at base (identity-mapped), size bytes
  * rounded down to whole 512-byte sectors.  Writes change that memory: they

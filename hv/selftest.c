@@ -35,24 +35,6 @@ static void __attribute__((noinline)) selftest_fault_de(void)
 	(void)x;
 }
 
-/* One request from start to end, as the virtio-blk backend runs them. */
-static bool disk_io_wait(struct disk *d, enum disk_op op, uint64_t lba,
-			 uint32_t sectors, void *buf)
-{
-	struct disk_io io = { .op = op, .lba = lba, .sectors = sectors };
-
-	if (op != DISK_FLUSH) {
-		io.nsegs = 1;
-		io.seg[0].addr = (uintptr_t)buf;
-		io.seg[0].len = sectors * d->sector_size;
-	}
-	while (!d->ops->submit(d, &io))
-		;
-	while (io.status == DISK_BUSY)
-		d->ops->poll(d, &io);
-	return io.status == DISK_DONE;
-}
-
 /* Every disk the drivers found: write a pattern over its last 8 KiB,
  * flush, read it back.  Destroys those sectors: for test images only. */
 static int selftest_disk_io(void)
@@ -70,9 +52,9 @@ static int selftest_disk_io(void)
 		for (uint32_t i = 0; i < KiB(8); i++)
 			out[i] = (uint8_t)(i * 7 + lba + disks);
 		hv_memset(in, 0, KiB(8));
-		ok = disk_io_wait(d, DISK_WRITE, lba, n, out) &&
-		     disk_io_wait(d, DISK_FLUSH, 0, 0, NULL) &&
-		     disk_io_wait(d, DISK_READ, lba, n, in);
+		ok = disk_io_sync(d, DISK_WRITE, lba, n, out) &&
+		     disk_io_sync(d, DISK_FLUSH, 0, 0, NULL) &&
+		     disk_io_sync(d, DISK_READ, lba, n, in);
 		ok = ok && hv_memcmp(in, out, KiB(8)) == 0;
 		printk("hv: selftest: disk %s: wrote, flushed and read back %u "
 		       "sectors at %llu: %s\n",

@@ -41,7 +41,7 @@ static bool read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	while (count) {
 		uint32_t n = MIN(count, d->max_sectors);
 
-		if (!disk_read_sync(d, lba, n, buf))
+		if (!disk_io_sync(d, DISK_READ, lba, n, buf))
 			return false;
 		lba += n;
 		count -= n;
