@@ -23,7 +23,9 @@ static struct guest guests[MAX_GUESTS];
 static int nr_guests;
 static bool need_resched;
 static struct guest *running; /* the guest whose slice this is, or NULL */
-static struct hv_timer slice_timer, kick_timer, disk_timer;
+static struct hv_timer slice_timer, kick_timer;
+/* An idle machine's next look at the polled hardware (disks, the uplink). */
+static struct hv_timer look_timer;
 static uint64_t idle_sleeps, idle_ns;
 
 static void end_slice(struct hv_timer *t)
@@ -171,8 +173,8 @@ static void idle(enum sleepers work)
 	if (work == DISK_WORK || net_has_uplink()) {
 		/* The card is polled too: frames from the wire wait for a
 		 * look, so an idle machine looks every NET_WAIT_NS. */
-		disk_timer.fn = kick;
-		timer_arm(&disk_timer,
+		look_timer.fn = kick;
+		timer_arm(&look_timer,
 			  time_now_ns() + (work == DISK_WORK ? DISK_WAIT_NS
 							     : NET_WAIT_NS));
 	}
@@ -180,7 +182,7 @@ static void idle(enum sleepers work)
 	idle_sleeps++;
 	sti_hlt();
 	cli();
-	timer_cancel(&disk_timer);
+	timer_cancel(&look_timer);
 	idle_ns += time_now_ns() - t0;
 }
 
