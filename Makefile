@@ -153,7 +153,8 @@ soak: check-deps
 # ---- Dependencies: Debian packages for building, the ISO and the tests.
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
-	mtools ovmf libcmocka-dev gdb python3 gdisk fdisk e2fsprogs
+	mtools ovmf libcmocka-dev gdb python3 gdisk fdisk e2fsprogs \
+	tesseract-ocr
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)

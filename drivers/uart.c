@@ -3,14 +3,13 @@
  *
  * Output is polled: wait for the transmit holding register to empty, then
  * write the byte.  Input is interrupt-driven: the receive interrupt drains
- * the UART's FIFO into a ring buffer here, and consumers (the hypervisor's
- * console input, later the guest's virtio console) take bytes from it.  If
- * the ring ever fills, further bytes are counted as dropped rather than
- * silently lost.
+ * the UART's FIFO into the console's input ring (hv/lib/console_input.c),
+ * which every input device shares and the guest with the console reads.
  */
 #include "drivers/uart.h"
 #include "hv/include/x86.h"
 #include "hv/lib/console.h"
+#include "hv/lib/console_input.h"
 #include "hv/lib/printk.h"
 
 /* 16550 register offsets from the base port. */
@@ -31,8 +30,6 @@
 
 static uint16_t base = UART_COM1_PORT;
 static bool present;
-static struct uart_rx_ring rx;
-static void (*input_hook)(void);
 
 static void uart_console_putc(char c);
 
@@ -92,47 +89,21 @@ void uart_enable_rx_irq(void)
 		outb(base + UART_IER, IER_RX_AVAILABLE);
 }
 
-/* Say so when typed input had to be thrown away (the ring was full: no
- * guest was reading), each time the count has doubled, so a flood of input
- * is not a flood of messages too. */
-static void report_drops(void)
-{
-	static uint32_t reported;
-
-	if (rx.dropped > reported && rx.dropped >= 2 * reported) {
-		pr_warn("hv: console: input buffer full, %u typed bytes "
-			"dropped so far\n",
-			rx.dropped);
-		reported = rx.dropped;
-	}
-}
-
-/* Called from the IRQ handler: move every waiting byte into the ring. */
+/* Called from the IRQ handler: hand every waiting byte to the console's
+ * input ring, in batches, so its reader is woken once per batch. */
 void uart_handle_irq(void)
 {
-	for (int i = 0; i < 256 && (inb(base + UART_LSR) & LSR_DATA_READY); i++)
-		uart_rx_push(&rx, inb(base + UART_DATA));
-	if (input_hook && uart_rx_available(&rx))
-		input_hook();
-	report_drops();
-}
+	uint8_t buf[64];
+	uint32_t n = 0;
 
-void uart_set_input_hook(void (*fn)(void))
-{
-	input_hook = fn;
-}
-
-bool uart_getc(uint8_t *c)
-{
-	return uart_rx_pop(&rx, c);
-}
-
-uint32_t uart_rx_dropped(void)
-{
-	return rx.dropped;
-}
-
-uint32_t uart_rx_count(void)
-{
-	return uart_rx_available(&rx);
+	for (int i = 0; i < 256 && (inb(base + UART_LSR) & LSR_DATA_READY);
+	     i++) {
+		buf[n++] = inb(base + UART_DATA);
+		if (n == sizeof(buf)) {
+			console_input_put(buf, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_input_put(buf, n);
 }

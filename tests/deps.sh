@@ -11,7 +11,8 @@ shift
 
 missing() {
 	for c in gcc make ld qemu-system-i386 qemu-system-x86_64 grub-mkrescue \
-		xorriso mformat python3 sgdisk sfdisk mkfs.ext4 debugfs; do
+		xorriso mformat python3 sgdisk sfdisk mkfs.ext4 debugfs \
+		tesseract; do
 		command -v "$c" >/dev/null 2>&1 || { echo "$c"; return 0; }
 	done
 	for f in /usr/lib/grub/i386-pc/moddep.lst \

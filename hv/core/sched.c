@@ -6,10 +6,10 @@
  */
 #include "hv/core/sched.h"
 #include "hv/net/net.h"
-#include "drivers/uart.h"
 #include "hv/core/core.h"
 #include "hv/dev/devices.h"
 #include "hv/guest/guest.h"
+#include "hv/lib/console_input.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/power.h"
 #include "hv/mm/pmem_hv.h"
@@ -259,10 +259,10 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 			killed = true;
 		guest_destroy(&guests[i]);
 	}
-	if (uart_rx_dropped())
+	if (console_input_dropped())
 		printk("hv: console: %u typed bytes were dropped (no guest "
 		       "read them in time)\n",
-		       uart_rx_dropped());
+		       console_input_dropped());
 	printk("hv: idle: %llu sleeps, %llu ms\n",
 	       (unsigned long long)idle_sleeps,
 	       (unsigned long long)(idle_ns / 1000000));

@@ -10,8 +10,8 @@
  * the keyboard: input typed on the serial port goes to it.
  */
 #include "hv/dev/devices.h"
-#include "drivers/uart.h"
 #include "hv/guest/guest.h"
+#include "hv/lib/console_input.h"
 #include "hv/lib/printk.h"
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
@@ -203,7 +203,7 @@ bool devices_create(struct guest *g)
 	if (!input_owner)
 		input_owner = g;
 	if (!hook_set) {
-		uart_set_input_hook(console_input_ready);
+		console_set_input_hook(console_input_ready);
 		hook_set = true;
 	}
 	return true;

@@ -12,14 +12,15 @@
  * back, making no exits of its own: the scheduler's kick timer makes
  * them while our work is pending (hv/core/sched.c).
  *
- * Input comes from the UART's receive ring, and only as fast as the
- * guest posts buffers; bytes wait in the ring meanwhile (uart.c counts
- * any it ever has to drop).  Before the driver exists the guest prints
+ * Input comes from the console's input ring (hv/lib/console_input.c: the
+ * serial port and the keyboard both feed it), and only as fast as the
+ * guest posts buffers; bytes wait in the ring meanwhile (it counts any it
+ * ever has to drop).  Before the driver exists the guest prints
  * through emerg_wr, a register in the device configuration.
  */
-#include "drivers/uart.h"
 #include "hv/guest/debugcon.h"
 #include "hv/guest/guest.h"
+#include "hv/lib/console_input.h"
 #include "hv/lib/console.h"
 #include "hv/lib/printk.h"
 #include "hv/virtio/virtio.h"
@@ -153,11 +154,11 @@ static void receive(struct virtio_dev *d)
 	struct vq_chain *c = &chain;
 	bool any = false;
 
-	while (uart_rx_count() && vq_pop(d, RXQ, c)) {
+	while (console_input_count() && vq_pop(d, RXQ, c)) {
 		uint8_t buf[64];
 		uint32_t n = 0, cap = MIN(c->writable, (uint32_t)sizeof(buf));
 
-		while (n < cap && uart_getc(&buf[n]))
+		while (n < cap && console_input_get(&buf[n]))
 			n++;
 		/* n is at most the chain's writable bytes: all are written. */
 		vq_push(d, RXQ, c->head, vq_write(d, c, 0, buf, n));

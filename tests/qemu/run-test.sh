@@ -24,7 +24,9 @@
 #   KILL_RE        kill QEMU with SIGKILL the moment this appears in the
 #                  log (a power cut; EXPECT_STATUS is then not checked)
 # and may define check() for extra assertions on "$LOG" (return non-zero
-# and print why to fail), and again() for a second boot of the same
+# and print why to fail), during() to act on the machine while it runs
+# (look at its screen, type on its keyboard: the screen helpers below,
+# tests/qemu/screen.py; return non-zero and print why to fail), and again() for a second boot of the same
 # machine: it changes what it needs (MODULES, EXPECT, ...) and calls
 # boot_and_judge, whose log is "$LOG" again (the first is kept as
 # NAME.1.log).  A test file runs at the top level of this script, so it
@@ -41,7 +43,7 @@ LOG="$out/$name.log"
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
 EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE=""
 MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
-unset -f check again
+unset -f check again during
 # shellcheck disable=SC1090
 source "$file"
 
@@ -63,6 +65,48 @@ if [ -z "${HV_PREBUILT:-}" ]; then
 else
 	: >"$out/$name.build"
 fi
+
+# ---- For during(): the machine's screen and keyboard, through QMP.
+# SCREEN_FONT, if set, is the PSF font the screen is drawn with (then the
+# text is read exactly, cell by cell); otherwise it is read by OCR.
+SCREEN_FONT=""
+qmp_sock() { echo "$out/$name.qmp"; }
+# wait_log RE [SECS]: until RE appears in the serial log.
+wait_log() {
+	local i
+	for i in $(seq 1 $((${2:-$TIMEOUT} * 10))); do
+		grep -qE -- "$1" "$LOG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "not in the log after ${2:-$TIMEOUT}s: $1"
+	return 1
+}
+# screen_dump FILE: save the screen as a PPM file.
+screen_dump() { python3 "$top/tests/qemu/screen.py" dump "$(qmp_sock)" "$1"; }
+# screen_text FILE: the text on a saved screen.
+screen_text() { python3 "$top/tests/qemu/screen.py" text "$1" $SCREEN_FONT; }
+# wait_screen RE [SECS]: until RE is on the screen; the screen's text is
+# kept in $out/$name.screen.txt (and the picture beside it) either way.
+wait_screen() {
+	local txt="$out/$name.screen.txt"
+	if python3 "$top/tests/qemu/screen.py" wait "$(qmp_sock)" "$1" \
+		"${2:-$TIMEOUT}" $SCREEN_FONT >"$txt"; then
+		cp "$(qmp_sock).ppm" "$out/$name.screen.ppm"
+		return 0
+	fi
+	cp "$(qmp_sock).ppm" "$out/$name.screen.ppm" 2>/dev/null
+	echo "not on the screen after ${2:-$TIMEOUT}s: $1 (screen: $txt)"
+	return 1
+}
+# send_keys TEXT: type TEXT (\n for Enter); send_key CHORD: e.g. ctrl-a.
+send_keys() { python3 "$top/tests/qemu/screen.py" keys "$(qmp_sock)" "$1"; }
+send_key() { python3 "$top/tests/qemu/screen.py" key "$(qmp_sock)" "$1"; }
+# qemu_quit: end the machine from outside (QEMU then exits with 0,
+# which is what is judged instead of EXPECT_STATUS).
+qemu_quit() {
+	: >"$out/$name.quit"
+	python3 "$top/tests/qemu/screen.py" quit "$(qmp_sock)"
+}
 
 # Wait for QEMU ($1, its pid) to end, typing INPUT and cutting the power
 # (KILL_RE) when their moments come.  Sets rc.
@@ -92,6 +136,7 @@ watch_qemu() {
 
 boot() {
 	local iso="$out/$name.iso" qpid
+	during_rc=""
 	"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
 		>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
 	case "$FIRMWARE" in
@@ -101,7 +146,21 @@ boot() {
 	esac
 	qemu+=(-m "$MEM" -display none -monitor none -nic none -no-reboot -cdrom "$iso"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
-	if [ -n "$INPUT" ]; then
+	if declare -F during >/dev/null; then
+		# during() runs beside the machine, talking to it over QMP;
+		# its verdict is judged with the rest.
+		rm -f "$(qmp_sock)" "$out/$name.quit"
+		qemu+=(-qmp "unix:$(qmp_sock),server=on,wait=off")
+		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1 &
+		qpid=$!
+		for _ in $(seq 1 100); do [ -S "$(qmp_sock)" ] && break; sleep 0.1; done
+		during >"$out/$name.during" 2>&1
+		during_rc=$?
+		# A during() that gave up leaves nothing for the machine to do.
+		[ "$during_rc" = 0 ] || kill "$qpid" 2>/dev/null
+		wait "$qpid"
+		rc=$?
+	elif [ -n "$INPUT" ]; then
 		# Type INPUT once the guest is ready: QEMU's serial port reads
 		# a fifo that we write into after BOOTED_RE shows up in the log.
 		fifo="$out/$name.in"
@@ -126,11 +185,15 @@ boot() {
 }
 
 judge() {
+	if [ "${during_rc:-0}" != 0 ]; then
+		fail "during(): $(tail -5 "$out/$name.during" | tr '\n' ' ')"
+	fi
 	[ "$rc" = 124 ] && fail "timed out after ${TIMEOUT}s"
 	if [ -n "$KILL_RE" ]; then
 		[ "$rc" = killed ] || fail "QEMU ended (status $rc) before the power cut: $KILL_RE"
 	else
 		want=$((EXPECT_STATUS * 2 + 1))
+		[ -e "$out/$name.quit" ] && want=0
 		[ "$rc" = $want ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
 	fi
 	for re in "${EXPECT[@]}"; do

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "drivers/uart.h"
+#include "hv/lib/console_input.h"
 #include "hv/guest/debugcon.h"
 #include "tests/unit/fake_guest.h"
 
@@ -32,12 +32,12 @@ extern const struct virtio_ops virtio_console_ops;
 
 /* ---- Doubles: no typed input, no early output. ---- */
 
-uint32_t uart_rx_count(void)
+uint32_t console_input_count(void)
 {
 	return 0;
 }
 
-bool uart_getc(uint8_t *c)
+bool console_input_get(uint8_t *c)
 {
 	return false;
 }

@@ -1,6 +1,6 @@
 /*
- * test_uart_ring.c - the UART receive ring (drivers/uart.h): bytes come
- * out in the order they went in, across the wrap of the buffer and of the
+ * test_console_input.c - the console's input ring (hv/lib/console_input.h):
+ * bytes come out in the order they went in, across the wrap of the buffer and of the
  * free-running 32-bit indices, and a full ring drops and counts new bytes
  * rather than overwriting old ones.
  *
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "drivers/uart.h"
+#include "hv/lib/console_input.h"
 
-static struct uart_rx_ring ring;
+static struct input_ring ring;
 
 static int reset(void **state)
 {
@@ -28,7 +28,7 @@ static uint8_t pop(void)
 {
 	uint8_t c;
 
-	assert_true(uart_rx_pop(&ring, &c));
+	assert_true(input_ring_pop(&ring, &c));
 	return c;
 }
 
@@ -37,13 +37,13 @@ static void assert_empty_pop(void)
 {
 	uint8_t c = 0x5A;
 
-	assert_false(uart_rx_pop(&ring, &c));
+	assert_false(input_ring_pop(&ring, &c));
 	assert_int_equal(c, 0x5A);
 }
 
 static void test_empty(void **state)
 {
-	assert_int_equal(uart_rx_available(&ring), 0);
+	assert_int_equal(input_ring_count(&ring), 0);
 	assert_empty_pop();
 	assert_empty_pop();
 	assert_int_equal(ring.tail, 0); /* popping empty moves nothing */
@@ -54,8 +54,8 @@ static void test_fifo_order(void **state)
 	const char *msg = "hello";
 
 	for (const char *p = msg; *p; p++)
-		uart_rx_push(&ring, (uint8_t)*p);
-	assert_int_equal(uart_rx_available(&ring), 5);
+		input_ring_push(&ring, (uint8_t)*p);
+	assert_int_equal(input_ring_count(&ring), 5);
 	for (const char *p = msg; *p; p++)
 		assert_int_equal(pop(), *p);
 	assert_empty_pop();
@@ -65,9 +65,9 @@ static void test_fifo_order(void **state)
 static void test_high_bytes_are_not_negative(void **state)
 {
 	/* 0xFF and 0x00 are bytes like any other, never "empty". */
-	uart_rx_push(&ring, 0xFF);
-	uart_rx_push(&ring, 0x80);
-	uart_rx_push(&ring, 0x00);
+	input_ring_push(&ring, 0xFF);
+	input_ring_push(&ring, 0x80);
+	input_ring_push(&ring, 0x00);
 	assert_int_equal(pop(), 0xFF);
 	assert_int_equal(pop(), 0x80);
 	assert_int_equal(pop(), 0x00);
@@ -80,12 +80,12 @@ static void test_wrap_around(void **state)
 
 	/* Keep the ring about two-thirds full while pushing many times its
 	 * size through it. */
-	for (int round = 0; round < 10 * UART_RX_RING; round++) {
-		uart_rx_push(&ring, (uint8_t)next_in++);
-		if (uart_rx_available(&ring) > UART_RX_RING * 2 / 3)
+	for (int round = 0; round < 10 * INPUT_RING; round++) {
+		input_ring_push(&ring, (uint8_t)next_in++);
+		if (input_ring_count(&ring) > INPUT_RING * 2 / 3)
 			assert_int_equal(pop(), (uint8_t)next_out++);
 	}
-	while (uart_rx_available(&ring))
+	while (input_ring_count(&ring))
 		assert_int_equal(pop(), (uint8_t)next_out++);
 	assert_int_equal(next_in, next_out);
 	assert_int_equal(ring.dropped, 0);
@@ -93,19 +93,19 @@ static void test_wrap_around(void **state)
 
 static void test_full_ring_drops_and_counts(void **state)
 {
-	for (int i = 0; i < UART_RX_RING; i++)
-		uart_rx_push(&ring, (uint8_t)i);
-	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	for (int i = 0; i < INPUT_RING; i++)
+		input_ring_push(&ring, (uint8_t)i);
+	assert_int_equal(input_ring_count(&ring), INPUT_RING);
 	assert_int_equal(ring.dropped, 0);
-	uart_rx_push(&ring, 0xAA);
-	uart_rx_push(&ring, 0xBB);
+	input_ring_push(&ring, 0xAA);
+	input_ring_push(&ring, 0xBB);
 	assert_int_equal(ring.dropped, 2);
-	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	assert_int_equal(input_ring_count(&ring), INPUT_RING);
 	/* The oldest byte survived; the new ones were the ones lost. */
 	assert_int_equal(pop(), 0);
-	uart_rx_push(&ring, 0xCC); /* room for exactly one again */
+	input_ring_push(&ring, 0xCC); /* room for exactly one again */
 	assert_int_equal(ring.dropped, 2);
-	for (int i = 1; i < UART_RX_RING; i++)
+	for (int i = 1; i < INPUT_RING; i++)
 		assert_int_equal(pop(), (uint8_t)i);
 	assert_int_equal(pop(), 0xCC);
 	assert_empty_pop();
@@ -114,12 +114,12 @@ static void test_full_ring_drops_and_counts(void **state)
 static void test_index_overflow(void **state)
 {
 	/* The indices are free-running: start them just below 2^32 so they
-	 * wrap mid-test.  UART_RX_RING divides 2^32, so the slot arithmetic
+	 * wrap mid-test.  INPUT_RING divides 2^32, so the slot arithmetic
 	 * stays continuous across the wrap. */
 	ring.head = ring.tail = UINT32_MAX - 5;
 	for (int i = 0; i < 20; i++)
-		uart_rx_push(&ring, (uint8_t)(i + 1));
-	assert_int_equal(uart_rx_available(&ring), 20);
+		input_ring_push(&ring, (uint8_t)(i + 1));
+	assert_int_equal(input_ring_count(&ring), 20);
 	for (int i = 0; i < 20; i++)
 		assert_int_equal(pop(), i + 1);
 	assert_empty_pop();
@@ -127,9 +127,9 @@ static void test_index_overflow(void **state)
 	/* And a full ring whose indices straddle the wrap still reports
 	 * full. */
 	ring.head = ring.tail = UINT32_MAX - 10;
-	for (int i = 0; i < UART_RX_RING + 3; i++)
-		uart_rx_push(&ring, 1);
-	assert_int_equal(uart_rx_available(&ring), UART_RX_RING);
+	for (int i = 0; i < INPUT_RING + 3; i++)
+		input_ring_push(&ring, 1);
+	assert_int_equal(input_ring_count(&ring), INPUT_RING);
 	assert_int_equal(ring.dropped, 3);
 }
 
