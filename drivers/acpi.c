@@ -239,5 +239,9 @@ void acpi_reset(void)
 		       r.space);
 		return;
 	}
+	printk("hv: reset through the FADT's reset register (%s %#llx, value "
+	       "%#x)\n",
+	       r.space == ACPI_SPACE_IO ? "port" : "memory",
+	       (unsigned long long)r.addr, fadt.reset_value);
 	gas_write(&r, fadt.reset_value);
 }
