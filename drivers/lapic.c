@@ -23,6 +23,7 @@
 
 #define MSR_APIC_BASE 0x1B
 #define APIC_BASE_ENABLE (1u << 11)
+#define APIC_BASE_X2APIC (1u << 10) /* registers are MSRs, not memory */
 
 #define LAPIC_ID 0x020
 #define LAPIC_VERSION 0x030
@@ -107,6 +108,15 @@ bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 			"using the MADT's\n",
 			(unsigned long long)m->lapic_addr,
 			(unsigned long long)(base & ~0xFFFull));
+	if (base & APIC_BASE_X2APIC) {
+		/* Firmware may hand over an APIC in x2APIC mode, where the
+		 * registers below answer no memory access.  The only way back
+		 * to xAPIC is through disabled (SDM 11.12.5): off, then on. */
+		pr_info("lapic: the firmware left x2APIC mode on; back to "
+			"xAPIC\n");
+		base &= ~(uint64_t)(APIC_BASE_X2APIC | APIC_BASE_ENABLE);
+		wrmsr(MSR_APIC_BASE, base);
+	}
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 	max_lvt = (rd(LAPIC_VERSION) >> 16) & 0xFF;
