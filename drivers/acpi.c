@@ -1,9 +1,13 @@
 /*
- * acpi.c - ACPI power-off and reset (see acpi.h).
+ * acpi.c - the ACPI tables, power-off and reset (see acpi.h).
  *
  * Power-off writes SLP_TYPa | SLP_EN to the PM1a control block (and PM1b
- * if there is one).  SLP_TYPa for the S5 (soft-off) state lives in the
- * DSDT's \_S5 package, which acpi_s5.c finds by its byte pattern.
+ * if there is one), each the FADT's X_ generic address when it gives
+ * one, else its 32-bit port (acpi_fadt.c reads which).  SLP_TYPa for the
+ * S5 (soft-off) state lives in the DSDT's \_S5 package, which acpi_s5.c
+ * finds by its byte pattern.  Reset writes RESET_VALUE to RESET_REG when
+ * the FADT's flags say it works; power.c falls back to the keyboard
+ * controller and port 0xCF9 otherwise.
  * Every table is checked (signature, length, checksum) before use; a
  * machine without usable ACPI just cannot power off and halts.
  */
@@ -21,27 +25,14 @@ struct sdt_header {
 	uint32_t oem_rev, creator, creator_rev;
 } __packed;
 
-/* FADT fields we use, by offset (ACPI spec, "Fixed ACPI Description"). */
-#define FADT_DSDT 40
-#define FADT_SMI_CMD 48
-#define FADT_ACPI_ENABLE 52
-#define FADT_PM1A_CNT 64
-#define FADT_PM1B_CNT 68
-#define FADT_FLAGS 112
-#define FADT_RESET_REG 116 /* generic address structure, 12 bytes */
-#define FADT_RESET_VALUE 128
-#define FADT_FLAG_RESET_SUPPORTED (1u << 10)
-
 #define SLP_EN (1u << 13)
+#define SLP_TYP_SHIFT 10
 #define SCI_EN 1u
 
-static uint32_t pm1a_cnt, pm1b_cnt, smi_cmd;
-static uint8_t acpi_enable_value;
+static struct fadt_info fadt;
+static bool fadt_ok;
 static uint8_t s5_type;
-static bool s5_ok; /* s5_type was found */
-static bool reset_ok;
-static uint8_t reset_space, reset_value;
-static uint64_t reset_addr;
+static bool s5_ok;			    /* s5_type was found */
 static const struct sdt_header *root_table; /* RSDT or XSDT, once checked */
 static bool root_is_xsdt;
 
@@ -73,23 +64,21 @@ static const struct sdt_header *map_table(uint64_t phys, const char *sig)
 	return h;
 }
 
-void acpi_init(const uint8_t *rsdp, unsigned len)
+/* The RSDT or XSDT the RSDP points to (the XSDT if it has one). */
+static bool find_root(const uint8_t *rsdp, unsigned len)
 {
-	const struct sdt_header *root = NULL, *fadt = NULL, *dsdt;
-	const uint8_t *f;
-	bool xsdt = false;
-	char err[64] = "no readable DSDT";
+	const struct sdt_header *root = NULL;
 
 	if (len < 20 || hv_memcmp(rsdp, "RSD PTR ", 8) != 0 ||
 	    !checksum_ok(rsdp, 20)) {
 		pr_debug("acpi: no valid RSDP from the boot loader\n");
-		return;
+		return false;
 	}
 	if (rsdp[15] >= 2 && len >= 36 && checksum_ok(rsdp, 36)) {
 		uint64_t x;
 		hv_memcpy(&x, rsdp + 24, 8);
 		root = map_table(x, "XSDT");
-		xsdt = root != NULL;
+		root_is_xsdt = root != NULL;
 	}
 	if (!root) {
 		uint32_t r;
@@ -98,51 +87,47 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 	}
 	if (!root) {
 		pr_warn("acpi: root table unreadable\n");
-		return;
+		return false;
 	}
 	root_table = root;
-	root_is_xsdt = xsdt;
-	for (uint32_t off = sizeof(*root); off < root->length;
-	     off += xsdt ? 8 : 4) {
-		uint64_t addr = 0;
-		hv_memcpy(&addr, (const uint8_t *)root + off, xsdt ? 8 : 4);
-		fadt = map_table(addr, "FACP");
-		if (fadt)
-			break;
-	}
-	if (!fadt || fadt->length < FADT_PM1B_CNT + 4) {
-		pr_warn("acpi: no usable FADT\n");
+	return true;
+}
+
+void acpi_init(const uint8_t *rsdp, unsigned len)
+{
+	const struct sdt_header *dsdt;
+	const void *f;
+	uint32_t flen;
+	char err[64] = "no readable DSDT";
+
+	if (!find_root(rsdp, len))
+		return;
+	f = acpi_table("FACP", &flen);
+	if (!f || !fadt_parse(f, flen, &fadt, err, sizeof(err))) {
+		pr_warn("acpi: no usable FADT%s%s\n", f ? ": " : "",
+			f ? err : "");
 		return;
 	}
-	f = (const uint8_t *)fadt;
-	hv_memcpy(&pm1a_cnt, f + FADT_PM1A_CNT, 4);
-	hv_memcpy(&pm1b_cnt, f + FADT_PM1B_CNT, 4);
-	hv_memcpy(&smi_cmd, f + FADT_SMI_CMD, 4);
-	acpi_enable_value = f[FADT_ACPI_ENABLE];
-	if (fadt->length >= FADT_RESET_VALUE + 1) {
-		uint32_t flags;
-		hv_memcpy(&flags, f + FADT_FLAGS, 4);
-		reset_ok = flags & FADT_FLAG_RESET_SUPPORTED;
-		reset_space = f[FADT_RESET_REG];
-		hv_memcpy(&reset_addr, f + FADT_RESET_REG + 4, 8);
-		reset_value = f[FADT_RESET_VALUE];
-	}
-	{
-		uint32_t d;
-		hv_memcpy(&d, f + FADT_DSDT, 4);
-		dsdt = map_table(d, "DSDT");
-	}
+	fadt_ok = true;
+	dsdt = map_table(fadt.dsdt, "DSDT");
 	if (dsdt)
 		s5_ok = acpi_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),
 				     dsdt->length - sizeof(*dsdt), &s5_type,
 				     err, sizeof(err));
 	if (s5_ok)
-		pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x S5 type %u\n",
-			 pm1a_cnt, pm1b_cnt, s5_type);
+		pr_debug("acpi: PM1a_CNT %#llx PM1b_CNT %#llx S5 type %u\n",
+			 (unsigned long long)fadt.pm1a_cnt.addr,
+			 (unsigned long long)fadt.pm1b_cnt.addr, s5_type);
 	else
-		pr_debug("acpi: PM1a_CNT %#x PM1b_CNT %#x, S5 type unknown: "
-			 "%s\n",
-			 pm1a_cnt, pm1b_cnt, err);
+		pr_debug("acpi: PM1a_CNT %#llx PM1b_CNT %#llx, S5 type "
+			 "unknown: %s\n",
+			 (unsigned long long)fadt.pm1a_cnt.addr,
+			 (unsigned long long)fadt.pm1b_cnt.addr, err);
+}
+
+const struct fadt_info *acpi_fadt(void)
+{
+	return fadt_ok ? &fadt : NULL;
 }
 
 const void *acpi_table(const char sig[4], uint32_t *len)
@@ -165,9 +150,59 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 	return NULL;
 }
 
+/* A register named by a generic address: a port, or memory in the
+ * identity map; false if it is neither. */
+static bool gas_usable(const struct acpi_gas *g)
+{
+	if (g->addr == 0)
+		return false;
+	if (g->space == ACPI_SPACE_IO)
+		return g->addr <= 0xFFFE;
+	return g->space == ACPI_SPACE_MEMORY && g->addr < IDENTITY_MAP_END - 2;
+}
+
+static uint16_t gas_read16(const struct acpi_gas *g)
+{
+	if (g->space == ACPI_SPACE_IO)
+		return inw((uint16_t)g->addr);
+	return *(volatile uint16_t *)(uintptr_t)g->addr;
+}
+
+static void gas_write(const struct acpi_gas *g, uint16_t v)
+{
+	if (g->space == ACPI_SPACE_IO) {
+		if (g->bit_width == 8)
+			outb((uint16_t)g->addr, (uint8_t)v);
+		else
+			outw((uint16_t)g->addr, v);
+	} else if (g->bit_width == 8) {
+		*(volatile uint8_t *)(uintptr_t)g->addr = (uint8_t)v;
+	} else {
+		*(volatile uint16_t *)(uintptr_t)g->addr = v;
+	}
+}
+
+/* If the firmware left ACPI in legacy mode (SCI_EN clear), ask it to
+ * switch through SMI_CMD; hardware-reduced machines have no such mode. */
+static void enable_acpi_mode(void)
+{
+	const struct acpi_gas *pm1a = &fadt.pm1a_cnt;
+
+	if (fadt.flags & FADT_FLAG_HW_REDUCED)
+		return;
+	if ((gas_read16(pm1a) & SCI_EN) || !fadt.smi_cmd ||
+	    fadt.smi_cmd > 0xFFFF || !fadt.acpi_enable)
+		return;
+	outb((uint16_t)fadt.smi_cmd, fadt.acpi_enable);
+	for (int i = 0; i < 1000000 && !(gas_read16(pm1a) & SCI_EN); i++)
+		pause();
+}
+
 void acpi_poweroff(void)
 {
-	if (!pm1a_cnt || pm1a_cnt > 0xFFFF) {
+	uint16_t v = (uint16_t)((s5_type << SLP_TYP_SHIFT) | SLP_EN);
+
+	if (!fadt_ok || !gas_usable(&fadt.pm1a_cnt)) {
 		printk("hv: ACPI power-off unavailable (no PM1a control "
 		       "block)\n");
 		return;
@@ -176,17 +211,13 @@ void acpi_poweroff(void)
 		printk("hv: ACPI power-off unavailable (no S5 sleep type)\n");
 		return;
 	}
-	/* If the firmware left ACPI in legacy mode, ask it to switch. */
-	if (!(inw((uint16_t)pm1a_cnt) & SCI_EN) && smi_cmd &&
-	    smi_cmd <= 0xFFFF && acpi_enable_value) {
-		outb((uint16_t)smi_cmd, acpi_enable_value);
-		for (int i = 0;
-		     i < 1000000 && !(inw((uint16_t)pm1a_cnt) & SCI_EN); i++)
-			pause();
-	}
-	outw((uint16_t)pm1a_cnt, (uint16_t)((s5_type << 10) | SLP_EN));
-	if (pm1b_cnt && pm1b_cnt <= 0xFFFF)
-		outw((uint16_t)pm1b_cnt, (uint16_t)((s5_type << 10) | SLP_EN));
+	enable_acpi_mode();
+	/* SLP_TYP and SLP_EN in one write, to PM1a and then PM1b: the
+	 * spec's order; the machine goes off at the write that completes
+	 * the pair. */
+	gas_write(&fadt.pm1a_cnt, v);
+	if (gas_usable(&fadt.pm1b_cnt))
+		gas_write(&fadt.pm1b_cnt, v);
 	for (int i = 0; i < 10000000; i++)
 		pause();
 	printk("hv: ACPI power-off did not switch the machine off\n");
@@ -194,10 +225,23 @@ void acpi_poweroff(void)
 
 void acpi_reset(void)
 {
-	if (!reset_ok)
+	struct acpi_gas r;
+
+	if (!fadt_ok || !fadt.reset_supported)
 		return;
-	if (reset_space == 1 && reset_addr <= 0xFFFF) /* system I/O */
-		outb((uint16_t)reset_addr, reset_value);
-	else if (reset_space == 0 && reset_addr < IDENTITY_MAP_END) /* memory */
-		*(volatile uint8_t *)(uintptr_t)reset_addr = reset_value;
+	/* RESET_REG is a byte register (the spec says so, whatever the
+	 * bit width the firmware wrote). */
+	r = fadt.reset_reg;
+	r.bit_width = 8;
+	if (!gas_usable(&r)) {
+		printk("hv: ACPI reset register in address space %u, not "
+		       "used\n",
+		       r.space);
+		return;
+	}
+	printk("hv: reset through the FADT's reset register (%s %#llx, value "
+	       "%#x)\n",
+	       r.space == ACPI_SPACE_IO ? "port" : "memory",
+	       (unsigned long long)r.addr, fadt.reset_value);
+	gas_write(&r, fadt.reset_value);
 }

@@ -53,6 +53,12 @@ void pic_unmask(unsigned irq)
 	write_mask();
 }
 
+void pic_mask_all(void)
+{
+	mask = 0xFFFF;
+	write_mask();
+}
+
 void pic_mask(unsigned irq)
 {
 	mask |= 1u << irq;

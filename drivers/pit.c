@@ -1,7 +1,7 @@
 /*
  * pit.c - the 8254.  Channel 0 drives IRQ 0; we use it in mode 0
  * ("interrupt on terminal count") as a one-shot.  Channel 2, gated by port
- * 0x61 and readable there, measures the TSC at boot: it needs no
+ * 0x61 and readable there, is a reference clock at boot: it needs no
  * interrupts, so it works before anything else is set up.
  */
 #include "drivers/pit.h"
@@ -14,6 +14,9 @@
 
 #define CMD_CH0_LOHI_MODE0 0x30
 #define CMD_CH2_LOHI_MODE0 0xB0
+#define CMD_CH2_LATCH 0x80
+
+static uint8_t port_b_saved;
 
 void pit_oneshot(uint32_t ticks)
 {
@@ -26,29 +29,54 @@ void pit_oneshot(uint32_t ticks)
 	outb(PIT_CH0, ticks >> 8);
 }
 
-bool pit_measure_tsc(uint32_t ms, uint64_t *cycles)
+void pit_ch2_start(uint32_t ticks)
 {
-	uint32_t ticks = PIT_HZ * ms / 1000;
 	uint8_t b = inb(PORT_B);
-	uint64_t start, end;
-	uint32_t spins = 0;
 
+	if (ticks == 0)
+		ticks = 1;
 	if (ticks > PIT_MAX_TICKS)
 		ticks = PIT_MAX_TICKS;
+	port_b_saved = b;
 	/* Gate on, speaker off; load the count; out goes high at zero. */
 	outb(PORT_B, (b & ~0x02) | 0x01);
 	outb(PIT_CMD, CMD_CH2_LOHI_MODE0);
 	outb(PIT_CH2, ticks & 0xFF);
 	outb(PIT_CH2, ticks >> 8);
-	start = rdtsc();
-	while (!(inb(PORT_B) & 0x20)) {
-		if (++spins > 50000000u) {
-			outb(PORT_B, b);
-			return false;
-		}
+}
+
+bool pit_ch2_done(void)
+{
+	return inb(PORT_B) & 0x20;
+}
+
+void pit_ch2_stop(void)
+{
+	outb(PORT_B, port_b_saved);
+}
+
+static uint16_t ch2_count(void)
+{
+	uint16_t lo;
+
+	outb(PIT_CMD, CMD_CH2_LATCH);
+	lo = inb(PIT_CH2);
+	return (uint16_t)(lo | inb(PIT_CH2) << 8);
+}
+
+bool pit_present(void)
+{
+	uint16_t first;
+	bool moved = false;
+
+	pit_ch2_start(PIT_MAX_TICKS);
+	first = ch2_count();
+	/* A tick is 838 ns and a port access about a microsecond: a
+	 * thousand reads are plenty to see it move. */
+	for (int i = 0; i < 1000 && !moved; i++) {
+		uint16_t c = ch2_count();
+		moved = c != first && c != 0xFFFF;
 	}
-	end = rdtsc();
-	outb(PORT_B, b);
-	*cycles = end - start;
-	return true;
+	pit_ch2_stop();
+	return moved;
 }

@@ -197,16 +197,18 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	paging_init();
 	paging_map_switcher(switcher_build_page_tables());
 	switcher_init();
-	irq_init();
-	time_init();
+	/* ACPI's tables first: the MADT, HPET and FADT say which interrupt
+	 * controller and clocks there are; drivers map their registers. */
 	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
+	driver_env_set(&hv_driver_env);
+	irq_init(hv_options.irqchip);
+	time_init();
 	start_vga();
 	uart_enable_rx_irq();
 	irq_register(uart_irq(), uart_handle_irq);
 
 	print_banner();
 	entropy_init(); /* says which source the entropy devices use */
-	driver_env_set(&hv_driver_env);
 	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
 	pci_host_scan();
 	storage_init();

@@ -38,10 +38,8 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 	 * The guest sees its own interrupts later, as virtual ones, when the
 	 * device model raises them.
 	 */
-	if (vec >= IRQ_BASE && vec < IRQ_BASE + NR_HW_IRQS) {
-		irq_dispatch(vec - IRQ_BASE);
-		return;
-	}
+	if (irq_vector(vec))
+		return; /* a line, or the local APIC's timer, error, spurious */
 	switch (vec) {
 	case LGUEST_TRAP_ENTRY:
 		do_hypercall(g);

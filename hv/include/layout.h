@@ -65,6 +65,20 @@
 #define NR_HW_IRQS 16
 
 /*
+ * With an APIC the same vectors carry the same ISA lines, now from the
+ * I/O APIC (the 8259s are remapped there too, and fully masked), and the
+ * local APIC's own sources sit at the top, above every guest-visible
+ * vector: the timer, room for the interprocessor interrupts of the SMP
+ * work to come (0xF1-0xFD), the error interrupt and the spurious vector,
+ * whose low four bits must be ones on older processors.  All have DPL 0
+ * gates like the lines, so no guest can raise them with "int".
+ */
+#define LAPIC_VECTORS_FIRST 0xF0
+#define LAPIC_TIMER_VECTOR 0xF0
+#define LAPIC_ERROR_VECTOR 0xFE
+#define LAPIC_SPURIOUS_VECTOR 0xFF
+
+/*
  * Trap number the Switcher reports when returning to the guest failed:
  * reloading a guest segment register or the iret itself faulted, so the
  * guest's saved state is unusable (the ABI's "trap 256").

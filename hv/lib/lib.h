@@ -32,6 +32,22 @@
 #define __unused __attribute__((unused))
 #define __packed __attribute__((packed))
 
+/* Little-endian fields of a byte layout that may sit at any alignment
+ * (firmware tables): one byte at a time, so no unaligned load. */
+static inline uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64_at(const uint8_t *p)
+{
+	return le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
+}
+
 /* string.c */
 void *hv_memset(void *dst, int c, size_t n);
 void *hv_memcpy(void *dst, const void *src, size_t n);

@@ -26,11 +26,28 @@ static __noreturn void halt_forever(void)
 	}
 }
 
+/* Give a reset a moment to take: a write that resets the machine does
+ * not return, but the next method should not race it. */
+static void settle(void)
+{
+	for (int i = 0; i < 1000000; i++)
+		pause();
+}
+
 static void keyboard_controller_reset(void)
 {
 	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
 		pause();
 	outb(0x64, 0xFE); /* pulse the CPU reset line */
+}
+
+/* The chipset's reset control register (Intel PCHs and PIIX alike):
+ * bit 1 asks for a hard reset, and setting bit 2 after it starts one. */
+static void port_cf9_reset(void)
+{
+	outb(0xCF9, 0x02);
+	io_delay();
+	outb(0xCF9, 0x06);
 }
 
 __noreturn void hv_exit_machine(enum hv_exit_status status)
@@ -45,8 +62,17 @@ __noreturn void hv_exit_machine(enum hv_exit_status status)
 		break;
 	case EXIT_REBOOT:
 		printk("hv: rebooting\n");
+		/* The FADT's RESET_REG when its flags say it works (it says
+		 * how on the console), then the two ways older PCs have. */
 		acpi_reset();
+		settle();
+		printk("hv: reset through the keyboard controller\n");
 		keyboard_controller_reset();
+		settle();
+		printk("hv: reset through port 0xcf9\n");
+		port_cf9_reset();
+		settle();
+		printk("hv: no reset method worked\n");
 		break;
 	case EXIT_ACPI:
 		if (status != HV_EXIT_OK) {

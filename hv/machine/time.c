@@ -1,13 +1,29 @@
 /*
  * time.c - TSC time, the RTC wall clock, and one-shot timers (see time.h).
+ *
+ * The timer behind the list is the local APIC's, one-shot, when the
+ * APICs deliver interrupts (irq.c), and the PIT's channel 0 otherwise.
+ * Neither says its own frequency, nor does the TSC, so each is measured
+ * at boot against a reference clock whose frequency is fixed: the PIT
+ * (channel 2, which needs no interrupt), or on machines without one the
+ * HPET's main counter, or the ACPI PM timer.
  */
 #include "hv/machine/time.h"
+#include "drivers/acpi_pmtimer.h"
+#include "drivers/hpet.h"
+#include "drivers/lapic.h"
 #include "drivers/pit.h"
 #include "drivers/rtc.h"
+#include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
 #include "hv/machine/irq.h"
+
+#define NS_PER_SEC 1000000000u
+#define CALIBRATE_MS 10
+/* A far deadline is reached in steps of at most this. */
+#define LAPIC_STEP_NS NS_PER_SEC
 
 static uint32_t khz; /* TSC cycles per millisecond */
 static uint64_t tsc_at_boot;
@@ -15,6 +31,8 @@ static uint32_t boot_epoch; /* RTC seconds at tsc_at_boot */
 static bool rtc_ok;
 static struct hv_timer *timers; /* sorted by deadline */
 static uint64_t irq_count;
+static bool use_lapic;
+static uint64_t lapic_hz; /* timer ticks a second: bus clock / divide */
 
 uint32_t tsc_khz(void)
 {
@@ -23,23 +41,26 @@ uint32_t tsc_khz(void)
 
 uint64_t time_now_ns(void)
 {
-	uint64_t c = rdtsc() - tsc_at_boot;
+	uint64_t c;
 
+	if (khz == 0)
+		return 0; /* before time_init(): no clock yet */
+	c = rdtsc() - tsc_at_boot;
 	/* Split so c * 10^6 cannot overflow 64 bits. */
 	return (c / khz) * 1000000u + ((c % khz) * 1000000u) / khz;
 }
 
 static uint64_t ns_to_pit_ticks(uint64_t ns)
 {
-	return ns * PIT_HZ / 1000000000u + 1;
+	return ns * PIT_HZ / NS_PER_SEC + 1;
 }
 
 void time_wallclock(uint32_t *sec, uint32_t *nsec)
 {
 	uint64_t ns = time_now_ns();
 
-	*sec = boot_epoch + (uint32_t)(ns / 1000000000u);
-	*nsec = (uint32_t)(ns % 1000000000u);
+	*sec = boot_epoch + (uint32_t)(ns / NS_PER_SEC);
+	*nsec = (uint32_t)(ns % NS_PER_SEC);
 }
 
 bool time_rtc_valid(void)
@@ -47,18 +68,39 @@ bool time_rtc_valid(void)
 	return rtc_ok;
 }
 
-static void program_pit(void)
+static void program_lapic(uint64_t ns)
 {
-	uint64_t now, ticks;
+	uint64_t ticks;
 
-	if (!timers)
-		return; /* the PIT stays quiet: mode 0 fired once and stopped */
+	if (ns > LAPIC_STEP_NS)
+		ns = LAPIC_STEP_NS;
+	/* At most 10^9 ns times a rate below 2^32: no overflow. */
+	ticks = ns * lapic_hz / NS_PER_SEC + 1;
+	lapic_timer_oneshot(LAPIC_TIMER_VECTOR, ticks > 0xFFFFFFFFu
+							? 0xFFFFFFFFu
+							: (uint32_t)ticks);
+}
+
+static void program_timer(void)
+{
+	uint64_t now, ns;
+
+	if (!timers) {
+		/* The PIT stays quiet: mode 0 fired once and stopped; the
+		 * local APIC's one-shot likewise. */
+		return;
+	}
 	now = time_now_ns();
-	ticks = timers->deadline_ns > now
-			? ns_to_pit_ticks(timers->deadline_ns - now)
-			: 1;
-	/* A far deadline is reached in steps of the PIT's longest count. */
-	pit_oneshot(ticks > PIT_MAX_TICKS ? PIT_MAX_TICKS : (uint32_t)ticks);
+	ns = timers->deadline_ns > now ? timers->deadline_ns - now : 0;
+	if (use_lapic) {
+		program_lapic(ns);
+	} else {
+		uint64_t ticks = ns ? ns_to_pit_ticks(ns) : 1;
+		/* A far deadline is reached in steps of the PIT's longest
+		 * count. */
+		pit_oneshot(ticks > PIT_MAX_TICKS ? PIT_MAX_TICKS
+						  : (uint32_t)ticks);
+	}
 }
 
 void timer_cancel(struct hv_timer *t)
@@ -90,7 +132,7 @@ void timer_arm(struct hv_timer *t, uint64_t deadline_ns)
 	t->armed = true;
 	first = (timers == t);
 	if (first)
-		program_pit();
+		program_timer();
 }
 
 void timer_run_expired(void)
@@ -104,7 +146,7 @@ void timer_run_expired(void)
 		t->fn(t); /* may re-arm itself */
 		now = time_now_ns();
 	}
-	program_pit();
+	program_timer();
 }
 
 uint64_t timer_irq_count(void)
@@ -112,31 +154,156 @@ uint64_t timer_irq_count(void)
 	return irq_count;
 }
 
-static void pit_irq(void)
+static void timer_irq(void)
 {
 	irq_count++;
 	timer_run_expired();
 }
 
+/* ---- Reference clocks, to measure the others against ---- */
+
+struct refclock {
+	const char *name;
+	void (*start)(uint32_t ms); /* begin a wait of `ms` */
+	bool (*done)(void);	    /* has it passed? */
+};
+
+static void pit_start(uint32_t ms)
+{
+	pit_ch2_start(PIT_HZ / 1000 * ms);
+}
+
+static bool pit_done(void)
+{
+	if (!pit_ch2_done())
+		return false;
+	pit_ch2_stop();
+	return true;
+}
+
+static uint32_t ref_begin, ref_ticks;
+
+static void hpet_start(uint32_t ms)
+{
+	ref_ticks = (uint32_t)(hpet_hz() * ms / 1000);
+	ref_begin = hpet_read32();
+}
+
+static bool hpet_done(void)
+{
+	return hpet_read32() - ref_begin >= ref_ticks;
+}
+
+static void pmtimer_start(uint32_t ms)
+{
+	ref_ticks = PMTIMER_HZ / 1000 * ms;
+	ref_begin = pmtimer_read();
+}
+
+static bool pmtimer_done(void)
+{
+	return pmtimer_elapsed(ref_begin, pmtimer_read()) >= ref_ticks;
+}
+
+static const struct refclock pit_ref = { "the PIT", pit_start, pit_done };
+static const struct refclock hpet_ref = { "the HPET", hpet_start, hpet_done };
+static const struct refclock pm_ref = { "the ACPI PM timer", pmtimer_start,
+					pmtimer_done };
+
+/* The first that works: the PIT, the HPET, the PM timer. */
+static const struct refclock *find_refclock(void)
+{
+	if (pit_present())
+		return &pit_ref;
+	if (hpet_init())
+		return &hpet_ref;
+	if (pmtimer_init())
+		return &pm_ref;
+	return NULL;
+}
+
+struct measure {
+	uint64_t tsc;	/* TSC cycles over the wait */
+	uint32_t lapic; /* local APIC timer ticks over it */
+};
+
+/* One wait of `ms` on the reference clock; false if it never ended. */
+static bool measure_once(const struct refclock *ref, uint32_t ms,
+			 struct measure *m)
+{
+	uint64_t t0;
+	uint32_t l0 = 0;
+	uint32_t spins = 0;
+
+	if (use_lapic) /* counting, masked: no interrupt at the end */
+		lapic_timer_oneshot(LAPIC_TIMER_VECTOR, 0xFFFFFFFFu);
+	ref->start(ms);
+	t0 = rdtsc();
+	if (use_lapic)
+		l0 = lapic_timer_current();
+	while (!ref->done())
+		if (++spins > 50000000u)
+			return false;
+	m->tsc = rdtsc() - t0;
+	m->lapic = use_lapic ? l0 - lapic_timer_current() : 0;
+	if (use_lapic)
+		lapic_timer_stop();
+	return m->tsc != 0;
+}
+
+/* Three measurements; the shortest is the one least disturbed (an SMI
+ * or, under emulation, a host hiccup only adds cycles). */
+static bool calibrate(const struct refclock *ref, struct measure *best)
+{
+	bool any = false;
+
+	for (int i = 0; i < 3; i++) {
+		struct measure m;
+
+		if (measure_once(ref, CALIBRATE_MS, &m) &&
+		    (!any || m.tsc < best->tsc)) {
+			*best = m;
+			any = true;
+		}
+	}
+	return any;
+}
+
 void time_init(void)
 {
-	uint64_t best = 0;
+	const struct refclock *ref;
+	struct measure best = { 0, 0 };
 
 	if (!cpu_has(CPU_TSC))
 		panic("this CPU has no time-stamp counter; cannot continue");
-	/* Three 10 ms measurements; the smallest is the one least disturbed
-	 * (an SMI or, under emulation, a host hiccup only adds cycles). */
-	for (int i = 0; i < 3; i++) {
-		uint64_t c;
-		if (pit_measure_tsc(10, &c) && c && (!best || c < best))
-			best = c;
-	}
-	if (!best)
-		panic("the PIT never counted down: cannot measure the TSC");
-	khz = (uint32_t)(best / 10);
+	use_lapic = irq_apic();
+	ref = find_refclock();
+	if (!ref)
+		panic("no reference clock: no PIT, HPET or ACPI PM timer "
+		      "answers, so the TSC cannot be measured");
+	if (!use_lapic && ref != &pit_ref)
+		panic("no PIT and no APIC: no timer to run guests with");
+	if (!calibrate(ref, &best))
+		panic("%s never counted down: cannot measure the TSC",
+		      ref->name);
+	khz = (uint32_t)(best.tsc / CALIBRATE_MS);
 	if (khz == 0)
 		khz = 1;
 	tsc_at_boot = rdtsc();
 	rtc_ok = rtc_read_epoch(&boot_epoch);
-	irq_register(PIT_IRQ, pit_irq);
+	if (use_lapic) {
+		lapic_hz = (uint64_t)best.lapic * (1000 / CALIBRATE_MS);
+		if (lapic_hz == 0)
+			panic("the local APIC timer does not count");
+		irq_set_timer_handler(timer_irq);
+		printk("hv: timer: local APIC, one-shot, %u.%03u MHz bus "
+		       "clock (calibrated against %s)\n",
+		       (uint32_t)(lapic_hz * LAPIC_TIMER_DIVIDE / 1000000u),
+		       (uint32_t)(lapic_hz * LAPIC_TIMER_DIVIDE / 1000u %
+				  1000u),
+		       ref->name);
+	} else {
+		irq_register(PIT_IRQ, timer_irq);
+		printk("hv: timer: PIT, one-shot, %u Hz\n", PIT_HZ);
+	}
 }

@@ -1,11 +1,13 @@
 /*
  * time.h - the hypervisor's clocks and timers.
  *
- * Monotonic time is the TSC, scaled by the frequency measured against the
- * PIT at boot.  Wall-clock time is the CMOS RTC read once at boot plus
- * monotonic time since.  Timers are a short sorted list served by the PIT
- * in one-shot mode: the PIT is programmed for the earliest deadline only,
- * so an idle machine takes no periodic interrupts.
+ * Monotonic time is the TSC, scaled by the frequency measured at boot
+ * against a reference clock (the PIT, else the HPET, else the ACPI PM
+ * timer).  Wall-clock time is the CMOS RTC read once at boot plus
+ * monotonic time since.  Timers are a short sorted list served by one
+ * one-shot timer, the local APIC's when the APICs deliver interrupts,
+ * else the PIT's: it is programmed for the earliest deadline only, so an
+ * idle machine takes no periodic interrupts.
  */
 #ifndef HV_TIME_H
 #define HV_TIME_H
@@ -29,7 +31,8 @@ struct hv_timer {
 /* Arm (or re-arm) t to call t->fn once at deadline_ns. */
 void timer_arm(struct hv_timer *t, uint64_t deadline_ns);
 void timer_cancel(struct hv_timer *t);
-/* Run every expired timer; called from the PIT interrupt and on exits. */
+/* Run every expired timer; called from the timer interrupt and on
+ * exits. */
 void timer_run_expired(void);
 uint64_t timer_irq_count(void);
 

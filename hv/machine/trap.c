@@ -16,10 +16,8 @@ void hv_trap(struct trapframe *tf);
 
 void hv_trap(struct trapframe *tf)
 {
-	if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + NR_HW_IRQS) {
-		irq_dispatch(tf->trapno - IRQ_BASE);
-		return;
-	}
+	if (irq_vector(tf->trapno))
+		return; /* a line, or one of the local APIC's vectors */
 	if (tf->trapno == T_NMI) {
 		/* Nothing here arms NMIs (no watchdog); one that comes anyway
 		 * (a front-panel button, a chipset error) is reported, and the

@@ -8,6 +8,7 @@
  *   disk_timeout=<seconds>                   a disk request's limit (10)
  *   uplink=<e1000|virtio|none>               the network card (the first)
  *   uplink_switch=<name>                     the switch it joins (lan)
+ *   irqchip=<auto|apic|pic>                  interrupt controller (auto)
  *   selftest=<name>                          test builds only
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
@@ -199,6 +200,19 @@ static bool parse_uplink_switch(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+static bool parse_irqchip(const struct word *w, struct hv_options *o)
+{
+	if (eq(w->val, w->vlen, "auto"))
+		o->irqchip = IRQCHIP_AUTO;
+	else if (eq(w->val, w->vlen, "apic"))
+		o->irqchip = IRQCHIP_APIC;
+	else if (eq(w->val, w->vlen, "pic"))
+		o->irqchip = IRQCHIP_PIC;
+	else
+		return false;
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*parse)(const struct word *, struct hv_options *);
@@ -213,6 +227,7 @@ static const struct {
 	{ "uplink_switch", parse_uplink_switch,
 	  "a switch name: 1-15 letters, digits, '-' or '_'" },
 	{ "selftest", parse_selftest, "a self-test name" },
+	{ "irqchip", parse_irqchip, "auto, apic or pic" },
 };
 
 unsigned options_parse(const char *cmdline, struct hv_options *o,

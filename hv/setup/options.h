@@ -19,6 +19,12 @@ enum exit_method {
 	EXIT_REBOOT, /* reset the machine */
 };
 
+enum irqchip_mode {
+	IRQCHIP_AUTO, /* the APICs if the MADT lists them, else the 8259s */
+	IRQCHIP_APIC, /* the same, but say so if it has to be the 8259s */
+	IRQCHIP_PIC,  /* the 8259s and the PIT, even with an APIC */
+};
+
 struct hv_options {
 	int loglevel;	   /* LOG_ERR .. LOG_DEBUG */
 	uint32_t consoles; /* CONSOLE_SERIAL | CONSOLE_VGA */
@@ -32,6 +38,7 @@ struct hv_options {
 				    for the first card found */
 	char uplink_switch[16];	 /* the switch it joins ("lan") */
 	char selftest[32]; /* test builds only: which self-test to run */
+	enum irqchip_mode irqchip;
 };
 
 typedef void (*report_fn)(const char *msg);

@@ -23,6 +23,8 @@
  *   nettest=MODE:...  the network, as one guest of several on a switch:
  *                ping, serve, udp, blast, sink (nettest.c); needs net=
  *                on the kernel line and ip= after the "--";
+ *   sleeptest=N  sleep N ticks of 10 ms, say how long they took by the
+ *                hypervisor's clock (sleeptest.c);
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
  *                adversary_mmio.c; the two that come before LGUEST_INIT
@@ -90,5 +92,7 @@ void guest_main(void)
 		fuzz_run();
 	if (cmdline_has("soak"))
 		soak_run();
+	if (cmdline_value("sleeptest="))
+		sleeptest_run(cmdline_value("sleeptest="));
 	demo_run();
 }

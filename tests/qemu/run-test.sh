@@ -13,6 +13,9 @@
 #                  (the same kernel with the tests' modes: tests/guest/)
 #   TIMEOUT        seconds before the run is declared hung
 #   EXPECT_STATUS  the hypervisor's exit status (QEMU exits 2*status+1)
+#   EXPECT_RC      instead, QEMU's own exit status: 0 when the machine
+#                  powered itself off, or reset under -no-reboot (exit=acpi,
+#                  exit=reboot)
 #   EXPECT         array of extended regexps that must appear in the log
 #   REJECT         array of extended regexps that must not appear
 #   QEMU_EXTRA     array of extra QEMU arguments.  The machine has no
@@ -43,6 +46,7 @@ LOG="$out/$name.log"
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
 EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE=""
 MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
+EXPECT_RC=""
 unset -f check again during
 # shellcheck disable=SC1090
 source "$file"
@@ -192,9 +196,9 @@ judge() {
 	if [ -n "$KILL_RE" ]; then
 		[ "$rc" = killed ] || fail "QEMU ended (status $rc) before the power cut: $KILL_RE"
 	else
-		want=$((EXPECT_STATUS * 2 + 1))
+		want=${EXPECT_RC:-$((EXPECT_STATUS * 2 + 1))}
 		[ -e "$out/$name.quit" ] && want=0
-		[ "$rc" = $want ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
+		[ "$rc" = "$want" ] || fail "QEMU exit status $rc, expected $want (hypervisor status $EXPECT_STATUS)"
 	fi
 	for re in "${EXPECT[@]}"; do
 		grep -qE -- "$re" "$LOG" || fail "expected output missing: $re"

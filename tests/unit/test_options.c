@@ -239,6 +239,31 @@ static void test_exit_bad(void **state)
 		      "acpi, qemu, qemu:<port>, halt or reboot); ignored");
 }
 
+static void test_irqchip(void **state)
+{
+	static const char *const bad[] = { "irqchip=", "irqchip=APIC",
+					   "irqchip=8259", "irqchip=pic,apic",
+					   "irqchip" };
+	struct hv_options o;
+
+	assert_int_equal(parse("", &o), 0);
+	assert_int_equal(o.irqchip, IRQCHIP_AUTO);
+	assert_int_equal(parse("irqchip=pic", &o), 0);
+	assert_int_equal(o.irqchip, IRQCHIP_PIC);
+	assert_int_equal(parse("irqchip=apic", &o), 0);
+	assert_int_equal(o.irqchip, IRQCHIP_APIC);
+	assert_int_equal(parse("irqchip=pic irqchip=auto", &o), 0);
+	assert_int_equal(o.irqchip, IRQCHIP_AUTO);
+	assert_int_equal(nr_msgs, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse(bad[i], &o) != 1)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_defaults(&o);
+	}
+	assert_msg(1, "option 'irqchip': bad value 'APIC' (expected auto, "
+		      "apic or pic); ignored");
+}
+
 static void test_selftest(void **state)
 {
 	struct hv_options o;
@@ -355,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup(test_com1_bad, reset),
 		cmocka_unit_test_setup(test_exit, reset),
 		cmocka_unit_test_setup(test_exit_bad, reset),
+		cmocka_unit_test_setup(test_irqchip, reset),
 		cmocka_unit_test_setup(test_selftest, reset),
 		cmocka_unit_test_setup(test_unknown_option, reset),
 		cmocka_unit_test_setup(test_missing_value, reset),

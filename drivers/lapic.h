@@ -1,0 +1,55 @@
+/*
+ * lapic.h - the processor's local APIC: where interrupts from the I/O
+ * APIC and other processors arrive, acknowledged by an EOI, and a timer
+ * of its own, which the hypervisor uses one-shot.
+ */
+#ifndef DRIVERS_LAPIC_H
+#define DRIVERS_LAPIC_H
+
+#include "hv/lib/lib.h"
+
+struct madt_info;
+
+/* The timer counts the bus clock divided by this (its divide register). */
+#define LAPIC_TIMER_DIVIDE 16
+
+/* IPI delivery modes (ICR bits 8-10), for lapic_send_ipi(). */
+#define LAPIC_DM_FIXED 0x000u
+#define LAPIC_DM_NMI 0x400u
+#define LAPIC_DM_INIT 0x500u
+#define LAPIC_DM_STARTUP 0x600u
+
+/*
+ * Map the registers at m->lapic_addr, turn the APIC on (the IA32_APIC_BASE
+ * MSR's global enable, then the software enable in the spurious-vector
+ * register, with `spurious_vec`), set the pins the MADT calls NMIs, mask
+ * LINT0 (the 8259s' line: they are masked and unused), and send errors to
+ * `error_vec`.  The timer stays masked until lapic_timer_oneshot().
+ * False, having said why, if the registers cannot be reached.
+ */
+bool __must_check lapic_init(const struct madt_info *m, uint8_t spurious_vec,
+			     uint8_t error_vec);
+uint32_t lapic_id(void);
+uint32_t lapic_version(void);
+/* End the interrupt being served.  Never for the spurious vector: it
+ * sets no in-service bit, and an EOI would end another one. */
+void lapic_eoi(void);
+/* The error status register's bits since the last call (they are
+ * latched by a write first, as the SDM asks). */
+uint32_t lapic_read_errors(void);
+
+/* Interrupt `vec` once, after `count` timer ticks (bus clock /
+ * LAPIC_TIMER_DIVIDE); 0 stops the timer. */
+void lapic_timer_oneshot(uint8_t vec, uint32_t count);
+void lapic_timer_stop(void);
+/* The count left: falls from the initial count to 0. */
+uint32_t lapic_timer_current(void);
+
+/*
+ * Send an interrupt to the processor with local APIC ID `dest`: `vec` in
+ * `mode` (LAPIC_DM_*).  Waits, bounded, for the APIC to take it; false if
+ * it never did.  For the SMP work to come: nothing sends one yet.
+ */
+bool lapic_send_ipi(uint32_t dest, uint8_t vec, uint32_t mode);
+
+#endif
