@@ -9,10 +9,10 @@
 #
 # Its user programs (paravirt-guest/user/) are built first: each is linked
 # alone at 0x08048000 with newlib's C library, flattened to bare bytes,
-# and included in the kernel image by progs.S.  They also go, with the files of paravirt-guest/disk/,
-# onto a disk image with our file system (pvfs_format.h), made by a host
-# tool, mkpvfs (paravirt-guest/tools/): disk.img (4 MiB), the default
-# disk.
+# and included in the kernel image by progs.S.  They also go, with the
+# files of paravirt-guest/disk/, onto a disk image with our file system
+# (pvfs_format.h), made by a host tool, mkpvfs (paravirt-guest/tools/):
+# disk.img (4 MiB), the default disk.
 #
 # The test guest (tests/guest/testguest.mk, included after this file)
 # links these same objects, all but main.c.o, with the tests' modes, and

@@ -197,8 +197,11 @@ int _read(int fd, void *buf, size_t len)
 	struct open_file *f;
 	uint32_t n;
 
-	if (is_console(fd))
-		return syscall3(SYS_read, 0, (uint32_t)buf, len);
+	if (is_console(fd)) {
+		int got = syscall3(SYS_read, 0, (uint32_t)buf, len);
+
+		return got < 0 ? fail(EFAULT) : got; /* the kernel refused buf */
+	}
 	f = file_of(fd);
 	if (!f)
 		return -1;
@@ -242,7 +245,7 @@ int _write(int fd, const void *buf, size_t len)
 	if (len > 0x7fffffffu - f->pos)
 		return fail(EFBIG);
 	if (!grow(f, f->pos + len))
-		return fail(ENOSPC);
+		return fail(ENOMEM);
 	memcpy(f->data + f->pos, buf, len);
 	f->pos += len;
 	if (f->pos > f->size)

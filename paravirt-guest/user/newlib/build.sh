@@ -19,7 +19,7 @@
 #     take that back with -U;
 #   - no floating point in printf and scanf: the guest kernel does not keep
 #     a process's FPU registers, so user programs use none;
-#   - long long in printf and scanf (the benchmarks print 64-bit counts);
+#   - long long in printf and scanf (%lld, for 64-bit counts);
 #   - newlib's full malloc (Doug Lea's), not its nano malloc: nano's
 #     realloc in 3.3.0 copies the new size out of the old block, reading
 #     past its end (tests/guest/user/libctest.c found it: a fault when the
@@ -31,6 +31,9 @@ tarball=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 cppflags=$3
 jobs=${NEWLIB_JOBS:-2}
+# Our make's flags and command-line variables (TEST=, SELFTEST=, its
+# jobserver) are not newlib's business.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 flags="-O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector"
 flags="$flags -fno-asynchronous-unwind-tables -ffunction-sections"
@@ -46,8 +49,9 @@ cd "$out/obj"
 echo "newlib: configuring (log: $out/obj/configure.log)"
 "$src/newlib/configure" --host=i686-elf --target=i686-elf \
 	--build="$("$src/config.guess")" --prefix=/nonexistent \
-	CC="gcc -m32 -march=i686 $cppflags" AR=ar RANLIB=ranlib AS=as LD=ld NM=nm \
-	OBJDUMP=objdump READELF=readelf STRIP=strip CFLAGS="$flags" \
+	CC="gcc -m32 -march=i686 $cppflags" CFLAGS="$flags" AR=ar \
+	RANLIB=ranlib AS=as LD=ld NM=nm OBJDUMP=objdump READELF=readelf \
+	STRIP=strip \
 	--disable-multilib --disable-newlib-supplied-syscalls \
 	--disable-newlib-io-float --enable-newlib-io-long-long \
 	--disable-newlib-multithread \
@@ -59,7 +63,8 @@ echo "newlib: configuring (log: $out/obj/configure.log)"
 echo "newlib: building libc.a with make -j$jobs (log: $out/obj/make.log)"
 # The top directory's make would build libm and the documentation too;
 # libc's alone needs the header directories that one passes down in CC.
-cc="gcc -m32 -march=i686 $cppflags -I$(pwd)/targ-include -I$src/newlib/libc/include"
+cc="gcc -m32 -march=i686 $cppflags -I$(pwd)/targ-include"
+cc="$cc -I$src/newlib/libc/include"
 { make stmp-targ-include && make -j"$jobs" -C libc CC="$cc" AR_FLAGS=rc; } \
 	>make.log 2>&1 ||
 	{ tail -30 make.log; exit 1; }
