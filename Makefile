@@ -155,6 +155,9 @@ DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
 	mtools ovmf libcmocka-dev gdb python3 gdisk fdisk e2fsprogs \
 	tesseract-ocr
+# newlib's sources, built into our guest's user programs' C library
+# (paravirt-guest/user/newlib/build.sh).
+DEPS_PKGS += newlib-source
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)

@@ -8,11 +8,11 @@
 # touches them).
 #
 # Its user programs (paravirt-guest/user/) are built first: each is linked
-# alone at 0x08048000, flattened to bare bytes, and included in the kernel
-# image by progs.S.  They also go, with the files of paravirt-guest/disk/,
-# onto a disk image with our file system (pvfs_format.h), made by a host
-# tool, mkpvfs (paravirt-guest/tools/): disk.img (4 MiB), the default
-# disk.
+# alone at 0x08048000 with newlib's C library, flattened to bare bytes,
+# and included in the kernel image by progs.S.  They also go, with the
+# files of paravirt-guest/disk/, onto a disk image with our file system
+# (pvfs_format.h), made by a host tool, mkpvfs (paravirt-guest/tools/):
+# disk.img (4 MiB), the default disk.
 #
 # The test guest (tests/guest/testguest.mk, included after this file)
 # links these same objects, all but main.c.o, with the tests' modes, and
@@ -37,14 +37,41 @@ GUEST_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 GUEST_SRCS := $(wildcard paravirt-guest/*.S paravirt-guest/*.c)
 GUEST_OBJS := $(patsubst paravirt-guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
-# User programs: the same compiler rules, no kernel headers but sysnum.h.
-USER_CFLAGS := $(filter-out -Wmissing-prototypes,$(GUEST_CFLAGS)) \
-	-Iparavirt-guest
+# newlib, the user programs' C library: Debian's newlib-source, built by
+# user/newlib/build.sh into build/newlib once (its stamp file says so; a
+# few minutes, README.md), for every build directory (SELFTEST=1 too), and
+# again only when the script changes.
+NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
+NEWLIB_DIR := build/newlib
+NEWLIB_STAMP := $(NEWLIB_DIR)/stamp
+NEWLIB_LIBC := $(NEWLIB_DIR)/lib/libc.a
+# The machine's gcc says __linux__ and __unix__; newlib and its headers,
+# so told, would expect Linux beneath them (64-bit file calls, its
+# reentrancy scheme).  Our guest is not Linux.
+NEWLIB_CPPFLAGS := -U__linux__ -U__gnu_linux__ -Ulinux -U__unix__ -U__unix \
+	-Uunix
+
+$(NEWLIB_STAMP): paravirt-guest/user/newlib/build.sh | check-deps
+	paravirt-guest/user/newlib/build.sh $(NEWLIB_TARBALL) $(NEWLIB_DIR) \
+		"$(NEWLIB_CPPFLAGS)"
+
+# User programs: the same compiler rules, hosted on newlib's headers
+# instead of freestanding, and no kernel headers but sysnum.h.  Our main()
+# takes one number (exec.c), which a hosted compiler would warn about.  A
+# section for each function, as newlib has, so that the link keeps only
+# the system calls a program uses (--gc-sections).
+USER_CFLAGS := $(filter-out -Wmissing-prototypes -ffreestanding,\
+	$(GUEST_CFLAGS)) $(NEWLIB_CPPFLAGS) -Wno-main -ffunction-sections \
+	-fdata-sections -Iparavirt-guest -nostdinc \
+	-isystem $(NEWLIB_DIR)/include \
+	-isystem $(shell $(CC) -m32 -print-file-name=include)
 USER_LDFLAGS := -m elf_i386 -T paravirt-guest/user/user.ld -z noexecstack \
-	--no-warn-rwx-segments --fatal-warnings
+	--no-warn-rwx-segments --fatal-warnings --gc-sections
 USER_NAMES := $(shell sed -n 's/^PROG(\(.*\))$$/\1/p' paravirt-guest/user/progs.def)
 USER_BINS := $(USER_NAMES:%=$(USER_DIR)/%.bin)
-USER_LIB := $(USER_DIR)/crt0.S.o $(USER_DIR)/ulib.c.o
+# The start, the guest's own calls, and the system calls under newlib.
+USER_LIB := $(USER_DIR)/crt0.S.o $(USER_DIR)/ulib.c.o $(USER_DIR)/syscalls.c.o
+USER_LIBS := --start-group $(NEWLIB_LIBC) $(GUEST_LIBGCC) --end-group
 
 $(BUILD)/guest/%.c.o: paravirt-guest/%.c
 	@mkdir -p $(dir $@)
@@ -62,7 +89,7 @@ $(BUILD)/guest/early.c.o: GUEST_CFLAGS += -fno-tree-loop-distribute-patterns
 $(BUILD)/guest/progs.S.o: GUEST_ASFLAGS += -Wa,-I,$(USER_DIR)
 $(BUILD)/guest/progs.S.o: $(USER_BINS)
 
-$(USER_DIR)/%.c.o: paravirt-guest/user/%.c
+$(USER_DIR)/%.c.o: paravirt-guest/user/%.c $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -70,8 +97,10 @@ $(USER_DIR)/%.S.o: paravirt-guest/user/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
+# Each program is checked for FPU instructions (user/no-fpu.sh says why).
 $(USER_DIR)/%.elf: $(USER_DIR)/%.c.o $(USER_LIB) paravirt-guest/user/user.ld
-	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB) $< $(GUEST_LIBGCC)
+	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB) $< $(USER_LIBS)
+	paravirt-guest/user/no-fpu.sh $@ || { rm -f $@; exit 1; }
 
 $(USER_DIR)/%.bin: $(USER_DIR)/%.elf
 	objcopy -O binary $< $@

@@ -135,6 +135,9 @@ void proc_idle(void)
 /* From the timer interrupt: this process's 10 ms are up. */
 void sched_tick(void)
 {
+	/* The timer may tick before there are processes (the demo's). */
+	if (current && current != &procs[0])
+		current->cpu_ticks++;
 	need_resched = true;
 }
 
@@ -186,6 +189,7 @@ static struct proc *proc_alloc(void)
 		p->parent = current;
 		p->heap_start = p->brk = 0;
 		p->exit_status = 0;
+		p->cpu_ticks = p->child_ticks = 0;
 		return p;
 	}
 	return NULL;
@@ -335,6 +339,7 @@ int proc_wait(int *status)
 			if (p->state != ZOMBIE)
 				continue;
 			*status = p->exit_status;
+			current->child_ticks += p->cpu_ticks + p->child_ticks;
 			page_free(p->pgdir);
 			p->state = UNUSED;
 			return p->pid;

@@ -29,6 +29,9 @@ struct proc {
 	struct proc *parent;
 	int exit_status;
 	uint32_t heap_start, brk; /* the heap is [heap_start, brk) */
+	/* Timer ticks that found it running, and those of its children
+	 * that it has waited for (SYS_times). */
+	uint32_t cpu_ticks, child_ticks;
 };
 
 extern struct proc *current;

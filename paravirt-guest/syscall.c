@@ -34,6 +34,7 @@
 
 _Static_assert(UDP_MAX == UDP_DATA_MAX, "sysnum.h and net_format.h agree");
 _Static_assert(UDP_WAIT_FOREVER == UDP_FOREVER, "sysnum.h and net.h agree");
+_Static_assert(SYS_TICK_HZ == TICK_HZ, "sysnum.h and timer.h agree");
 #define RANDOM_MAX 4096
 
 static int sys_write(uint32_t buf, uint32_t len)
@@ -79,12 +80,21 @@ static int sys_wait(uint32_t status_ptr)
 	return pid;
 }
 
-/* Grow the heap.  No page is made here: each is made when first used. */
+/*
+ * Grow the heap.  No page is made here: each is made when first used.  But
+ * a growth by more pages than are free now is refused, so that a program
+ * asking for far too much hears so (malloc returns NULL) instead of dying
+ * at the first page that cannot be made.
+ */
 static int sys_sbrk(int bytes)
 {
 	uint32_t old = current->brk;
 
 	if (bytes < 0 || (uint32_t)bytes > USER_TOP - USER_STACK_MAX - old)
+		return -1;
+	if ((page_round_up(old + (uint32_t)bytes) - page_round_up(old)) /
+		    PAGE_SIZE >
+	    pages_free())
 		return -1;
 	current->brk += bytes;
 	return (int)old;
@@ -303,6 +313,34 @@ static int sys_random(uint32_t buf, uint32_t len)
 	return done || !len ? (int)done : -1;
 }
 
+static int sys_clock(uint32_t out)
+{
+	uint64_t ns = wallclock_ns();
+	struct wall_time t = {
+		.sec = (uint32_t)(ns / 1000000000u),
+		.nsec = (uint32_t)(ns % 1000000000u),
+	};
+
+	if (!user_range_ok(out, sizeof(t)))
+		return -1;
+	memcpy((void *)out, &t, sizeof(t));
+	return 0;
+}
+
+/* The process's ticks, and the ticks since the scheduler started. */
+static int sys_times(uint32_t out)
+{
+	struct proc_times t = {
+		.cpu = current->cpu_ticks,
+		.children = current->child_ticks,
+	};
+
+	if (!user_range_ok(out, sizeof(t)))
+		return -1;
+	memcpy((void *)out, &t, sizeof(t));
+	return (int)timer_ticks();
+}
+
 /* Power off, or restart: the hypervisor keeps the disk, zeroes our RAM. */
 static int sys_shutdown(uint32_t how)
 {
@@ -397,6 +435,12 @@ void syscall_handler(struct trapframe *tf)
 		break;
 	case SYS_random:
 		ret = sys_random(a1, a2);
+		break;
+	case SYS_clock:
+		ret = sys_clock(a1);
+		break;
+	case SYS_times:
+		ret = sys_times(a1);
 		break;
 	}
 	tf->eax = (uint32_t)ret;

@@ -15,7 +15,7 @@
 #define SYS_exec 4	/* (name, arg): a program on the disk, or built in */
 #define SYS_exit 5	/* (status) */
 #define SYS_wait 6	/* (int *status): any child; its pid */
-#define SYS_sbrk 7	/* (bytes): grow the heap; the old end */
+#define SYS_sbrk 7	/* (bytes): grow the heap (by free RAM at most) */
 #define SYS_yield 8	/* () */
 #define SYS_uptime 9	/* (): timer ticks since the scheduler started */
 #define SYS_read 10	/* (fd, buf, len): a typed line; fd is ignored */
@@ -34,7 +34,9 @@
 #define SYS_udpsend 23	/* (struct udp_msg *): bytes sent */
 #define SYS_udprecv 24	/* (struct udp_msg *, ticks): bytes received */
 #define SYS_random 25	/* (buf, len): random bytes; how many */
-#define NR_SYSCALLS 26
+#define SYS_clock 26	/* (struct wall_time *): the time of day */
+#define SYS_times 27	/* (struct proc_times *): ticks since the start */
+#define NR_SYSCALLS 28
 
 #define SHUTDOWN_POWEROFF 1
 #define SHUTDOWN_REBOOT 2
@@ -47,6 +49,27 @@ struct file_info {
 	char name[40];
 	uint32_t size;	 /* bytes */
 	uint32_t writes; /* times written since the image was made */
+};
+
+/*
+ * What SYS_clock tells: the wall-clock time the hypervisor keeps for us
+ * (lguest_data.time, from the machine's clock), since 1970-01-01 UTC.
+ */
+struct wall_time {
+	uint32_t sec;
+	uint32_t nsec;
+};
+
+/*
+ * What SYS_times tells, in timer ticks (SYS_TICK_HZ a second): the ticks
+ * that came while the process was the one running, in user mode or in
+ * the kernel working for it (the kernel does not tell the two apart), and
+ * the same summed over the children it has waited for.
+ */
+#define SYS_TICK_HZ 100
+struct proc_times {
+	uint32_t cpu;
+	uint32_t children;
 };
 
 /*

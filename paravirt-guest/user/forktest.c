@@ -3,6 +3,11 @@
  * memory as it was, and what the child writes the parent never sees.
  * Then fork + exec: the child becomes another program.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ulib.h"
 
 static volatile uint32_t value = 1;
@@ -22,7 +27,7 @@ int main(int arg)
 		printf("guest: fork: child %d saw 0x%x and '%c' from its "
 		       "parent, wrote 0x%x and 'c'\n",
 		       getpid(), ok ? 0xaaaau : 0, ok ? 'p' : '?', value);
-		exit(ok ? 0 : 1);
+		_exit(ok ? 0 : 1);
 	}
 	if (pid < 0 || wait(&status) != pid) {
 		printf("guest: fork: FAIL: fork or wait failed\n");
@@ -37,7 +42,7 @@ int main(int arg)
 	if (pid == 0) {
 		exec("hello", 42);
 		printf("guest: fork: FAIL: exec returned\n");
-		exit(1);
+		_exit(1);
 	}
 	if (wait(&status) != pid || status != 0) {
 		printf("guest: exec: FAIL: status %d\n", status);

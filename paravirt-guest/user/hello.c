@@ -1,4 +1,7 @@
 /* hello.c - the smallest user program: who am I, and in which ring? */
+#include <stdio.h>
+#include <unistd.h>
+
 #include "ulib.h"
 
 int main(int arg)

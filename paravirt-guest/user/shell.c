@@ -31,7 +31,18 @@
  *   exit               leave the shell (the kernel then powers off)
  *
  * Ctrl-D on an empty line is the same as exit.
+ *
+ * Files are read and written with <stdio.h> (newlib's, on syscalls.c);
+ * the directory, the network and the entropy device are the guest's own
+ * system calls (ulib.h).
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ulib.h"
 
 #define LINE 128
@@ -49,8 +60,6 @@
 
 static char *words[MAX_WORDS];
 static int nwords;
-static char *file_buf;
-static uint32_t file_cap;
 
 /* Cut the line into words at spaces and tabs, in place. */
 static void split(char *line)
@@ -67,13 +76,10 @@ static void split(char *line)
 	}
 }
 
+/* A number typed as digits; what is not one counts as 0. */
 static int number(const char *s)
 {
-	int n = 0;
-
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (*s++ - '0');
-	return n;
+	return (int)strtoul(s, NULL, 10);
 }
 
 static void cmd_help(void)
@@ -98,7 +104,6 @@ static void cmd_help(void)
 		"  exit                leave the shell",
 	};
 
-	/* One line a call: printf's buffer holds 160 characters. */
 	for (unsigned int i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		printf("%s\n", lines[i]);
 }
@@ -110,14 +115,9 @@ static void cmd_ls(void)
 	int r;
 
 	for (unsigned int i = 0; (r = fslot(i, &info)) >= 0; i++) {
-		uint32_t len = strlen(info.name);
-
 		if (r == 0)
 			continue;
-		printf("%s", info.name);
-		while (len++ < 16)
-			printf(" ");
-		printf(" %u bytes%s\n", info.size,
+		printf("%-16s %u bytes%s\n", info.name, info.size,
 		       info.writes ? " (written here)" : "");
 		files++;
 		bytes += info.size;
@@ -125,38 +125,21 @@ static void cmd_ls(void)
 	printf("%u files, %u bytes\n", files, bytes);
 }
 
-/* A heap buffer for whole files, grown as needed (sbrk never shrinks). */
-static char *room_for(uint32_t len)
-{
-	if (len > file_cap) {
-		char *more = sbrk((int)(len - file_cap));
-
-		if (more == (char *)-1)
-			return 0;
-		if (!file_buf)
-			file_buf = more;
-		file_cap = len;
-	}
-	return file_buf;
-}
-
 static void cmd_cat(const char *name)
 {
-	struct file_info info;
-	char *buf;
-	int n;
+	FILE *f = fopen(name, "r");
+	char buf[512];
+	size_t n;
 
-	if (fstat(name, &info) < 0) {
-		printf("cat: %s: no such file\n", name);
+	if (!f) {
+		printf("cat: %s: %s\n", name,
+		       errno == ENOENT ? "no such file" : strerror(errno));
 		return;
 	}
-	buf = room_for(info.size);
-	if (!buf || (n = fread(name, buf, info.size)) < 0) {
-		printf("cat: %s: cannot read it\n", name);
-		return;
-	}
-	for (int done = 0; done < n; done += 4096)
-		write(buf + done, n - done < 4096 ? n - done : 4096);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	fflush(stdout);
 }
 
 /* Words from..to-1 joined by spaces, and a newline, to FILE or the screen. */
@@ -164,6 +147,7 @@ static void put_words(int from, int to, const char *file)
 {
 	char text[LINE + 1];
 	uint32_t len = 0;
+	FILE *f;
 
 	for (int i = from; i < to; i++) {
 		for (const char *s = words[i]; *s && len < LINE - 1; s++)
@@ -172,10 +156,14 @@ static void put_words(int from, int to, const char *file)
 			text[len++] = ' ';
 	}
 	text[len++] = '\n';
-	if (!file)
-		write(text, len);
-	else if (fwrite(file, text, len) < 0)
-		printf("cannot write %s\n", file);
+	text[len] = '\0';
+	if (!file) {
+		fputs(text, stdout);
+		return;
+	}
+	f = fopen(file, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		printf("cannot write %s: %s\n", file, strerror(errno));
 }
 
 static void cmd_echo(void)
@@ -290,7 +278,7 @@ static void cmd_ping(const char *host, const char *count_word)
 		}
 		took = uptime() - start;
 		if (seq < count && took < PING_INTERVAL)
-			sleep(PING_INTERVAL - took);
+			sleep_ticks(PING_INTERVAL - took);
 	}
 	printf("%u sent, %u received\n", count, received);
 }
@@ -382,7 +370,8 @@ static void cmd_run(const char *prog, const char *arg)
 	if (pid == 0) {
 		exec(prog, arg ? number(arg) : 0);
 		printf("%s: no such program\n", prog);
-		exit(127);
+		fflush(stdout);
+		_exit(127); /* not exit(): the parent's stdio is not ours */
 	}
 	if (pid < 0 || wait(&status) != pid) {
 		printf("run: cannot start %s\n", prog);
@@ -395,7 +384,6 @@ static void cmd_run(const char *prog, const char *arg)
 /* N bytes from the entropy device, 16 to a line. */
 static void cmd_random(const char *arg)
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t bytes[RANDOM_MAX];
 	int n = arg ? number(arg) : RANDOM_DEFAULT, got;
 
@@ -403,24 +391,14 @@ static void cmd_random(const char *arg)
 		printf("random: N must be 1 to %d\n", RANDOM_MAX);
 		return;
 	}
-	got = random(bytes, (uint32_t)n);
+	got = random_bytes(bytes, (uint32_t)n);
 	if (got <= 0) {
 		printf("random: no entropy device\n");
 		return;
 	}
-	for (int i = 0; i < got; i += 16) {
-		char line[16 * 3];
-		int len = 0;
-
-		for (int k = i; k < got && k < i + 16; k++) {
-			if (k > i)
-				line[len++] = ' ';
-			line[len++] = hex[bytes[k] >> 4];
-			line[len++] = hex[bytes[k] & 15];
-		}
-		line[len++] = '\n';
-		write(line, (uint32_t)len);
-	}
+	for (int i = 0; i < got; i++)
+		printf("%02x%c", bytes[i],
+		       i % 16 == 15 || i + 1 == got ? '\n' : ' ');
 	if (got < n)
 		printf("random: the device gave %d of %d bytes\n", got, n);
 }
@@ -441,14 +419,14 @@ static int command(void)
 	else if (!strcmp(c, "write") && nwords >= 2)
 		put_words(2, nwords, words[1]);
 	else if (!strcmp(c, "rm") && nwords == 2) {
-		if (fremove(words[1]) < 0)
+		if (unlink(words[1]) < 0)
 			printf("rm: %s: no such file\n", words[1]);
 	} else if (!strcmp(c, "run") && nwords >= 2)
 		cmd_run(words[1], nwords > 2 ? words[2] : 0);
 	else if (!strcmp(c, "uptime"))
 		printf("%u ticks of 10 ms\n", uptime());
 	else if (!strcmp(c, "sleep") && nwords == 2)
-		sleep((uint32_t)number(words[1]));
+		sleep_ticks((uint32_t)number(words[1]));
 	else if (!strcmp(c, "ifconfig") && nwords <= 2)
 		cmd_ifconfig();
 	else if (!strcmp(c, "ping") && (nwords == 2 || nwords == 3))
@@ -472,18 +450,18 @@ static int command(void)
 
 int main(int arg)
 {
-	char line[LINE + 1];
+	char line[LINE + 2];
 
 	printf("pvsh: type 'help' for the commands\n");
 	for (;;) {
-		int n;
+		size_t n;
 
-		write(PROMPT, sizeof(PROMPT) - 1);
-		n = read(line, LINE);
-		if (n <= 0)
+		fputs(PROMPT, stdout);
+		fflush(stdout); /* a prompt shows now, not at the next newline */
+		if (!fgets(line, sizeof(line), stdin))
 			break; /* end of input */
-		line[n] = '\0';
-		if (line[n - 1] == '\n')
+		n = strlen(line);
+		if (n && line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		split(line);
 		if (nwords && command())

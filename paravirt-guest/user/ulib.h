@@ -1,9 +1,13 @@
 /*
- * ulib.h - the user programs' whole C library: system calls, printf, a few
- * string functions, and the time-stamp counter.
+ * ulib.h - what the user programs have besides newlib's C library: the
+ * guest's own system calls, which no C library knows (pvfs's directory,
+ * exec by name, the network, the tick clock...), and the time-stamp
+ * counter.  printf, malloc, <string.h>, <stdio.h> on files and the
+ * console, <time.h> are newlib's, on the system calls of syscalls.c.
  *
- * Programs are built with -mgeneral-regs-only: the kernel does not yet
- * save a process's FPU registers when it switches to another.
+ * Programs are built with -mgeneral-regs-only, and newlib without
+ * floating point in printf and scanf: the kernel does not yet save a
+ * process's FPU registers when it switches to another.
  */
 #ifndef PVGUEST_ULIB_H
 #define PVGUEST_ULIB_H
@@ -31,23 +35,18 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-int write(const void *buf, uint32_t len);
-int getpid(void);
-int fork(void);
+/* Each returns what the system call does (sysnum.h): -1 for failure,
+ * without errno, which only the C library's calls set. */
 int exec(const char *prog, int arg);
-__attribute__((noreturn)) void exit(int status);
-int wait(int *status);
-void *sbrk(int bytes);
 void yield(void);
 uint32_t uptime(void);
-int read(void *buf, uint32_t len);
+void sleep_ticks(uint32_t ticks);
 int fslot(unsigned int index, struct file_info *info);
-int fstat(const char *name, struct file_info *info);
-int fread(const char *name, void *buf, uint32_t len);
-int fwrite(const char *name, const void *buf, uint32_t len);
-int fremove(const char *name);
+int file_stat(const char *name, struct file_info *info);
+int file_read(const char *name, void *buf, uint32_t len);
+int file_write(const char *name, const void *buf, uint32_t len);
+int file_remove(const char *name);
 int shutdown(int how);
-void sleep(uint32_t ticks);
 int netinfo(struct net_info *info);
 int netconf(uint32_t addr, uint32_t prefix);
 int ping(uint32_t addr, uint32_t seq, struct ping_reply *reply);
@@ -55,14 +54,6 @@ int udpbind(uint32_t port);
 int udpclose(uint32_t port);
 int udpsend(const struct udp_msg *msg);
 int udprecv(struct udp_msg *msg, uint32_t ticks);
-int random(void *buf, uint32_t len);
-
-/* Strings and memory: the compiler may call the last two by itself. */
-uint32_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-void *memset(void *dst, int c, uint32_t n);
-void *memcpy(void *dst, const void *src, uint32_t n);
-
-__attribute__((format(printf, 1, 2))) void printf(const char *fmt, ...);
+int random_bytes(void *buf, uint32_t len);
 
 #endif /* PVGUEST_ULIB_H */

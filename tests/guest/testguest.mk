@@ -6,7 +6,7 @@
 # tests/guest/main.c replaces, and the objects of tests/guest/.  It is
 # linked by the kernel's guest.ld, but entered at start.S, which runs two
 # cases before the kernel's own _start.  Its user programs
-# (tests/guest/user/) are built like the kernel's, with the same library,
+# (tests/guest/user/) are built like the kernel's, with the same libraries,
 # and built into the image beside them (progs.S; the linker gathers both
 # lists).  It also makes disk-big.img (96 MiB, sparse), the kernel's
 # disk in a size only a test needs.
@@ -48,13 +48,14 @@ $(TEST_GUEST_DIR)/early_adversary.c.o: \
 $(TEST_GUEST_DIR)/progs.S.o: TEST_GUEST_ASFLAGS += -Wa,-I,$(TEST_USER_DIR)
 $(TEST_GUEST_DIR)/progs.S.o: $(TEST_USER_BINS)
 
-$(TEST_USER_DIR)/%.c.o: tests/guest/user/%.c
+$(TEST_USER_DIR)/%.c.o: tests/guest/user/%.c $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -I. -c $< -o $@
 
 $(TEST_USER_DIR)/%.elf: $(TEST_USER_DIR)/%.c.o $(USER_LIB) \
 		paravirt-guest/user/user.ld
-	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB) $< $(GUEST_LIBGCC)
+	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB) $< $(USER_LIBS)
+	paravirt-guest/user/no-fpu.sh $@ || { rm -f $@; exit 1; }
 
 $(TEST_USER_DIR)/%.bin: $(TEST_USER_DIR)/%.elf
 	objcopy -O binary $< $@

@@ -1,4 +1,8 @@
 /* forkloop.c - fork and exit, again and again: nothing may leak. */
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 int main(int n)
@@ -7,7 +11,7 @@ int main(int n)
 		int status = -1, pid = fork();
 
 		if (pid == 0)
-			exit(i & 0x7f);
+			_exit(i & 0x7f);
 		if (pid < 0 || wait(&status) != pid || status != (i & 0x7f)) {
 			printf("guest: forkloop: FAIL at cycle %d (pid %d, "
 			       "status %d)\n",

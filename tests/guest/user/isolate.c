@@ -3,6 +3,9 @@
  * its own value to the same address, lets the other run, and must read
  * back its own.  Same virtual address, different page directories.
  */
+#include <stdio.h>
+#include <unistd.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 static volatile uint32_t cell;
@@ -15,9 +18,9 @@ int main(int id)
 	for (int i = 0; i < 5; i++)
 		yield();
 	seen = cell;
-	printf("guest: isolation: pid %d wrote 0x%x at %p, read back 0x%x: "
-	       "%s\n",
-	       getpid(), mine, (void *)&cell, seen,
+	printf("guest: isolation: pid %d wrote 0x%x at 0x%08x, read back "
+	       "0x%x: %s\n",
+	       getpid(), mine, (uint32_t)&cell, seen,
 	       seen == mine ? "ok" : "FAIL");
 	return seen == mine ? 0 : 1;
 }

@@ -5,6 +5,9 @@
  * mapping, then wait for the kernel to map another page there, from
  * another address space, and check that we see the new one.
  */
+#include <stdio.h>
+#include <unistd.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 #define MAX_YIELDS 200

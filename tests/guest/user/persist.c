@@ -7,6 +7,10 @@
  * zeroed but the same disk.  Second boot: the file is there; print it,
  * remove it, and finish (the kernel then powers off).
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 #define FILE_NAME "persist.txt"
@@ -14,20 +18,18 @@
 int main(int arg)
 {
 	struct file_info info;
-	char text[64], back[64];
-	uint32_t stamp = (uint32_t)rdtsc();
-	int n, len = 0;
+	char back[64];
+	FILE *f = fopen(FILE_NAME, "r");
+	int len;
 
-	if (fstat(FILE_NAME, &info) < 0) {
-		const char *s = "written before reboot, stamp ";
-
-		while (*s)
-			text[len++] = *s++;
-		for (int shift = 28; shift >= 0; shift -= 4)
-			text[len++] = "0123456789abcdef"[(stamp >> shift) & 15];
-		if (fwrite(FILE_NAME, text, len) != len) {
-			printf("guest: persist: FAIL: cannot write %s\n",
-			       FILE_NAME);
+	if (!f && errno == ENOENT) {
+		f = fopen(FILE_NAME, "w");
+		len = f ? fprintf(f, "written before reboot, stamp %08x",
+				  (uint32_t)rdtsc())
+			: -1;
+		if (!f || fclose(f) != 0 || len < 0) {
+			printf("guest: persist: FAIL: cannot write %s: %s\n",
+			       FILE_NAME, strerror(errno));
 			return 1;
 		}
 		printf("guest: persist: wrote %d bytes to %s, rebooting\n", len,
@@ -36,16 +38,15 @@ int main(int arg)
 		printf("guest: persist: FAIL: still running after reboot\n");
 		return 1;
 	}
-	n = fread(FILE_NAME, back, sizeof(back) - 1);
-	if (n < 0) {
+	if (!f || !fgets(back, sizeof(back), f) || fclose(f) != 0 ||
+	    file_stat(FILE_NAME, &info) < 0) {
 		printf("guest: persist: FAIL: cannot read %s\n", FILE_NAME);
 		return 1;
 	}
-	back[n] = '\0';
 	printf("guest: persist: after the reboot %s holds '%s' (written %u "
 	       "time%s)\n",
 	       FILE_NAME, back, info.writes, info.writes == 1 ? "" : "s");
-	if (fremove(FILE_NAME) < 0 || fstat(FILE_NAME, &info) == 0) {
+	if (remove(FILE_NAME) < 0 || fopen(FILE_NAME, "r") || errno != ENOENT) {
 		printf("guest: persist: FAIL: cannot remove %s\n", FILE_NAME);
 		return 1;
 	}

@@ -2,6 +2,8 @@
  * spin.c - burn the CPU without ever giving it up.  Two of these make
  * progress side by side only if the timer preempts them.
  */
+#include <stdio.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 #define ROUNDS 3

@@ -3,6 +3,11 @@
  * round trip, a page fault the guest kernel handles, and a switch between
  * two processes.  Lines as bench.c prints them.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "paravirt-guest/user/ulib.h"
 
 #define PAGE 4096
@@ -36,7 +41,7 @@ int main(int n)
 	if (pid == 0) {
 		for (int i = 0; i < n / 10; i++)
 			yield();
-		exit(0);
+		_exit(0);
 	}
 	t = rdtsc();
 	for (int i = 0; i < n / 10; i++)
