@@ -32,6 +32,7 @@ struct hv_options {
 				    for the first card found */
 	char uplink_switch[16];	 /* the switch it joins ("lan") */
 	char selftest[32]; /* test builds only: which self-test to run */
+	bool keyboard;	   /* drive the PS/2 keyboard (keyboard=on, default) */
 };
 
 typedef void (*report_fn)(const char *msg);
