@@ -53,7 +53,7 @@ static void console_to_guest(struct guest *g)
 	at_prompt = false;
 	console_input_to_monitor(false);
 	devices_give_console(g);
-	printk("hv: console: now guest %s (Ctrl-A three times for the next; "
+	printk("\nhv: console: now guest %s (Ctrl-A three times for the next; "
 	       "after the last, the monitor)\n",
 	       g->name);
 }
@@ -144,7 +144,6 @@ static const char *state_name(const struct guest *g)
 
 static void cmd_list(void)
 {
-	struct guest *owner = at_prompt ? NULL : devices_console_owner();
 	uint64_t now = time_now_ns();
 
 	printk("hv: monitor:   %-15s %-10s %8s %12s %10s %8s\n", "guest",
@@ -160,10 +159,9 @@ static void cmd_list(void)
 				    (unsigned long long)(ds / 10),
 				    (unsigned)(ds % 10));
 		}
-		printk("hv: monitor: %c %-15s %-10s %4u MiB %12llu %10s %8u\n",
-		       g == owner ? '*' : ' ', g->name, state_name(g),
-		       g->mem_size >> 20, (unsigned long long)g->stats.exits,
-		       up, g->restarts);
+		printk("hv: monitor:   %-15s %-10s %4u MiB %12llu %10s %8u\n",
+		       g->name, state_name(g), g->mem_size >> 20,
+		       (unsigned long long)g->stats.exits, up, g->restarts);
 	}
 }
 

@@ -83,6 +83,17 @@ wait_log() {
 	echo "not in the log after ${2:-$TIMEOUT}s: $1"
 	return 1
 }
+# wait_count RE N [SECS]: until RE has appeared N times in the log
+# (counted where it is, not by lines: two guests' prompts may share one).
+wait_count() {
+	local i
+	for i in $(seq 1 $((${3:-$TIMEOUT} * 10))); do
+		[ "$(grep -aoE -- "$1" "$LOG" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "fewer than $2 in the log after ${3:-$TIMEOUT}s: $1"
+	return 1
+}
 # screen_dump FILE: save the screen as a PPM file.
 screen_dump() { python3 "$top/tests/qemu/screen.py" dump "$(qmp_sock)" "$1"; }
 # screen_text FILE: the text on a saved screen.
