@@ -25,8 +25,11 @@
 
 static bool at_prompt; /* the monitor has the console, not a guest */
 static struct monitor_line line;
-static char pending[MONITOR_LINE_MAX]; /* a line waiting to be run */
-static bool have_pending;
+/* Lines typed but not yet run: a few, so that pasted commands wait their
+ * turn (free-running indices; head - tail lines are waiting). */
+#define PENDING_LINES 4
+static char pending[PENDING_LINES][MONITOR_LINE_MAX];
+static unsigned pending_head, pending_tail;
 
 /* The first running guest after index `after` (-1: from the start). */
 static struct guest *next_alive(int after)
@@ -91,19 +94,18 @@ static void on_byte(uint8_t c)
 {
 	char echo[MONITOR_ECHO_MAX], done[MONITOR_LINE_MAX];
 	unsigned n;
+	bool ended = monitor_line_feed(&line, c, echo, &n, done);
 
-	if (!monitor_line_feed(&line, c, echo, &n, done)) {
-		console_write(echo, n);
-		return;
-	}
 	console_write(echo, n);
-	if (have_pending) {
-		printk("hv: monitor: still busy with the last command; '%s' "
+	if (!ended)
+		return;
+	if (pending_head - pending_tail == PENDING_LINES) {
+		printk("hv: monitor: %u commands are already waiting; '%s' "
 		       "dropped\n",
-		       done);
+		       PENDING_LINES, done);
 	} else if (done[0]) {
-		hv_memcpy(pending, done, sizeof(pending));
-		have_pending = true;
+		hv_memcpy(pending[pending_head++ % PENDING_LINES], done,
+			  MONITOR_LINE_MAX);
 		sched_resched();
 		return;
 	}
@@ -294,13 +296,15 @@ void monitor_poll(void)
 	struct monitor_cmd cmd;
 	char err[160];
 
-	if (!have_pending)
-		return;
-	if (monitor_parse(pending, &cmd, err, sizeof(err)))
-		run(&cmd);
-	else
-		printk("hv: monitor: %s\n", err);
-	have_pending = false;
-	if (at_prompt && next_alive(-1))
-		console_write(PROMPT, sizeof(PROMPT) - 1);
+	while (pending_tail != pending_head) {
+		const char *l = pending[pending_tail % PENDING_LINES];
+
+		if (monitor_parse(l, &cmd, err, sizeof(err)))
+			run(&cmd);
+		else
+			printk("hv: monitor: %s\n", err);
+		pending_tail++;
+		if (at_prompt && next_alive(-1))
+			console_write(PROMPT, sizeof(PROMPT) - 1);
+	}
 }
