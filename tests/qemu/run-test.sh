@@ -86,8 +86,7 @@ wait_log() {
 # wait_count RE N [SECS]: until RE has appeared N times in the log
 # (counted where it is, not by lines: two guests' prompts may share one).
 wait_count() {
-	local i
-	for i in $(seq 1 $((${3:-$TIMEOUT} * 10))); do
+	for _ in $(seq 1 $((${3:-$TIMEOUT} * 10))); do
 		[ "$(grep -aoE -- "$1" "$LOG" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
 		sleep 0.1
 	done
