@@ -11,6 +11,7 @@
 #include "drivers/disk.h"
 #include "drivers/driver_env.h"
 #include "drivers/pci_host.h"
+#include "drivers/ps2kbd.h"
 #include "drivers/uart.h"
 #include "drivers/vga.h"
 #include "hv/core/sched.h"
@@ -206,6 +207,8 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	start_vga();
 	uart_enable_rx_irq();
 	irq_register(uart_irq(), uart_handle_irq);
+	if (hv_options.keyboard && ps2kbd_init())
+		irq_register(PS2KBD_IRQ, ps2kbd_handle_irq);
 
 	print_banner();
 	entropy_init(); /* says which source the entropy devices use */

@@ -41,6 +41,13 @@ bool guest_deliverable_irq(struct guest *g, unsigned *irq);
 /* sched.c: g has an interrupt to take; if it sleeps while another guest
  * runs, that guest's slice ends at its next exit. */
 void sched_wake(struct guest *g);
+/* sched.c, for the console monitor: the guests by index (NULL past the
+ * last), ending the running slice soon, and the statistics. */
+int sched_nr_guests(void);
+struct guest *sched_guest(int i);
+void sched_resched(void);
+void sched_print_stats(const struct guest *g);
+void sched_print_idle(void);
 void guest_set_clockevent(struct guest *g, uint32_t ns);
 void guest_write_time(struct guest *g);
 

@@ -194,6 +194,7 @@ bool guest_create(struct guest *g, const struct guest_config *cfg, int id)
 		g->mem = NULL;
 		return false;
 	}
+	g->started_ns = time_now_ns();
 	return true;
 }
 
@@ -230,4 +231,5 @@ void guest_maybe_restart(struct guest *g)
 		g->state = GUEST_STOPPED;
 		g->stop_reason = STOP_KILLED;
 	}
+	g->started_ns = time_now_ns();
 }

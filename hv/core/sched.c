@@ -7,6 +7,7 @@
 #include "hv/core/sched.h"
 #include "hv/net/net.h"
 #include "hv/core/core.h"
+#include "hv/core/monitor.h"
 #include "hv/dev/devices.h"
 #include "hv/guest/guest.h"
 #include "hv/lib/console_input.h"
@@ -207,6 +208,36 @@ static void print_stats(const struct guest *g)
 	printk("\n");
 }
 
+/* ---- What the console monitor (monitor.c) sees of the guests ---- */
+
+int sched_nr_guests(void)
+{
+	return nr_guests;
+}
+
+struct guest *sched_guest(int i)
+{
+	return i >= 0 && i < nr_guests ? &guests[i] : NULL;
+}
+
+/* A command is waiting: end the running slice at its next exit. */
+void sched_resched(void)
+{
+	need_resched = true;
+}
+
+void sched_print_stats(const struct guest *g)
+{
+	print_stats(g);
+}
+
+void sched_print_idle(void)
+{
+	printk("hv: idle: %llu sleeps, %llu ms\n",
+	       (unsigned long long)idle_sleeps,
+	       (unsigned long long)(idle_ns / 1000000));
+}
+
 __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 {
 	uint32_t free_before = pmem.free_pages;
@@ -232,10 +263,15 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		hv_exit_machine(killed ? HV_EXIT_GUEST_KILLED : HV_EXIT_OK);
 	}
 
+	monitor_init();
 	while (nr_alive() > 0) {
-		enum sleepers work = poll_sleepers();
+		enum sleepers work;
 		struct guest *g;
 
+		monitor_poll(); /* between slices: a restart may free a guest */
+		if (!nr_alive())
+			break;
+		work = poll_sleepers();
 		net_poll();
 		g = pick_next(&last);
 
@@ -263,9 +299,7 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		printk("hv: console: %u typed bytes were dropped (no guest "
 		       "read them in time)\n",
 		       console_input_dropped());
-	printk("hv: idle: %llu sleeps, %llu ms\n",
-	       (unsigned long long)idle_sleeps,
-	       (unsigned long long)(idle_ns / 1000000));
+	sched_print_idle();
 	printk("hv: all guests stopped; %u pages free (%u before the "
 	       "guests started)\n",
 	       pmem.free_pages, free_before);

@@ -6,8 +6,8 @@
  * a block device at slot 2 (IRQ 2); then, for all, the entropy device,
  * in the next slot with the next IRQ.  Their registers sit
  * in the device window above RAM, from RAM + 1 MiB, 128 bytes each, as in
- * the reference (ABI section 11.4).  The first guest with a console owns
- * the keyboard: input typed on the serial port goes to it.
+ * the reference (ABI section 11.4).  One guest at a time has the
+ * console: what is typed on the serial port or the keyboard goes to it.
  */
 #include "hv/dev/devices.h"
 #include "hv/guest/guest.h"
@@ -21,21 +21,41 @@
 static struct guest *input_owner;
 static bool hook_set;
 
-/* Typed input goes to the first guest that is still running: when the
- * one that had it stops, the next one takes over the keyboard. */
-static void console_input_ready(void)
+/* Typed input goes to the guest given the console (the first one, or
+ * the one the console monitor moved it to: hv/core/monitor.c); when that
+ * one stops, the first that is still running takes over the keyboard. */
+static struct guest *current_owner(void)
 {
 	if (!input_owner || !guest_alive(input_owner)) {
 		struct guest *next = guest_first_alive();
 
 		if (!next)
-			return; /* nobody to read it: it waits in the UART */
+			return NULL; /* nobody to read it: it waits */
 		if (input_owner)
 			printk("hv: console input now goes to guest %s\n",
 			       next->name);
 		input_owner = next;
 	}
-	virtio_console_input(&input_owner->dev->virtio[0]);
+	return input_owner;
+}
+
+static void console_input_ready(void)
+{
+	struct guest *g = current_owner();
+
+	if (g)
+		virtio_console_input(&g->dev->virtio[0]);
+}
+
+struct guest *devices_console_owner(void)
+{
+	return current_owner();
+}
+
+void devices_give_console(struct guest *g)
+{
+	if (g && g->dev && g->dev->n)
+		input_owner = g;
 }
 
 static unsigned work_pages(const struct virtio_ops *ops)

@@ -55,6 +55,10 @@ void devices_destroy(struct guest *g);
 void devices_reset(struct guest *g);
 struct virtio_dev *devices_find_bar(struct guest *g, uint32_t gpa);
 void devices_console_input(struct guest *g); /* new bytes at the UART */
+/* The guest typed input goes to (NULL: none is running), and giving it
+ * to another (a running guest; the console monitor does). */
+struct guest *devices_console_owner(void);
+void devices_give_console(struct guest *g);
 /* Bounded work per exit: go on with what the devices' budgets left (after
  * each exit, or for a guest that sleeps); true while some is still left. */
 bool devices_poll(struct guest *g);

@@ -70,6 +70,7 @@ struct guest {
 	enum guest_state state;
 	enum stop_reason stop_reason;
 	unsigned restarts;
+	uint64_t started_ns; /* when it last booted (time_now_ns) */
 
 	/* Set by LGUEST_INIT (section 3). */
 	uint32_t lguest_data; /* GPA, 0 until registered */

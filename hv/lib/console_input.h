@@ -46,6 +46,44 @@ static inline bool __must_check input_ring_pop(struct input_ring *r,
 	return true;
 }
 
+/*
+ * The console hotkey: Ctrl-A three times in a row moves the console on
+ * (to the next guest, or the hypervisor's monitor: hv/core/monitor.c), as
+ * on Xen.  A Ctrl-A or two not followed by a third are the typist's and
+ * are passed on, late, with the byte that broke the run, so a program in
+ * the guest that wants Ctrl-A itself still gets it.
+ */
+#define HOTKEY_BYTE 0x01 /* Ctrl-A */
+#define HOTKEY_TIMES 3
+
+struct hotkey {
+	uint8_t held; /* Ctrl-As seen in a row, not yet passed on */
+};
+
+/* One typed byte: the bytes to pass on into out (up to HOTKEY_TIMES),
+ * returning how many; *fired when this byte completed the hotkey (then
+ * none are passed on). */
+static inline unsigned hotkey_feed(struct hotkey *h, uint8_t c,
+				   uint8_t out[HOTKEY_TIMES], bool *fired)
+{
+	unsigned n = 0;
+
+	*fired = false;
+	if (c == HOTKEY_BYTE) {
+		if (++h->held == HOTKEY_TIMES) {
+			h->held = 0;
+			*fired = true;
+		}
+		return 0;
+	}
+	while (h->held) {
+		out[n++] = HOTKEY_BYTE;
+		h->held--;
+	}
+	out[n++] = c;
+	return n;
+}
+
 /* console_input.c: the one ring of the machine. */
 
 /* n bytes typed on a console (interrupt context); then the hook runs. */
@@ -56,5 +94,16 @@ uint32_t console_input_count(void);
 uint32_t console_input_dropped(void);
 /* Called after input arrived, to wake whoever reads it. */
 void console_set_input_hook(void (*fn)(void));
+
+/* The console monitor (hv/core/monitor.c) registers what the hotkey does
+ * and where bytes go while the monitor has the console; until then the
+ * hotkey is not looked for and every byte goes to the ring. */
+void console_input_set_monitor(void (*on_hotkey)(void),
+			       void (*monitor_byte)(uint8_t c));
+/* true: typed bytes go to the monitor's byte function, not the ring. */
+void console_input_to_monitor(bool on);
+/* Forget what waits in the ring (it was typed for the console's old
+ * owner); returns how many bytes that was. */
+uint32_t console_input_discard(void);
 
 #endif

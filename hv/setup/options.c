@@ -10,6 +10,7 @@
  *   uplink_switch=<name>                     the switch it joins (lan)
  *   irqchip=<auto|apic|pic>                  interrupt controller (auto)
  *   selftest=<name>                          test builds only
+ *   keyboard=<on|off>                        the PS/2 keyboard (on)
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
  * bad value is reported by name and the default stays in force.
@@ -29,6 +30,7 @@ void options_defaults(struct hv_options *o)
 	o->disk_timeout_s = 10;
 	hv_strlcpy(o->uplink_switch, "lan", sizeof(o->uplink_switch));
 	o->exit = EXIT_ACPI;
+	o->keyboard = true;
 	o->qemu_exit_port = 0xF4;
 }
 
@@ -213,6 +215,17 @@ static bool parse_irqchip(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+static bool parse_keyboard(const struct word *w, struct hv_options *o)
+{
+	if (eq(w->val, w->vlen, "on"))
+		o->keyboard = true;
+	else if (eq(w->val, w->vlen, "off"))
+		o->keyboard = false;
+	else
+		return false;
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*parse)(const struct word *, struct hv_options *);
@@ -228,6 +241,7 @@ static const struct {
 	  "a switch name: 1-15 letters, digits, '-' or '_'" },
 	{ "selftest", parse_selftest, "a self-test name" },
 	{ "irqchip", parse_irqchip, "auto, apic or pic" },
+	{ "keyboard", parse_keyboard, "on or off" },
 };
 
 unsigned options_parse(const char *cmdline, struct hv_options *o,

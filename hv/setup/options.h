@@ -39,6 +39,7 @@ struct hv_options {
 	char uplink_switch[16];	 /* the switch it joins ("lan") */
 	char selftest[32]; /* test builds only: which self-test to run */
 	enum irqchip_mode irqchip;
+	bool keyboard;	   /* drive the PS/2 keyboard (keyboard=on, default) */
 };
 
 typedef void (*report_fn)(const char *msg);

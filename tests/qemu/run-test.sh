@@ -24,6 +24,8 @@
 #                  tests must not use); a test's network is a hubport,
 #                  or a socket, stream or dgram netdev on 127.0.0.1
 #   INPUT          text typed on the serial port once BOOTED_RE appears
+#   SERIAL_TYPING  1: during() may type on the serial port, step by step,
+#                  with send_serial TEXT (QEMU's serial input is a fifo)
 #   KILL_RE        kill QEMU with SIGKILL the moment this appears in the
 #                  log (a power cut; EXPECT_STATUS is then not checked)
 # and may define check() for extra assertions on "$LOG" (return non-zero
@@ -44,7 +46,7 @@ mkdir -p "$out"
 LOG="$out/$name.log"
 
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
-EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE=""
+EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE="" SERIAL_TYPING=0
 MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
 EXPECT_RC=""
 unset -f check again during
@@ -85,6 +87,16 @@ wait_log() {
 	echo "not in the log after ${2:-$TIMEOUT}s: $1"
 	return 1
 }
+# wait_count RE N [SECS]: until RE has appeared N times in the log
+# (counted where it is, not by lines: two guests' prompts may share one).
+wait_count() {
+	for _ in $(seq 1 $((${3:-$TIMEOUT} * 10))); do
+		[ "$(grep -aoE -- "$1" "$LOG" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "fewer than $2 in the log after ${3:-$TIMEOUT}s: $1"
+	return 1
+}
 # screen_dump FILE: save the screen as a PPM file.
 screen_dump() { python3 "$top/tests/qemu/screen.py" dump "$(qmp_sock)" "$1"; }
 # screen_text FILE: the text on a saved screen.
@@ -105,6 +117,9 @@ wait_screen() {
 # send_keys TEXT: type TEXT (\n for Enter); send_key CHORD: e.g. ctrl-a.
 send_keys() { python3 "$top/tests/qemu/screen.py" keys "$(qmp_sock)" "$1"; }
 send_key() { python3 "$top/tests/qemu/screen.py" key "$(qmp_sock)" "$1"; }
+# send_serial TEXT: type TEXT on the serial port (SERIAL_TYPING=1 only);
+# printf escapes such as \r and \001 (Ctrl-A) are understood.
+send_serial() { printf "$1" >&3; }
 # qemu_quit: end the machine from outside (QEMU then exits with 0,
 # which is what is judged instead of EXPECT_STATUS).
 qemu_quit() {
@@ -155,8 +170,14 @@ boot() {
 		# its verdict is judged with the rest.
 		rm -f "$(qmp_sock)" "$out/$name.quit"
 		qemu+=(-qmp "unix:$(qmp_sock),server=on,wait=off")
-		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio </dev/null >"$LOG" 2>&1 &
+		serial_in=/dev/null
+		if [ "$SERIAL_TYPING" = 1 ]; then
+			serial_in="$out/$name.in"
+			rm -f "$serial_in" && mkfifo "$serial_in"
+		fi
+		timeout "$TIMEOUT" "${qemu[@]}" -serial stdio <"$serial_in" >"$LOG" 2>&1 &
 		qpid=$!
+		[ "$SERIAL_TYPING" = 1 ] && exec 3>"$serial_in"
 		for _ in $(seq 1 100); do [ -S "$(qmp_sock)" ] && break; sleep 0.1; done
 		during >"$out/$name.during" 2>&1
 		during_rc=$?
@@ -164,6 +185,7 @@ boot() {
 		[ "$during_rc" = 0 ] || kill "$qpid" 2>/dev/null
 		wait "$qpid"
 		rc=$?
+		[ "$SERIAL_TYPING" = 1 ] && { exec 3>&-; rm -f "$serial_in"; }
 	elif [ -n "$INPUT" ]; then
 		# Type INPUT once the guest is ready: QEMU's serial port reads
 		# a fifo that we write into after BOOTED_RE shows up in the log.

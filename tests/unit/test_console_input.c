@@ -2,7 +2,9 @@
  * test_console_input.c - the console's input ring (hv/lib/console_input.h):
  * bytes come out in the order they went in, across the wrap of the buffer and of the
  * free-running 32-bit indices, and a full ring drops and counts new bytes
- * rather than overwriting old ones.
+ * rather than overwriting old ones; and the console hotkey (Ctrl-A three
+ * times): it fires on the third in a row only, and Ctrl-As that do not
+ * make it are passed on, in order, with the byte that broke the run.
  *
  * UNIT_SOURCES:
  */
@@ -133,6 +135,56 @@ static void test_index_overflow(void **state)
 	assert_int_equal(ring.dropped, 3);
 }
 
+/* Feed a string through the hotkey filter: what comes out, and how
+ * many times the hotkey fired. */
+static unsigned filter(struct hotkey *h, const char *in, size_t len,
+		       char *out)
+{
+	unsigned fired = 0, n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		uint8_t pass[HOTKEY_TIMES];
+		bool f;
+		unsigned k = hotkey_feed(h, (uint8_t)in[i], pass, &f);
+
+		assert_true(k <= HOTKEY_TIMES);
+		if (f) {
+			assert_int_equal(k, 0);
+			fired++;
+		}
+		memcpy(out + n, pass, k);
+		n += k;
+	}
+	out[n] = 0;
+	return fired;
+}
+
+static void test_hotkey(void **state)
+{
+	struct hotkey h = { 0 };
+	char out[64];
+
+	/* Plain text passes untouched. */
+	assert_int_equal(filter(&h, "ls\r", 3, out), 0);
+	assert_string_equal(out, "ls\r");
+	/* Three in a row fire, and none of them reach the guest. */
+	assert_int_equal(filter(&h, "a\1\1\1b", 5, out), 1);
+	assert_string_equal(out, "ab");
+	/* One or two, then something else: passed on, late but in order. */
+	assert_int_equal(filter(&h, "\1x\1\1y", 5, out), 0);
+	assert_string_equal(out, "\1x\1\1y");
+	/* Six in a row are two hotkeys; five are one, and two held back
+	 * until the next byte. */
+	assert_int_equal(filter(&h, "\1\1\1\1\1\1", 6, out), 2);
+	assert_string_equal(out, "");
+	assert_int_equal(filter(&h, "\1\1\1\1\1", 5, out), 1);
+	assert_string_equal(out, "");
+	assert_int_equal(h.held, 2);
+	assert_int_equal(filter(&h, "z", 1, out), 0);
+	assert_string_equal(out, "\1\1z");
+	assert_int_equal(h.held, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +194,7 @@ int main(void)
 		cmocka_unit_test_setup(test_wrap_around, reset),
 		cmocka_unit_test_setup(test_full_ring_drops_and_counts, reset),
 		cmocka_unit_test_setup(test_index_overflow, reset),
+		cmocka_unit_test(test_hotkey),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -264,6 +264,22 @@ static void test_irqchip(void **state)
 		      "apic or pic); ignored");
 }
 
+static void test_keyboard(void **state)
+{
+	struct hv_options o;
+
+	assert_int_equal(parse("", &o), 0);
+	assert_true(o.keyboard);
+	assert_int_equal(parse("keyboard=off", &o), 0);
+	assert_false(o.keyboard);
+	assert_int_equal(parse("keyboard=off keyboard=on", &o), 0);
+	assert_true(o.keyboard);
+	assert_int_equal(parse("keyboard=no", &o), 1);
+	assert_defaults(&o);
+	assert_msg(0, "option 'keyboard': bad value 'no' (expected on or "
+		      "off); ignored");
+}
+
 static void test_selftest(void **state)
 {
 	struct hv_options o;
@@ -382,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exit_bad, reset),
 		cmocka_unit_test_setup(test_irqchip, reset),
 		cmocka_unit_test_setup(test_selftest, reset),
+		cmocka_unit_test_setup(test_keyboard, reset),
 		cmocka_unit_test_setup(test_unknown_option, reset),
 		cmocka_unit_test_setup(test_missing_value, reset),
 		cmocka_unit_test_setup(test_mixed_good_and_bad, reset),
