@@ -62,7 +62,7 @@ void sched_wake(struct guest *g)
 		need_resched = true;
 }
 
-/* LAB sched-weight: BEGIN SOLUTION */
+/* LAB weights: BEGIN SOLUTION */
 /*
  * A guest's turn lasts its weight (the module line's weight=,
  * 1 by default) in time slices.  Round robin gives every ready guest one
@@ -76,13 +76,13 @@ static uint64_t turn_ns(const struct guest *g)
 {
 	return (uint64_t)TIMESLICE_NS * g->cfg->weight;
 }
-/* LAB sched-weight: HANDOUT
+/* LAB weights: HANDOUT
  * static uint64_t turn_ns(const struct guest *g)
  * {
  *	return TIMESLICE_NS;
  * }
  */
-/* LAB sched-weight: END */
+/* LAB weights: END */
 
 static void run_slice(struct guest *g)
 {

@@ -74,7 +74,8 @@ static void gdt_ring0(void)
 		guest_poweroff("call gate refused");
 	}
 	printf("guest: gdt-ring0: EXPLOITED: ran in ring %u (CS 0x%x), "
-	       "read CR3 0x%x: the hypervisor's page directory\n",
+	       "read CR3 0x%x (our shadow page directory's machine "
+	       "address)\n",
 	       ring0_cs & 3, ring0_cs, ring0_cr3);
 	guest_poweroff("EXPLOITED: ring 0 reached");
 }
