@@ -246,6 +246,15 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 				mod, (int)vlen, val);
 			g->ok = false;
 		}
+	} else if (word_is(w, klen, "notes")) {
+		if (word_is(val, vlen, "on") || word_is(val, vlen, "off"))
+			g->notes = word_is(val, vlen, "on");
+		else {
+			reportf(report,
+				"module %u: notes=%.*s: expected on or off",
+				mod, (int)vlen, val);
+			g->ok = false;
+		}
 	} else if (word_is(w, klen, "weight")) {
 		if (!parse_u32(val, vlen, &g->weight) || g->weight < 1 ||
 		    g->weight > GUEST_WEIGHT_MAX) {

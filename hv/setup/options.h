@@ -76,6 +76,7 @@ struct guest_config {
 	bool disk_readonly;
 	enum restart_policy restart;
 	uint32_t weight; /* 1 to GUEST_WEIGHT_MAX */
+	bool notes;	 /* notes=on: the notes device (ABI 11.14) */
 	char cmdline[GUEST_CMDLINE_MAX];
 	bool ok; /* false: refused, with the reasons already reported */
 };

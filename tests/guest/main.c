@@ -32,7 +32,8 @@
  *                before LGUEST_INIT are early_adversary.c's), one
  *                process scenario
  *                (procdemo.c), the hypervisor's counters read back
- *                (hvstats.c), or the console flood another guest must
+ *                (hvstats.c), the notes device over a restart
+ *                (notestest.c), or the console flood another guest must
  *                not notice (console_flood.c);
  *
  * and the kernel's own words still work: "run=PROG" and "shell" start
@@ -70,6 +71,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	console_flood_run(name);
 	hvstats_test(name);
 	adversary_gate_run(name);
+	notestest_run(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);
 	guest_poweroff("unknown test");

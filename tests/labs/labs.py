@@ -36,6 +36,10 @@ LABS = {
         "Bug hunt in the shadow page tables", "2-4",
         ["guest-kmap"],
         r"guest: kmap: pid [0-9]+ saw .* FAIL \(stale\)"),
+    "virtio-notes": (
+        "A new virtio device on both sides: notes", "6-8",
+        ["guest-notes"],
+        r"guest: notes: FAIL: no notes device"),
     "weights": (
         "Weighted scheduling between guests", "3-5",
         ["sched-weights"],

@@ -303,6 +303,23 @@ static void test_weight(void **state)
 		      "16");
 }
 
+static void test_notes(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel notes=on");
+	add_mod(f, "kernel notes=off");
+	add_mod(f, "kernel");
+	add_mod(f, "kernel notes=yes");
+	assert_int_equal(run(f), 4);
+	assert_true(f->cfg[0].notes);
+	assert_false(f->cfg[1].notes || f->cfg[2].notes || f->cfg[3].notes);
+	assert_true(f->cfg[0].ok && f->cfg[1].ok && f->cfg[2].ok);
+	assert_false(f->cfg[3].ok);
+	assert_int_equal(nr_msgs, 1);
+	assert_msg(0, "module 3: notes=yes: expected on or off");
+}
+
 static void test_weight_bad(void **state)
 {
 	struct fixture *f = *state;
@@ -632,6 +649,7 @@ int main(void)
 		T(test_restart),
 		T(test_weight),
 		T(test_weight_bad),
+		T(test_notes),
 		T(test_unknown_kernel_options),
 		T(test_guest_cmdline_edges),
 		T(test_cmdline_length_limit),
