@@ -101,7 +101,10 @@ fi
 # The labs (docs/labs/): their tests passed above, with the QEMU tests;
 # here each lab's handout is made, built and booted, and must fail its
 # test for the lab's reason (tests/labs/labs.py).  NAME: lab-<lab>.
-for lab in $(python3 tests/labs/labs.py list | cut -d' ' -f1); do
+# Not in a handout (tests/labs/HANDOUT): its lab is what is missing.
+labs=$(python3 tests/labs/labs.py list | cut -d' ' -f1)
+[ -e tests/labs/HANDOUT ] && labs=""
+for lab in $labs; do
 	[ -n "$only" ] && [ "$only" != "lab-$lab" ] && continue
 	ran=$((ran + 1))
 	if python3 tests/labs/labs.py handout-fails "$lab"; then

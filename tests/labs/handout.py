@@ -14,7 +14,8 @@ assembly file reads, in the real source:
 
 In the handout the whole region, markers included, becomes the HANDOUT
 lines (their " * " leader taken off, the marker's indentation kept), or
-nothing.  Every other lab's regions are left as they are.  Each marker
+nothing.  Every other lab's regions are left as they are.  The file
+tests/labs/HANDOUT in DEST names the lab.  Each marker
 is a line of its own; a region is never nested in another, and a HANDOUT
 block only ever sits inside one, right before its END.
 
@@ -33,6 +34,7 @@ import subprocess
 import sys
 
 EXTS = (".c", ".h", ".S")
+HANDOUT_MARK = "tests/labs/HANDOUT"
 MARKER = re.compile(
     r"^(?P<indent>\s*)/\* LAB (?P<lab>[a-z][a-z0-9-]*): "
     r"(?P<kind>BEGIN SOLUTION \*/|HANDOUT|END \*/)\s*$")
@@ -120,12 +122,30 @@ def strip(text, lab, path="<text>"):
     return "\n".join(out)
 
 
+def handout_of(top):
+    """The lab top is the handout of, or None for the full tree."""
+    try:
+        with open(os.path.join(top, HANDOUT_MARK)) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
 def tree_files(top):
-    """The files git knows in top: tracked, and new ones not ignored."""
-    names = subprocess.run(
-        ["git", "-C", top, "ls-files", "-z", "--cached", "--others",
-         "--exclude-standard"],
-        check=True, capture_output=True).stdout.decode().split("\0")
+    """The files git knows in top: tracked, and new ones not ignored.
+    Outside a git checkout (an unpacked tarball), every file but build/."""
+    try:
+        names = subprocess.run(
+            ["git", "-C", top, "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard"],
+            check=True, capture_output=True).stdout.decode().split("\0")
+    except (OSError, subprocess.CalledProcessError):
+        names = []
+        for dirpath, dirs, files in os.walk(top):
+            rel = os.path.relpath(dirpath, top)
+            dirs[:] = [d for d in dirs
+                       if not (rel == "." and d in ("build", ".git"))]
+            names += [os.path.normpath(os.path.join(rel, f)) for f in files]
     return sorted({n for n in names
                    if n and os.path.isfile(os.path.join(top, n))})
 
@@ -165,6 +185,10 @@ def make_handout(top, lab, dest, known):
         shutil.copy2(os.path.join(top, name), target, follow_symlinks=False)
     if not changed:
         raise MarkerError(f"lab {lab} has no solution region in the tree")
+    # Says which lab this tree is the handout of: its own checks then
+    # expect that lab's regions gone (tests/checks/labs.py, run-all.sh).
+    with open(os.path.join(dest, HANDOUT_MARK), "w") as f:
+        f.write(lab + "\n")
     return changed
 
 

@@ -70,6 +70,31 @@ def run_tests(lab, tree, quiet=False):
     return ok, "".join(out)
 
 
+# What of this tree's build a handout may reuse: the objects and images of
+# the hypervisor and the guests (not the ISOs, the tests' logs or the
+# disk images, which are quick to make and large to copy).
+SEED_DIRS = ["obj", "guest", os.path.join("tests", "guest")]
+
+
+def seed_build(tree):
+    """Copy this tree's objects into tree's build/, times kept: the
+    handout's files are this tree's with their times kept too (handout.py
+    copies them so), so make rebuilds only what the lab's stripping
+    changed, and what depends on it."""
+    src = os.path.join(TOP, "build")
+    if not os.path.isfile(os.path.join(src, "hv.elf")):
+        return
+    for d in SEED_DIRS:
+        if os.path.isdir(os.path.join(src, d)):
+            shutil.copytree(os.path.join(src, d),
+                            os.path.join(tree, "build", d),
+                            ignore=shutil.ignore_patterns("*.img"))
+    for name in os.listdir(src):
+        path = os.path.join(src, name)
+        if os.path.isfile(path) and not name.endswith(".iso"):
+            shutil.copy2(path, os.path.join(tree, "build", name))
+
+
 def build(tree):
     """The targets the lab tests boot, built once, two jobs at a time."""
     r = subprocess.run(["make", "-s", "-j2", "-C", tree, "build/hv.elf",
@@ -102,6 +127,7 @@ def handout_fails(lab):
         if r.returncode:
             print(f"FAIL lab/{lab}: no handout: {r.stderr.strip()}")
             return False
+        seed_build(dest)
         ok, text = build(dest)
         if not ok:
             print(f"FAIL lab/{lab}: the handout does not build")
