@@ -120,7 +120,7 @@ static void shutdown(struct guest *g, uint32_t gpa, uint32_t how)
  * a guest needs, that the buffer is inside its RAM.  A guest that knows
  * fewer fields asks for fewer bytes.
  */
-static void guest_stats(struct guest *g, uint32_t gpa, uint32_t len)
+static void stats_to_guest(struct guest *g, uint32_t gpa, uint32_t len)
 {
 	const struct guest_stats *s = &g->stats;
 	struct lguest_stats out = {
@@ -202,7 +202,7 @@ static void dispatch(struct guest *g, uint32_t nr, uint32_t a1, uint32_t a2,
 		break;
 	/* LAB hypercall: BEGIN SOLUTION */
 	case LHCALL_GUEST_STATS:
-		guest_stats(g, a1, a2);
+		stats_to_guest(g, a1, a2);
 		break;
 	/* LAB hypercall: END */
 	default: /* including SET_PMD: this is a two-level, non-PAE ABI */
