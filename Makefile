@@ -12,6 +12,9 @@
 #                   run (tests/fuzz-guest.sh; not in make check)
 #   make soak [SOAK_MINUTES=10]   several busy guests at once, then all off:
 #                   memory must come back (tests/soak.sh; not in make check)
+#   make lab-list   the course labs (docs/labs/README.md); make lab-handout
+#                   LAB=name DEST=dir writes a student's tree for one, make
+#                   lab-check LAB=name [DIR=tree] runs its tests
 #   make deps       install the Debian packages all this needs
 #   make clean
 #
@@ -192,3 +195,22 @@ appliance-iso: check-deps $(BUILD)/hv.elf guest-images
 # ---- A busybox initramfs for Linux guests, from Debian's busybox-static:i386.
 linux-initrd:
 	@tests/linux/mkinitrd.sh build/linux/initrd.gz
+
+# ---- The course labs (docs/labs/README.md): list them, make a student's
+# tree for one, run one's tests (in this tree, or DIR=another, such as a
+# handout being worked on).
+LAB ?=
+DEST ?=
+DIR ?=
+.PHONY: lab-list lab-handout lab-check
+lab-list:
+	@tests/labs/labs.py list
+
+lab-handout:
+	@[ -n "$(LAB)" ] && [ -n "$(DEST)" ] || \
+		{ echo "usage: make lab-handout LAB=name DEST=dir (make lab-list)"; exit 2; }
+	@tests/labs/handout.py $(LAB) $(DEST)
+
+lab-check: check-deps
+	@[ -n "$(LAB)" ] || { echo "usage: make lab-check LAB=name [DIR=tree]"; exit 2; }
+	@tests/labs/labs.py check $(LAB) $(DIR)

@@ -18,7 +18,9 @@
  *   5. the entropy driver (virtio_rng.c), for the shell's "random";
  *   6. the network driver (virtio_net.c), which posts its receive
  *      buffers at once; the stack above it (net.c) needs no start-up,
- *      only an address (setup.c's ip=).
+ *      only an address (setup.c's ip=);
+ *   7. the notes driver (virtio_notes.c), when the hypervisor gave us
+ *      the device (notes=on): it polls, so it has no interrupt.
  *
  * Their interrupts are turned on later, by devices_enable_irqs(), once
  * our IDT exists (proc_init): until then the hypervisor holds them for
@@ -29,6 +31,7 @@
 #include "console.h"
 #include "devices.h"
 #include "earlycon.h"
+#include "notes.h"
 #include "pci.h"
 #include "pvfs.h"
 #include "rng.h"
@@ -51,6 +54,7 @@ void devices_init(bool early_console_only)
 		pvfs_mount();
 	vrng_init();
 	vnet_init();
+	vnotes_init();
 }
 
 void devices_enable_irqs(void)

@@ -31,5 +31,7 @@ bool hcall_async(uint32_t call, uint32_t arg1, uint32_t arg2, uint32_t arg3);
 bool hcall_ring_idle(void);
 __attribute__((noreturn)) void guest_poweroff(const char *why);
 __attribute__((noreturn)) void guest_restart(const char *why);
+/* The hypervisor's counters for this guest (ABI 5, GUEST_STATS). */
+void guest_stats(struct lguest_stats *st);
 
 #endif /* PVGUEST_HCALL_H */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-all.sh [--only NAME] - every test: host unit tests (cmocka), then
-# QEMU integration tests.  Ends with the line "N passed, N failed" and a
-# non-zero exit status if anything failed.
+# QEMU integration tests, then the labs' handouts.  Ends with the line
+# "N passed, N failed" and a non-zero exit status if anything failed.
 #
 # Tree checks are tests/checks/*.py: rules about the source tree itself
 # (the include order of the rooms, docs that name only what exists); each
@@ -11,8 +11,8 @@
 # tests in a comment line "UNIT_SOURCES: hv/a.c hv/b.c"; it is compiled
 # for the host with -DHV_HOST_TEST and the sanitizers.  QEMU tests are
 # tests/qemu/*.test (see tests/qemu/run-test.sh).  NAME is a check's file
-# name without ".py", a unit test's without "test_" and ".c", or a QEMU
-# test's without ".test".
+# name without ".py", a unit test's without "test_" and ".c", a QEMU
+# test's without ".test", or lab-LAB for a lab's handout.
 set -u
 cd "$(dirname "$0")/.."
 only=""
@@ -97,6 +97,22 @@ if [ ${#tests[@]} -gt 0 ]; then
 	pass=$((pass + $(grep -c '^PASS' <<<"$results")))
 	fail=$((fail + $(grep -c '^FAIL' <<<"$results")))
 fi
+
+# The labs (docs/labs/): their tests passed above, with the QEMU tests;
+# here each lab's handout is made, built and booted, and must fail its
+# test for the lab's reason (tests/labs/labs.py).  NAME: lab-<lab>.
+# Not in a handout (tests/labs/HANDOUT): its lab is what is missing.
+labs=$(python3 tests/labs/labs.py list | cut -d' ' -f1)
+[ -e tests/labs/HANDOUT ] && labs=""
+for lab in $labs; do
+	[ -n "$only" ] && [ "$only" != "lab-$lab" ] && continue
+	ran=$((ran + 1))
+	if python3 tests/labs/labs.py handout-fails "$lab"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+	fi
+done
 
 if [ -n "$only" ] && [ $ran -eq 0 ]; then
 	echo "no test named '$only'"

@@ -34,8 +34,10 @@ static struct desc sanitize_gdt_entry(struct desc d)
 {
 	if (!(d.hi & DESC_HI_S)) {
 		/* System descriptor (or an empty slot, which has S = 0 too). */
+		/* LAB call-gate: BEGIN SOLUTION */
 		if (d.hi & DESC_HI_P)
 			d.lo = d.hi = 0;
+		/* LAB call-gate: END */
 		return d;
 	}
 	if ((d.hi & DESC_HI_DPL_MASK) == 0)

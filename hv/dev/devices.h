@@ -37,7 +37,7 @@ void pci_config_image(const struct virtio_dev *d, uint8_t cs[256]);
 
 /* Everything device-side a guest has, reached from struct guest's `dev`
  * (one page, allocated with the guest's devices and freed with them). */
-#define GUEST_MAX_DEVICES 4 /* console, disk, network, entropy */
+#define GUEST_MAX_DEVICES 5 /* console, disk, network, entropy, notes */
 struct guest_devices {
 	struct pci_bus pci;
 	struct virtio_dev virtio[GUEST_MAX_DEVICES];

@@ -42,6 +42,7 @@ struct guest_stats {
 	uint64_t exits, hypercalls, async_hypercalls, irqs_delivered;
 	uint64_t traps_reflected, port_io, halts, page_faults;
 	uint64_t fpu_switches;
+	uint64_t cpu_ns; /* time in its slices (sched.c), ours included */
 	uint32_t
 		by_hypercall[LHCALL_NR]; /* synchronous and queued, by number */
 	uint32_t flushes_all; /* FLUSH_TLB(1): every shadow emptied */

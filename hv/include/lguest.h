@@ -46,7 +46,9 @@
 #define LHCALL_LOAD_TLS 16
 #define LHCALL_LOAD_GDT_ENTRY 18
 #define LHCALL_SEND_INTERRUPTS 19
-#define LHCALL_NR 20 /* one more than the highest number */
+/* Ours, not Linux 4.9's: a guest reads its own counters (ABI 5). */
+#define LHCALL_GUEST_STATS 20
+#define LHCALL_NR 21 /* one more than the highest number */
 
 /* Second argument of LHCALL_SHUTDOWN (ABI 12). */
 #define LGUEST_SHUTDOWN_POWEROFF 1
@@ -143,6 +145,23 @@ _Static_assert(offsetof(struct lguest_data, noirq_iret) == 1376, "ABI 6");
 _Static_assert(offsetof(struct lguest_data, kernel_address) == 1380, "ABI 6");
 _Static_assert(offsetof(struct lguest_data, syscall_vec) == 1384, "ABI 6");
 _Static_assert(sizeof(struct lguest_data) == 1388, "ABI 6");
+
+/*
+ * What LHCALL_GUEST_STATS writes (ABI 5): the hypervisor's counters for
+ * the calling guest, since it was first started (they go on counting
+ * across restarts).
+ * Fields are only ever added at the end, so a guest asking for fewer
+ * bytes than this gets the fields it knows.
+ */
+struct lguest_stats {
+	uint64_t exits;	     /* trips out of the guest, of every kind */
+	uint64_t hypercalls; /* synchronous ones; the ring's are below */
+	uint64_t async_hypercalls;
+	uint64_t page_faults; /* shadow faults, fixed or reflected */
+	uint64_t irqs;	      /* interrupts delivered to the guest */
+	uint64_t cpu_ns;      /* time the CPU spent on the guest's slices */
+};
+_Static_assert(sizeof(struct lguest_stats) == 48, "ABI 5");
 
 #endif /* !__ASSEMBLER__ */
 

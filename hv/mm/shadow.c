@@ -463,8 +463,14 @@ void shadow_set_pte(struct guest *g, uint32_t pgdir_gpa, uint32_t va,
 		 * so it is updated in every shadow; a user mapping only in the
 		 * shadow of the directory it belongs to.
 		 */
+		/* LAB shadow-bug: BEGIN SOLUTION */
 		if (va >= g->kernel_address || d->tag == pgdir_gpa)
 			apply_pte(g, d, va, pte);
+		/* LAB shadow-bug: HANDOUT
+		 * if (d->tag == pgdir_gpa)
+		 *	apply_pte(g, d, va, pte);
+		 */
+		/* LAB shadow-bug: END */
 	}
 }
 

@@ -246,6 +246,25 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 				mod, (int)vlen, val);
 			g->ok = false;
 		}
+	} else if (word_is(w, klen, "notes")) {
+		if (word_is(val, vlen, "on") || word_is(val, vlen, "off"))
+			g->notes = word_is(val, vlen, "on");
+		else {
+			reportf(report,
+				"module %u: notes=%.*s: expected on or off",
+				mod, (int)vlen, val);
+			g->ok = false;
+		}
+	} else if (word_is(w, klen, "weight")) {
+		if (!parse_u32(val, vlen, &g->weight) || g->weight < 1 ||
+		    g->weight > GUEST_WEIGHT_MAX) {
+			reportf(report,
+				"module %u: weight=%.*s: expected a whole "
+				"number from 1 to %u",
+				mod, (int)vlen, val, GUEST_WEIGHT_MAX);
+			g->weight = GUEST_WEIGHT_DEFAULT;
+			g->ok = false;
+		}
 	} else {
 		reportf(report, "module %u: unknown kernel option '%.*s'", mod,
 			(int)klen, w);
@@ -284,6 +303,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			hv_memset(g, 0, sizeof(*g));
 			hv_snprintf(g->name, sizeof(g->name), "guest%u", n);
 			g->mem_bytes = GUEST_MEM_DEFAULT;
+			g->weight = GUEST_WEIGHT_DEFAULT;
 			g->kernel_mod = (int)m;
 			g->initrd_mod = g->disk_mod = -1;
 			g->ok = true;

@@ -59,6 +59,9 @@ unsigned options_parse(const char *cmdline, struct hv_options *o,
 #define GUEST_CMDLINE_MAX 2048 /* the guest copies 2048 bytes, NUL included */
 #define GUEST_DISK_SPEC_MAX 48 /* "uuid:" and a GUID, with room to spare */
 #define GUEST_MEM_DEFAULT MiB(64)
+/* weight=: a guest's share of the CPU against the others' (sched.c). */
+#define GUEST_WEIGHT_DEFAULT 1
+#define GUEST_WEIGHT_MAX 16
 #define GUEST_MEM_MIN MiB(2)
 #define GUEST_MEM_MAX MiB(2048)
 
@@ -80,6 +83,8 @@ struct guest_config {
 	bool net_mac_given;
 	bool disk_readonly;
 	enum restart_policy restart;
+	uint32_t weight; /* 1 to GUEST_WEIGHT_MAX */
+	bool notes;	 /* notes=on: the notes device (ABI 11.14) */
 	char cmdline[GUEST_CMDLINE_MAX];
 	bool ok; /* false: refused, with the reasons already reported */
 };

@@ -5,6 +5,7 @@
  *   virtio_pci.c   the registers in BAR0: features, status, queues
  *   virtqueue.c    reading descriptor chains, returning used buffers
  *   virtio_console.c, virtio_blk.c, virtio_rng.c   the devices themselves
+ *   virtio_notes.c                                 (and ours, ABI 11.14)
  *
  * How a guest reaches them (its PCI bus, the device window, the MMIO
  * decoder) is hv/dev/.
@@ -150,9 +151,9 @@ bool virtio_ready(const struct virtio_dev *d);
 void virtio_poll(struct virtio_dev *d);
 
 /* The device types (virtio_console.c, virtio_blk.c, virtio_net.c,
- * virtio_rng.c). */
+ * virtio_rng.c, virtio_notes.c). */
 extern const struct virtio_ops virtio_console_ops, virtio_blk_ops,
-	virtio_net_ops, virtio_rng_ops;
+	virtio_net_ops, virtio_rng_ops, virtio_notes_ops;
 /* New bytes wait at the UART: fill the console's posted buffers. */
 void virtio_console_input(struct virtio_dev *d);
 

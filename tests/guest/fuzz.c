@@ -734,18 +734,6 @@ static void step(uint32_t n)
 
 /* ---- Setting up, and the run ---- */
 
-static uint32_t number(const char *key, uint32_t dflt)
-{
-	const char *s = cmdline_value(key);
-	uint32_t v = 0;
-
-	if (!s || *s < '0' || *s > '9')
-		return dflt;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 static void tick(struct trapframe *tf)
 {
 	(void)tf;
@@ -833,14 +821,15 @@ static void report(const char *how)
 
 void fuzz_run(void)
 {
-	uint32_t seed = number("seed=", 1), calls = number("calls=", 0);
-	uint32_t budget = number("kills=", DEFAULT_BUDGET);
+	uint32_t seed = cmdline_number("seed=", 1);
+	uint32_t calls = cmdline_number("calls=", 0);
+	uint32_t budget = cmdline_number("kills=", DEFAULT_BUDGET);
 	uint32_t report_every, n, surprise;
 
 	if (!calls)
 		calls = DEFAULT_CALLS;
 	trace = cmdline_has("trace");
-	surprise = number("surprise=", 0);
+	surprise = cmdline_number("surprise=", 0);
 	if (!blk_present()) {
 		printf("guest: fuzz: FAIL: needs a disk for its checkpoint\n");
 		guest_poweroff("fuzz: no disk");

@@ -25,11 +25,17 @@
  *                on the kernel line and ip= after the "--";
  *   sleeptest=N  sleep N ticks of 10 ms, say how long they took by the
  *                hypervisor's clock (sleeptest.c);
+ *   spin secs=N measure=M  compute for N seconds, never halting, and
+ *                report our share of the CPU over the first M
+ *                (hvstats.c: the scheduler's weights);
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
- *                adversary_mmio.c; the two that come before LGUEST_INIT
- *                are early_adversary.c's), one process scenario
- *                (procdemo.c), or the console flood another guest must
+ *                adversary_mmio.c, adversary_gate.c; the two that come
+ *                before LGUEST_INIT are early_adversary.c's), one
+ *                process scenario
+ *                (procdemo.c), the hypervisor's counters read back
+ *                (hvstats.c), the notes device over a restart
+ *                (notestest.c), or the console flood another guest must
  *                not notice (console_flood.c);
  *
  * and the kernel's own words still work: "run=PROG" and "shell" start
@@ -42,6 +48,19 @@
 
 #include "testguest.h"
 
+/* "KEY=N" on the command line, N decimal; dflt without it. */
+uint32_t cmdline_number(const char *key, uint32_t dflt)
+{
+	const char *s = cmdline_value(key);
+	uint32_t v = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return dflt;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	return v;
+}
+
 static __attribute__((noreturn)) void test_run(const char *name)
 {
 	adversary_run(name);
@@ -52,6 +71,9 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	adversary_netdev_run(name);
 	procdemo_test(name);
 	console_flood_run(name);
+	hvstats_test(name);
+	adversary_gate_run(name);
+	notestest_run(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);
 	guest_poweroff("unknown test");
@@ -94,5 +116,7 @@ void guest_main(void)
 		soak_run();
 	if (cmdline_value("sleeptest="))
 		sleeptest_run(cmdline_value("sleeptest="));
+	if (cmdline_has("spin"))
+		spin_run();
 	demo_run();
 }

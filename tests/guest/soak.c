@@ -39,18 +39,6 @@
 
 static uint8_t out[BLK_SECTORS * SECTOR_SIZE], in[BLK_SECTORS * SECTOR_SIZE];
 
-static uint32_t number(const char *key, uint32_t dflt)
-{
-	const char *s = cmdline_value(key);
-	uint32_t v = 0;
-
-	if (!s || *s < '0' || *s > '9')
-		return dflt;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 /* Is "what" one of the comma-separated words after "work="? */
 static bool work_has(const char *what)
 {
@@ -121,8 +109,9 @@ static void round_flood(uint32_t round)
 
 void soak_run(void)
 {
-	uint32_t secs = number("secs=", 600), until = number("until=", 0);
-	uint32_t crash = number("crash=", 0), round = 0;
+	uint32_t secs = cmdline_number("secs=", 600);
+	uint32_t until = cmdline_number("until=", 0);
+	uint32_t crash = cmdline_number("crash=", 0), round = 0;
 	uint64_t start = wallclock_ns(), last = start;
 	bool fork = work_has("fork"), blk = work_has("blk"),
 	     flood = work_has("flood");

@@ -19,6 +19,7 @@ __attribute__((noreturn)) void nettest_run(const char *arg);
 __attribute__((noreturn)) void fuzz_run(void); /* fuzz.c */
 __attribute__((noreturn)) void soak_run(void); /* soak.c */
 __attribute__((noreturn)) void sleeptest_run(const char *arg);
+__attribute__((noreturn)) void spin_run(void); /* hvstats.c */
 
 /* "test=NAME": each returns only if it has no case of that name. */
 void adversary_run(const char *name);
@@ -29,6 +30,12 @@ void adversary_dev_run(const char *name);
 void adversary_netdev_run(const char *name); /* adversary_dev.c */
 void procdemo_test(const char *name);
 void console_flood_run(const char *name);
+void hvstats_test(const char *name);
+void adversary_gate_run(const char *name);
+void notestest_run(const char *name);
+
+/* main.c: "KEY=N" on our command line, or dflt. */
+uint32_t cmdline_number(const char *key, uint32_t dflt);
 
 /* adversary_net.c: the frames of nettest=hostile (nettest.c). */
 unsigned int net_send_hostile(uint32_t victim, const uint8_t *mac,

@@ -283,6 +283,64 @@ static void test_restart(void **state)
 		      "or always");
 }
 
+static void test_weight(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel weight=3");
+	add_mod(f, "kernel");
+	add_mod(f, "kernel weight=16");
+	add_mod(f, "kernel weight=0");
+	assert_int_equal(run(f), 4);
+	assert_int_equal(f->cfg[0].weight, 3);
+	assert_int_equal(f->cfg[1].weight, 1);
+	assert_int_equal(f->cfg[2].weight, 16);
+	assert_true(f->cfg[0].ok && f->cfg[1].ok && f->cfg[2].ok);
+	assert_false(f->cfg[3].ok);
+	assert_int_equal(f->cfg[3].weight, 1);
+	assert_int_equal(nr_msgs, 1);
+	assert_msg(0, "module 3: weight=0: expected a whole number from 1 to "
+		      "16");
+}
+
+static void test_notes(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel notes=on");
+	add_mod(f, "kernel notes=off");
+	add_mod(f, "kernel");
+	add_mod(f, "kernel notes=yes");
+	assert_int_equal(run(f), 4);
+	assert_true(f->cfg[0].notes);
+	assert_false(f->cfg[1].notes || f->cfg[2].notes || f->cfg[3].notes);
+	assert_true(f->cfg[0].ok && f->cfg[1].ok && f->cfg[2].ok);
+	assert_false(f->cfg[3].ok);
+	assert_int_equal(nr_msgs, 1);
+	assert_msg(0, "module 3: notes=yes: expected on or off");
+}
+
+static void test_weight_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel weight=17");
+	add_mod(f, "kernel weight=two");
+	add_mod(f, "kernel weight=");
+	assert_int_equal(run(f), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_false(f->cfg[i].ok);
+		assert_int_equal(f->cfg[i].weight, 1);
+	}
+	assert_int_equal(nr_msgs, 3);
+	assert_msg(0, "module 0: weight=17: expected a whole number from 1 to "
+		      "16");
+	assert_msg(1, "module 1: weight=two: expected a whole number from 1 "
+		      "to 16");
+	assert_msg(2, "module 2: weight=: expected a whole number from 1 to "
+		      "16");
+}
+
 static void test_unknown_kernel_options(void **state)
 {
 	struct fixture *f = *state;
@@ -589,6 +647,9 @@ int main(void)
 		T(test_names),
 		T(test_names_bad_characters),
 		T(test_restart),
+		T(test_weight),
+		T(test_weight_bad),
+		T(test_notes),
 		T(test_unknown_kernel_options),
 		T(test_guest_cmdline_edges),
 		T(test_cmdline_length_limit),
