@@ -13,17 +13,18 @@
  *
  * What each loop needs, since every port access is an exit:
  *   - quick_pit_calibrate() reads the count's high byte until it has
- *     dropped by one (256 ticks, 214 us) and wants the TSC time of one
- *     read pair under 1/2048 of the time measured, which it may stretch
- *     to 50 ms: a pair under about 24 us.  An exit of a few microseconds
- *     (real hardware) can do that; under QEMU without KVM one is nearer
- *     10 us, and this calibration fails there, honestly.
+ *     dropped by one (256 ticks, 214 us) and wants the TSC time of the
+ *     reads around its two ends, eight in all, under 1/2048 of the time
+ *     measured, which it may stretch to 50 ms: eight exits in 24 us, 3 us
+ *     each.  Real hardware might; under QEMU without KVM an exit is
+ *     about 10 us, and this calibration fails there, honestly.
  *   - pit_calibrate_tsc() loads 10 ms in mode 0 and polls OUT2 on port
  *     0x61; it wants at least 1000 polls and no poll ten times slower
- *     than the fastest, so about 10 us a poll.  Borderline under QEMU.
+ *     than the fastest, so under 10 us a poll, steadily.  Under QEMU
+ *     our guest's same loop gets about 500 polls (tests/guest/clocks.c).
  * So the hypervisor does not leave the guest to this: it gives tsc_khz
- * whenever it has a rate it can stand behind (guest_tsc.c), and this
- * channel is what a guest measures with when it cannot.
+ * whenever it has a believable rate (guest_tsc.c), and this channel is
+ * what a guest measures with when it is not given one.
  *
  * Modes 0-5 count as the data sheet says, with the gate of each mode
  * (modes 0 and 4 pause while it is low, 2 and 3 stop and reload on its
