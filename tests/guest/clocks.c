@@ -10,9 +10,9 @@
  *           we only print: each poll is an exit.  We also time the two
  *           ends, which Linux does not (the write that starts the count,
  *           and the last two polls), so a stall of the host's there shows
- *           as uncertainty; runs go on until three had none.  The one
- *           with the least is reported, and the test compares it with
- *           the hypervisor's own rate;
+ *           as uncertainty; runs go on until five had little.  Their
+ *           median is reported, and the test compares it with the
+ *           hypervisor's own rate;
  *   count   the count itself: latched twice, it has gone down; the
  *           read-back command gives the status and then the count;
  *   cmos    the CMOS clock on 0x70/0x71 as Linux's mc146818_get_time()
@@ -38,8 +38,8 @@
 #define PIT_CMD 0x43
 #define PORT_B 0x61
 #define CAL_MS 10
-#define CAL_LATCH (PIT_HZ / (1000 / CAL_MS))
-#define CAL_TRIES 3	  /* good runs wanted */
+#define CAL2_MS 50
+#define CAL_TRIES 5	  /* good runs wanted */
 #define CAL_TRIES_MAX 40  /* runs at most */
 #define CAL_MAX_PPM 50000 /* 5%: more, and a stall hit an end */
 #define MAX_POLLS 10000000u
@@ -58,36 +58,40 @@ static void check(bool ok, const char *what)
 }
 
 /* One pit_calibrate_tsc(), with the TSC read on both sides of the write
- * that starts the count and of the poll that saw it end: the two gaps
- * are how uncertain the measurement is.  Linux takes t2 - t1 and
+ * that starts the count, and of the last two polls: the port's value is
+ * taken somewhere inside its exit, so OUT2 rose after the last poll that
+ * saw it low began and before the one that saw it high ended.  Those two
+ * windows are how uncertain the measurement is.  Linux takes t2 - t1 and
  * cannot tell when a stall (here: the host taking QEMU's CPU away) fell
- * between the start and t1 or between the end and t2. */
+ * in one of them. */
 struct pit_run {
-	uint32_t khz;	    /* from the middles of the two gaps */
+	uint32_t khz;	    /* from the middles of the two windows */
 	uint32_t linux_khz; /* (t2 - t1) / ms, what Linux computes */
-	uint32_t err_ppm;   /* the two gaps over the whole */
+	uint32_t err_ppm;   /* the two windows over the whole */
+	uint32_t low, high; /* the rate for sure lies between these */
+	uint32_t ms;
 	unsigned polls;
 	uint32_t dmin, dmax; /* the fastest and slowest poll */
 };
 
-static bool pit_calibrate(struct pit_run *r)
+static bool pit_calibrate(struct pit_run *r, uint32_t ms)
 {
-	uint64_t t0, t1, t2, tsc, whole;
+	uint32_t latch = PIT_HZ / (1000 / ms);
+	uint64_t t0, t1, tsc, before_last, end, whole;
 	unsigned n = 0;
 
 	outb(PORT_B, (inb(PORT_B) & ~0x02) | 0x01); /* gate on, no speaker */
 	outb(PIT_CMD, 0xB0); /* channel 2, low then high byte, mode 0 */
-	outb(PIT_CH2, CAL_LATCH & 0xFF);
+	outb(PIT_CH2, latch & 0xFF);
 	t0 = rdtsc();
-	outb(PIT_CH2, CAL_LATCH >> 8); /* counting from here */
-	tsc = t1 = t2 = rdtsc();
+	outb(PIT_CH2, latch >> 8); /* counting from here */
+	tsc = t1 = before_last = rdtsc();
 	r->dmin = 0xFFFFFFFFu;
 	r->dmax = 0;
 	while (!(inb(PORT_B) & 0x20)) {
-		uint64_t d;
+		uint64_t t2 = rdtsc(), d = t2 - tsc;
 
-		t2 = rdtsc();
-		d = t2 - tsc;
+		before_last = tsc; /* when the poll that saw it low began */
 		tsc = t2;
 		if (d < r->dmin)
 			r->dmin = (uint32_t)d;
@@ -96,15 +100,17 @@ static bool pit_calibrate(struct pit_run *r)
 		if (++n > MAX_POLLS)
 			return false;
 	}
-	/* OUT2 rose between the last poll's TSC and this one. */
-	t2 = rdtsc();
-	whole = (t2 + tsc) / 2 - (t1 + t0) / 2;
+	end = rdtsc(); /* the poll that saw it high has ended */
+	whole = (end + before_last) / 2 - (t1 + t0) / 2;
 	r->polls = n;
-	r->khz = (uint32_t)(whole / CAL_MS);
-	r->linux_khz = (uint32_t)((tsc - t1) / CAL_MS);
-	r->err_ppm =
-		whole ? (uint32_t)(((t1 - t0) + (t2 - tsc)) * 1000000u / whole)
-		      : 0xFFFFFFFFu;
+	r->ms = ms;
+	r->khz = (uint32_t)(whole / ms);
+	r->linux_khz = (uint32_t)((tsc - t1) / ms);
+	r->low = (uint32_t)((before_last - t1) / ms);
+	r->high = (uint32_t)((end - t0) / ms);
+	r->err_ppm = whole ? (uint32_t)(((t1 - t0) + (end - before_last)) *
+					1000000u / whole)
+			   : 0xFFFFFFFFu;
 	return true;
 }
 
@@ -113,37 +119,50 @@ static void print_run(const char *what, const struct pit_run *r)
 	printf("guest: clocks: pit: %s: %u kHz +-%u ppm over %u ms (Linux's "
 	       "sum: %u kHz), %u polls, %u-%u cycles a poll (Linux would %s "
 	       "it)\n",
-	       what, r->khz, r->err_ppm, CAL_MS, r->linux_khz, r->polls,
-	       r->dmin, r->dmax,
+	       what, r->khz, r->err_ppm, r->ms, r->linux_khz, r->polls, r->dmin,
+	       r->dmax,
 	       r->polls >= 1000 && r->dmax <= 10u * r->dmin ? "take"
 							    : "refuse");
 }
 
 /* Runs until CAL_TRIES of them had no stall at their ends, or
  * CAL_TRIES_MAX; printed afterwards, since a line printed now would go
- * out through the exits of the next run. */
+ * out through the exits of the next run.  The answer is the median of
+ * the good runs, which one odd run cannot move. */
 static void pit_test(void)
 {
 	static struct pit_run runs[CAL_TRIES_MAX];
-	unsigned best = 0, good = 0, n;
+	unsigned good[CAL_TRIES], best = 0, n_good = 0, n, pick;
 
-	for (n = 0; n < CAL_TRIES_MAX && good < CAL_TRIES; n++) {
-		if (!pit_calibrate(&runs[n])) {
+	for (n = 0; n < CAL_TRIES_MAX && n_good < CAL_TRIES; n++) {
+		/* Linux's 10 ms, then its 50 ms (CAL2_MS) if the host is
+		 * so busy that 10 ms runs all have stalls at their ends. */
+		if (!pit_calibrate(&runs[n],
+				   n < CAL_TRIES_MAX / 2 ? CAL_MS : CAL2_MS)) {
 			check(false, "OUT2 never rose in mode 0");
 			return;
 		}
 		if (runs[n].err_ppm <= CAL_MAX_PPM)
-			good++;
+			good[n_good++] = n;
 		if (runs[n].err_ppm < runs[best].err_ppm)
 			best = n;
 	}
+	/* Sort the good runs by rate (a handful: insertion sort). */
+	for (unsigned i = 1; i < n_good; i++)
+		for (unsigned j = i;
+		     j > 0 && runs[good[j]].khz < runs[good[j - 1]].khz; j--) {
+			unsigned t = good[j];
+			good[j] = good[j - 1];
+			good[j - 1] = t;
+		}
+	pick = n_good ? good[n_good / 2] : best;
 	print_run("first run", &runs[0]);
-	print_run("best run", &runs[best]);
-	/* Within +-50% the middle of the bracket is within a factor of 2. */
-	check(runs[best].err_ppm < 500000, "every run had a stall at an end");
-	printf("guest: clocks: pit calibration: %u kHz +-%u ppm (the best of "
-	       "%u runs, %u without a stall at either end)\n",
-	       runs[best].khz, runs[best].err_ppm, n, good);
+	print_run("median run", &runs[pick]);
+	printf("guest: clocks: pit calibration: %u kHz +-%u ppm, between %u "
+	       "and %u kHz (the median of %u runs without a stall at either "
+	       "end, of %u)\n",
+	       runs[pick].khz, runs[pick].err_ppm, runs[pick].low,
+	       runs[pick].high, n_good, n);
 }
 
 static uint16_t latched_count(void)
