@@ -10,9 +10,10 @@
  *           we only print: each poll is an exit.  We also time the two
  *           ends, which Linux does not (the write that starts the count,
  *           and the last two polls), so a stall of the host's there shows
- *           as uncertainty; runs go on until five had little.  Their
- *           median is reported, and the test compares it with the
- *           hypervisor's own rate;
+ *           as uncertainty; runs go on until five had little (10 ms
+ *           runs, then Linux's 50 ms ones if the host is that busy).
+ *           Their median is reported with the bounds it gives, which the
+ *           test checks hold the hypervisor's own rate;
  *   count   the count itself: latched twice, it has gone down; the
  *           read-back command gives the status and then the count;
  *   cmos    the CMOS clock on 0x70/0x71 as Linux's mc146818_get_time()
