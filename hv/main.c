@@ -15,6 +15,7 @@
 #include "drivers/uart.h"
 #include "drivers/vga.h"
 #include "hv/core/sched.h"
+#include "hv/dev/guest_tsc.h"
 #include "hv/hv.h"
 #include "hv/include/multiboot2.h"
 #include "hv/include/x86.h"
@@ -212,6 +213,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 
 	print_banner();
 	entropy_init(); /* says which source the entropy devices use */
+	guest_tsc_init(); /* says whether guests are told the TSC's rate */
 	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
 	pci_host_scan();
 	storage_init();

@@ -14,8 +14,8 @@
 #   guest: bench: NAME SIZE MiB|KiB in CYCLES cycles
 #
 # as a second table of throughput: cycles per 4 KiB always, and MB/s
-# when the guest knows its TSC rate (tsc_khz is 0 under QEMU's default
-# CPU, which has no invariant TSC to report).  Cycles are the guest's own rdtsc; under TCG
+# when the guest knows its TSC rate (tsc_khz, the hypervisor's own rate,
+# hv/dev/guest_tsc.c).  Cycles are the guest's own rdtsc; under TCG
 # they follow the host's clock, so compare numbers from one run with each
 # other rather than across machines.  BENCH_QEMU_ARGS adds QEMU options
 # (e.g. "-icount shift=0" for instruction counts instead of time).
@@ -55,10 +55,10 @@ fi
 khz=$(sed -n 's/.*guest: bench: tsc_khz \([0-9]*\).*/\1/p' "$log" | head -1)
 src="the guest's tsc_khz"
 if [ "${khz:-0}" -eq 0 ]; then
-	# The hypervisor gives the guest no TSC rate unless the TSC is
-	# invariant, but it measured the rate against the PIT at boot and says
-	# so in its banner ("hv: tsc: 2100.068 MHz"): good enough to turn this
-	# run's cycles into time.
+	# A hypervisor with no believable rate gives the guest none, but its
+	# banner still says what it measured against the PIT at boot ("hv:
+	# tsc: 2100.068 MHz"): good enough to turn this run's cycles into
+	# time.
 	khz=$(sed -n 's/^hv: tsc: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' "$log" | head -1)
 	src="the hypervisor's PIT-measured TSC rate"
 fi

@@ -11,10 +11,10 @@
  * asynchronous ring inside lguest_data, in ring order (section 4.1).
  */
 #include "hv/core/core.h"
+#include "hv/dev/guest_tsc.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"
-#include "hv/machine/cpu.h"
 #include "hv/machine/power.h"
 #include "hv/mm/shadow.h"
 
@@ -42,9 +42,10 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 		return;
 	}
 	g->lguest_data = gpa;
-	/* A TSC that may change rate or stop is no clock: tell the guest
-	 * 0 and it will use lguest_data.time instead (section 10). */
-	tsc = cpu_has(CPU_TSC_INVARIANT) ? tsc_khz() : 0;
+	/* The TSC's rate if the hypervisor stands behind it, else 0 and
+	 * the guest uses lguest_data.time (section 10; hv/dev/guest_tsc.c
+	 * has the rule). */
+	tsc = guest_tsc_khz();
 	lgd_write32(g, LGD(tsc_khz), tsc);
 	syscall_vec = lgd_read32(g, LGD(syscall_vec));
 	if (syscall_vec != LGUEST_SYSCALL_VEC) {

@@ -280,6 +280,7 @@ void devices_destroy(struct guest *g)
 void devices_reset(struct guest *g)
 {
 	pit2_reset(&g->dev->pit2);
+	cmos_reset(&g->dev->cmos);
 	for (unsigned i = 0; i < g->dev->n; i++)
 		virtio_reset(&g->dev->virtio[i]);
 }

@@ -1,13 +1,15 @@
 /*
  * devices.h - a guest's devices and how it reaches them: its PCI bus
  * (configuration space through ports 0xCF8/0xCFC), the device window of
- * BARs above its RAM, and the one legacy timer channel Linux reads.
+ * BARs above its RAM, the one legacy timer channel Linux reads, and a
+ * read-only CMOS clock.
  *
  *   devices.c   which devices a guest gets, and where
  *   pci.c       configuration space images
  *   mmio.c      a fault in the device window becomes a register access
  *               (with decode.c)
- *   ports.c     what in and out reach; pit_emul.c, the 8254's channel 2
+ *   ports.c     what in and out reach; pit_emul.c, the 8254's channel 2;
+ *               cmos_emul.c, the clock at 0x70/0x71
  *
  * The devices themselves are virtio devices (hv/virtio/).
  */
@@ -15,6 +17,7 @@
 #define HV_DEV_DEVICES_H
 
 #include "drivers/disk.h"
+#include "hv/dev/cmos_emul.h"
 #include "hv/dev/pit_emul.h"
 #include "hv/lib/lib.h"
 #include "hv/storage/volume.h"
@@ -46,6 +49,7 @@ struct guest_devices {
 	struct disk ram;	  /* the RAM disk module, if that is it */
 	struct guest_nic nic;	  /* the network card's port, if any */
 	struct pit_channel2 pit2; /* the timer channel Linux measures with */
+	struct cmos_rtc cmos;	  /* the clock's index register */
 };
 
 /* devices.c: a guest's devices. */

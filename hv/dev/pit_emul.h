@@ -8,16 +8,24 @@
 
 #include "hv/lib/lib.h"
 
+#define PIT_EMUL_HZ 1193182u /* the 8254's input clock */
+
 struct pit_channel2 {
 	uint16_t reload; /* the count the guest wrote */
 	uint8_t mode;	 /* 8254 mode, 0-5 */
 	uint8_t access;	 /* 1 low byte, 2 high byte, 3 low then high */
+	bool bcd;	 /* the command's BCD bit: reported, not obeyed */
 	bool write_high; /* next count byte written is the high one */
 	bool read_high;	 /* next count byte read is the high one */
 	bool latched;	 /* a latch command froze `latch` */
 	uint16_t latch;
-	bool counting;	   /* a count was written and the gate is open */
-	uint64_t start_ns; /* when it started counting */
+	bool status_latched; /* a read-back command froze `status` */
+	uint8_t status;
+	bool loaded;	   /* a whole count was written since the command */
+	bool triggered;	   /* modes 1 and 5: a rising gate started it */
+	bool running;	   /* counting since start_ns */
+	uint64_t start_ns; /* when it last started counting */
+	uint64_t done;	   /* ticks counted before that, since the load */
 	uint8_t port61;	   /* bits 0-3 as the guest last wrote them */
 };
 

@@ -34,7 +34,7 @@
  *
  * Built and run by tests/fuzz.sh; seeds are in tests/fuzz/corpus/pci.
  *
- * FUZZ_SOURCES: hv/dev/pci.c hv/dev/ports.c hv/guest/debugcon.c hv/dev/pit_emul.c hv/lib/string.c hv/lib/format.c
+ * FUZZ_SOURCES: hv/dev/pci.c hv/dev/ports.c hv/guest/debugcon.c hv/dev/pit_emul.c hv/dev/cmos_emul.c hv/lib/string.c hv/lib/format.c
  * FUZZ_MAX_LEN: 600
  */
 #include <stdint.h>
@@ -67,6 +67,15 @@ void console_write(const char *s, size_t n)
 uint64_t time_now_ns(void)
 {
 	return 0;
+}
+void time_wallclock(uint32_t *sec, uint32_t *nsec)
+{
+	*sec = 0;
+	*nsec = 0;
+}
+bool time_rtc_valid(void)
+{
+	return false;
 }
 
 /* ---- BAR0, as the window sees it. ---- */

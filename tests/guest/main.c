@@ -17,6 +17,8 @@
  *   rngtest      the entropy driver and device: the bytes, their
  *                frequencies, and the requests a driver must not make
  *                (rngtest.c);
+ *   clocks       the PIT's channel 2 and the CMOS clock, read through
+ *                the ports the way Linux reads them (clocks.c);
  *   disktest=STEP  the disk as storage that lasts: write, check, crash,
  *                fault, timeout (disktest.c); needs a disk;
  *   diskbench=TAG  the disk's throughput (diskbench.c; tests/bench.sh);
@@ -104,6 +106,8 @@ void guest_main(void)
 		blktest_run();
 	if (cmdline_has("rngtest"))
 		rngtest_run();
+	if (cmdline_has("clocks"))
+		clocks_run();
 	if (cmdline_value("diskbench="))
 		diskbench_run(cmdline_value("diskbench="));
 	if (cmdline_value("disktest="))

@@ -13,6 +13,7 @@ __attribute__((noreturn)) void procdemo_run(void);
 __attribute__((noreturn)) void bench_run(void);
 __attribute__((noreturn)) void blktest_run(void);
 __attribute__((noreturn)) void rngtest_run(void); /* rngtest.c */
+__attribute__((noreturn)) void clocks_run(void);  /* clocks.c */
 __attribute__((noreturn)) void disktest_run(const char *step);
 __attribute__((noreturn)) void diskbench_run(const char *tag);
 __attribute__((noreturn)) void nettest_run(const char *arg);

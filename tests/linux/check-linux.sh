@@ -4,7 +4,8 @@
 # written, synced, read back, read back again after the guest reboots
 # (its RAM wiped, the disk kept), the entropy device on its virtio bus
 # (and, if the kernel has CONFIG_HW_RANDOM_VIRTIO, /dev/hwrng giving
-# bytes that are not constant), and a clean power-off; then an ext2
+# bytes that are not constant), clocks it trusts (its TSC, the CMOS
+# clock), and a clean power-off; then an ext2
 # file system on a real disk (AHCI, then NVMe), written in one boot and
 # read back in the next.
 #
@@ -84,6 +85,63 @@ hwrng_steps() {
 	step hwrng-bytes-vary 'DISTINCT-([2-9][0-9]|1[6-9])' 30
 }
 
+# The clocks (ABI 8.10, 10): the boot must not have given up on the TSC
+# nor read all ones from the CMOS clock, and the clock reads sane through
+# /dev/port (any kernel has it), within two minutes of the host's own
+# clock (QEMU's RTC starts from it); "RTC time:" (PM_TRACE_RTC kernels)
+# must be sane too.  The boot log is the serial log up to the prompt.
+log_lacks() { # log_lacks NAME REGEX
+	local hit
+	hit=$(grep -aE -- "$2" "$QLOG" | head -1)
+	if [ -n "$hit" ]; then
+		echo "FAIL linux/$1: '$hit' (log: $QLOG)"
+		fail=$((fail + 1))
+	else
+		echo "PASS linux/$1"
+		pass=$((pass + 1))
+	fi
+}
+clock_steps() {
+	local cmos host
+	log_lacks tsc-not-unstable 'Marking TSC unstable'
+	log_lacks rtc-not-all-ones '165:165:165'
+	# Given a rate, the kernel registers the TSC a second after its
+	# initcall and switches to it: wait for that (in the whole log).
+	if grep -qaE 'hv: tsc: guests get tsc_khz [1-9]' "$QLOG"; then
+		local m=$QMARK
+		QMARK=0
+		step tsc-clocksource 'clocksource: Switched to clocksource tsc' 30
+		QMARK=$m
+	fi
+	if grep -qa 'RTC time:' "$QLOG"; then
+		if grep -qaE 'RTC time: +([01]?[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9], date: (0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/(2[4-9]|[3-9][0-9])' "$QLOG"; then
+			echo "PASS linux/rtc-time-line"
+			pass=$((pass + 1))
+		else
+			echo "FAIL linux/rtc-time-line: '$(grep -a 'RTC time:' "$QLOG" | head -1)' (log: $QLOG)"
+			fail=$((fail + 1))
+		fi
+	else
+		echo "SKIP linux/rtc-time-line: the kernel prints no 'RTC time:' (CONFIG_PM_TRACE_RTC is not set)"
+		skip=$((skip + 1))
+	fi
+	# r REG: a CMOS register through /dev/port (0x70 = 112, 0x71 = 113),
+	# in hex, which for the BCD time registers is the decimal value.
+	send 'r() { printf "\\$(printf %o $1)" | dd of=/dev/port bs=1 seek=112 count=1 2>/dev/null; dd if=/dev/port bs=1 skip=113 count=1 2>/dev/null | od -An -tx1 | tr -d " "; }; echo CMOS-$(r 50)$(r 9)-$(r 8)-$(r 7)T$(r 4):$(r 2):$(r 0)-D$(r 13)-END'
+	if step cmos-via-dev-port 'CMOS-20(2[4-9]|[3-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]-D80-END' 30; then
+		cmos=$(tail -c +$((QMARK + 1)) "$QLOG" | grep -aoE 'CMOS-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}' | head -1)
+		cmos=$(date -u -d "${cmos#CMOS-}" +%s 2>/dev/null || echo 0)
+		host=$(date -u +%s)
+		if [ $((host - cmos)) -le 120 ] && [ $((cmos - host)) -le 120 ]; then
+			echo "PASS linux/cmos-time-right"
+			pass=$((pass + 1))
+		else
+			echo "FAIL linux/cmos-time-right: the CMOS clock says $cmos, the host $host (log: $QLOG)"
+			fail=$((fail + 1))
+		fi
+	fi
+}
+
 qemu_start "$out/check-linux.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -nic none -no-reboot -cdrom "$iso" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -96,6 +154,7 @@ if step boot-to-shell "$PROMPT" 300; then
 	send '[ -d /proc/self ] && echo PROC-OK; [ -d /sys/block ] && echo SYS-OK'
 	step proc-mounted 'PROC-OK' 30
 	step sys-mounted 'SYS-OK' 10
+	clock_steps
 	send 'ls /dev/vda && cat /sys/block/vda/size'
 	step vda-present '^32768' 30
 	send 'echo hv-check-pattern-7 | dd of=/dev/vda bs=512 count=1 conv=sync 2>/dev/null; sync; echo WROTE-$?'

@@ -95,11 +95,21 @@ void guest_kill(struct guest *g, const char *fmt, ...)
 static char fake_console[4096];
 static size_t fake_console_len;
 
-/* The clock, for ports.c's emulated PIT channel (only test_pci links it;
- * its tests never touch those ports, so any time will do). */
+/* The clocks, for ports.c's emulated PIT channel and CMOS clock (only
+ * test_pci links it; its tests never touch those ports, so any time will
+ * do). */
 uint64_t time_now_ns(void)
 {
 	return 0;
+}
+void time_wallclock(uint32_t *sec, uint32_t *nsec)
+{
+	*sec = 0;
+	*nsec = 0;
+}
+bool time_rtc_valid(void)
+{
+	return false;
 }
 
 /* A hypervisor bug (BUG_ON): the test fails with the message. */

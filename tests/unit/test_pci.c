@@ -9,7 +9,7 @@
  * as the guest's accessors do; the latch is never poked directly.
  *
  * The runner takes the rest of the next line as the sources to link.
- * UNIT_SOURCES: hv/dev/pci.c hv/dev/ports.c hv/guest/debugcon.c hv/dev/pit_emul.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
+ * UNIT_SOURCES: hv/dev/pci.c hv/dev/ports.c hv/guest/debugcon.c hv/dev/pit_emul.c hv/dev/cmos_emul.c hv/virtio/virtio_pci.c hv/guest/guestmem.c hv/lib/string.c hv/lib/format.c
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -240,6 +240,34 @@ static void host_bridge(void **state)
 	assert_int_equal(cfg_read(0, 0x10, 4), 0);
 }
 
+/* The legacy clocks are reached too (ABI 8.10): the CMOS clock's index
+ * and data ports, byte-wide only, the data read-only; the PIT's channel
+ * 2 and its gate.  (The fake clock says 1970 and no RTC.) */
+static void legacy_clock_ports(void **state)
+{
+	(void)state;
+	guest_port_out(fg, 0x70, 1, 0x09); /* the year */
+	assert_int_equal(guest_port_in(fg, 0x71, 1), 0x70);
+	guest_port_out(fg, 0x70, 1, 0x80 | 0x32); /* the century, NMI bit */
+	assert_int_equal(guest_port_in(fg, 0x71, 1), 0x19);
+	guest_port_out(fg, 0x70, 1, 0x0D);
+	assert_int_equal(guest_port_in(fg, 0x71, 1), 0); /* not valid */
+	guest_port_out(fg, 0x71, 1, 0x80);		 /* ignored */
+	assert_int_equal(guest_port_in(fg, 0x71, 1), 0);
+	assert_int_equal(guest_port_in(fg, 0x70, 1), 0xFF);
+	assert_int_equal(guest_port_in(fg, 0x71, 2), 0xFFFF);
+	guest_port_out(fg, 0x70, 2, 0x09); /* not a byte: nothing */
+	assert_int_equal(guest_port_in(fg, 0x71, 1), 0);
+
+	guest_port_out(fg, 0x61, 1, 0x01);
+	guest_port_out(fg, 0x43, 1, 0xB0);
+	guest_port_out(fg, 0x42, 1, 0x34);
+	guest_port_out(fg, 0x42, 1, 0x12);
+	assert_int_equal(guest_port_in(fg, 0x42, 1), 0x34);
+	assert_int_equal(guest_port_in(fg, 0x42, 1), 0x12);
+	assert_int_equal(guest_port_in(fg, 0x61, 1) & 0x2F, 0x01);
+}
+
 /* Mechanism #1's probe (ABI 11.1): a byte written to 0xCFB must not
  * disturb a later dword latch that reads back whole. */
 static void mechanism1_probe(void **state)
@@ -468,6 +496,7 @@ int main(void)
 		T(capability_chain),
 		T(capability_chain_config_sizes),
 		T(host_bridge),
+		T(legacy_clock_ports),
 		T(mechanism1_probe),
 		T(latch_decoding),
 		T(beyond_implemented),
