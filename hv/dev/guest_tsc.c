@@ -16,8 +16,8 @@
  * rate at all that it keeps its own time by:
  *
  *   - an invariant TSC (CPUID 0x80000007 EDX bit 8) runs at one rate in
- *     every power state, and time_init() measured that rate against the
- *     PIT: given;
+ *     every power state, and time_init() measured that rate against a
+ *     reference clock (the PIT, the HPET or the ACPI PM timer): given;
  *   - a TSC that is not invariant was measured the same way; it keeps its
  *     rate unless the CPU changes its clock (frequency scaling on CPUs
  *     older than about 2008), and then the hypervisor's own clock would be
@@ -33,7 +33,8 @@
 
 static uint32_t given;
 
-uint32_t tsc_for_guests(bool invariant, uint32_t khz, char *why, size_t len)
+uint32_t tsc_for_guests(bool invariant, uint32_t khz, const char *ref,
+			char *why, size_t len)
 {
 	if (khz < TSC_MIN_KHZ) {
 		hv_snprintf(why, len,
@@ -45,12 +46,14 @@ uint32_t tsc_for_guests(bool invariant, uint32_t khz, char *why, size_t len)
 	if (invariant)
 		hv_snprintf(why, len,
 			    "the TSC is invariant (CPUID), its rate measured "
-			    "against the PIT at boot");
+			    "against %s at boot",
+			    ref);
 	else
 		hv_snprintf(why, len,
-			    "measured against the PIT at boot, the rate the "
+			    "measured against %s at boot, the rate the "
 			    "hypervisor keeps its own time by; the TSC is not "
-			    "invariant");
+			    "invariant",
+			    ref);
 	return khz;
 }
 
@@ -58,8 +61,8 @@ void guest_tsc_init(void)
 {
 	char why[160];
 
-	given = tsc_for_guests(cpu_has(CPU_TSC_INVARIANT), tsc_khz(), why,
-			       sizeof(why));
+	given = tsc_for_guests(cpu_has(CPU_TSC_INVARIANT), tsc_khz(),
+			       time_reference_name(), why, sizeof(why));
 	printk("hv: tsc: guests get tsc_khz %u: %s\n", given, why);
 }
 

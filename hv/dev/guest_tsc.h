@@ -17,8 +17,10 @@ void guest_tsc_init(void);
 /* The tsc_khz every guest is given at LGUEST_INIT: 0 for "none". */
 uint32_t guest_tsc_khz(void);
 
-/* Pure: the rule.  `khz` is the hypervisor's own rate (time.c).  Returns
+/* Pure: the rule.  `khz` is the hypervisor's own rate (time.c), `ref`
+ * the clock it was measured against.  Returns
  * the rate to give (khz or 0) and writes the reason into why[len]. */
-uint32_t tsc_for_guests(bool invariant, uint32_t khz, char *why, size_t len);
+uint32_t tsc_for_guests(bool invariant, uint32_t khz, const char *ref,
+			char *why, size_t len);
 
 #endif

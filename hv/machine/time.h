@@ -16,6 +16,8 @@
 
 void time_init(void);
 uint32_t tsc_khz(void);
+/* What the TSC was measured against: "the PIT", "the HPET", ... */
+const char *time_reference_name(void);
 uint64_t time_now_ns(void); /* since boot */
 /* Seconds and nanoseconds since the UNIX epoch. */
 void time_wallclock(uint32_t *sec, uint32_t *nsec);
