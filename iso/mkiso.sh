@@ -42,6 +42,14 @@ cat > "$stage/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set timeout_style=hidden
 set default=0
+# The screen (boot/multiboot2.S asks for a framebuffer): UEFI has only
+# pixel modes, which GRUB sets through its video drivers; on BIOS the VGA
+# text mode stays, as before.
+if [ "\${grub_platform}" = "efi" ]; then
+	insmod all_video
+else
+	set gfxpayload=text
+fi
 menuentry "hv" {
 	multiboot2 /boot/hv.elf $cmdline
 $modules	boot
