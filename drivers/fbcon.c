@@ -214,55 +214,62 @@ static void csi_final(struct fbcon *c, char final)
 
 /* Escape sequences (ESC [ ... final) are taken whole and mostly dropped,
  * so a guest's colours or line editing do not fill the screen with
- * debris. */
-static void escape_step(struct fbcon *c, uint8_t b)
+ * debris.  false if the byte is not part of one after all (a control
+ * character inside a sequence ends it and is itself obeyed, as on a
+ * terminal). */
+static bool escape_step(struct fbcon *c, uint8_t b)
 {
 	if (c->esc == ESC_SEEN) {
 		c->esc = b == '[' ? ESC_CSI : ESC_NONE;
 		c->csi_args = 0;
 		c->csi_arg[0] = c->csi_arg[1] = 0;
-		return;
+		return true;
 	}
-	if (c->esc == ESC_CSI) {
-		if (b >= '0' && b <= '9') {
-			if (!c->csi_args)
-				c->csi_args = 1;
-			if (c->csi_arg[c->csi_args - 1] < 10000)
-				c->csi_arg[c->csi_args - 1] =
-					c->csi_arg[c->csi_args - 1] * 10 +
-					(b - '0');
-		} else if (b == ';') {
-			if (!c->csi_args)
-				c->csi_args = 1;
-			if (c->csi_args < 2)
-				c->csi_args++;
-		} else if (b >= 0x40 && b <= 0x7E) {
-			c->esc = ESC_NONE;
-			csi_final(c, (char)b);
-		} else if (b < 0x20 || b > 0x7E) {
-			c->esc = ESC_NONE; /* not a sequence after all */
-		}
-		return;
+	if (c->esc == ESC_NONE) {
+		c->esc = ESC_SEEN; /* b is ESC */
+		return true;
 	}
-	c->esc = ESC_SEEN; /* b is ESC */
+	if (b >= '0' && b <= '9') {
+		uint32_t *arg;
+
+		if (!c->csi_args)
+			c->csi_args = 1;
+		arg = &c->csi_arg[c->csi_args - 1];
+		if (*arg < 10000)
+			*arg = *arg * 10 + (b - '0');
+	} else if (b == ';') {
+		if (!c->csi_args)
+			c->csi_args = 1;
+		if (c->csi_args < 2)
+			c->csi_args++;
+	} else if (b >= 0x40 && b <= 0x7E) {
+		c->esc = ESC_NONE;
+		csi_final(c, (char)b);
+	} else if (b < 0x20 || b > 0x7E) {
+		c->esc = ESC_NONE; /* not a sequence after all */
+		return b >= 0x20;
+	}
+	return true;
 }
 
 /* UTF-8 into code points: true with *cp once a character is complete.
- * A malformed sequence shows as the replacement glyph, once. */
+ * A byte that cannot start or continue one, and an overlong form, show
+ * as the replacement glyph. */
 static bool utf8_step(struct fbcon *c, uint8_t b, uint32_t *cp)
 {
+	static const uint32_t least[4] = { 0, 0x80, 0x800, 0x10000 };
+
 	if (b >= 0x80 && b < 0xC0 && c->utf8_left) {
 		c->utf8_cp = c->utf8_cp << 6 | (b & 0x3F);
 		if (--c->utf8_left)
 			return false;
-		*cp = c->utf8_cp;
+		*cp = c->utf8_cp >= least[c->utf8_len] ? c->utf8_cp : 0xFFFD;
 		return true;
 	}
-	c->utf8_left = 0;
 	if (b < 0x80) {
 		*cp = b;
 	} else if (b >= 0xC2 && b < 0xF5) {
-		c->utf8_left = b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
+		c->utf8_len = c->utf8_left = b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
 		c->utf8_cp = b & (0x3F >> c->utf8_left);
 		return false;
 	} else {
@@ -271,19 +278,9 @@ static bool utf8_step(struct fbcon *c, uint8_t b, uint32_t *cp)
 	return true;
 }
 
-void fbcon_putc(struct fbcon *c, char ch)
+/* One character: a glyph into the cell under the cursor, or a control. */
+static void put_char(struct fbcon *c, uint32_t cp)
 {
-	uint8_t b = (uint8_t)ch;
-	uint32_t cp;
-
-	if (!c->utf8_left && (c->esc != ESC_NONE || b == 0x1B)) {
-		show_cursor(c, false); /* ESC [ H and ESC [ J move it */
-		escape_step(c, b);
-		show_cursor(c, true);
-		return;
-	}
-	if (!utf8_step(c, b, &cp))
-		return;
 	if (cp >= 0x20 && cp != 0x7F) {
 		c->cell[c->row][c->col] = (uint16_t)font_glyph(c->font, cp);
 		draw_cell(c, c->row, c->col, c->cell[c->row][c->col], false);
@@ -308,4 +305,27 @@ void fbcon_putc(struct fbcon *c, char ch)
 	if (c->row >= c->rows)
 		scroll(c);
 	show_cursor(c, true);
+}
+
+void fbcon_putc(struct fbcon *c, char ch)
+{
+	uint8_t b = (uint8_t)ch;
+	uint32_t cp;
+
+	/* A UTF-8 sequence cut short shows as one replacement glyph. */
+	if (c->utf8_left && (b < 0x80 || b >= 0xC0)) {
+		c->utf8_left = 0;
+		put_char(c, 0xFFFD);
+	}
+	if (c->esc != ESC_NONE || b == 0x1B) {
+		bool taken;
+
+		show_cursor(c, false); /* ESC [ H and ESC [ J move it */
+		taken = escape_step(c, b);
+		show_cursor(c, true);
+		if (taken)
+			return;
+	}
+	if (utf8_step(c, b, &cp))
+		put_char(c, cp);
 }

@@ -38,6 +38,7 @@ struct fbcon {
 
 	/* Input decoding: UTF-8 and the escape sequences we skip. */
 	uint8_t utf8_left; /* continuation bytes still expected */
+	uint8_t utf8_len;  /* of the sequence: 1-3 continuation bytes */
 	uint32_t utf8_cp;  /* the code point so far */
 	uint8_t esc;	   /* ESC_NONE, ESC_SEEN or ESC_CSI (fbcon.c) */
 	uint32_t csi_arg[2];
