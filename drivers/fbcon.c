@@ -80,16 +80,17 @@ static void put_row(const struct fbcon *c, uint8_t *p, uint32_t bits,
 	}
 }
 
-/* Draw the cell at (row, col) as glyph g, with the cursor or without. */
-static void draw_cell(const struct fbcon *c, uint32_t row, uint32_t col,
-		      uint32_t g, bool cursor)
+/* Draw pixel rows [from, to) of the cell at (row, col) as glyph g, with
+ * the cursor or without. */
+static void draw_rows(const struct fbcon *c, uint32_t row, uint32_t col,
+		      uint32_t g, uint32_t from, uint32_t to, bool cursor)
 {
 	const struct font *f = c->font;
-	const uint8_t *src = f->glyphs + g * f->row_bytes * f->height;
-	uint8_t *p = c->fb.base + row * f->height * c->fb.pitch +
+	const uint8_t *src = f->glyphs + (g * f->height + from) * f->row_bytes;
+	uint8_t *p = c->fb.base + (row * f->height + from) * c->fb.pitch +
 		     col * f->width * (c->fb.bpp / 8);
 
-	for (uint32_t y = 0; y < f->height; y++, p += c->fb.pitch) {
+	for (uint32_t y = from; y < to; y++, p += c->fb.pitch) {
 		uint32_t bits = 0;
 
 		for (uint32_t i = 0; i < f->row_bytes; i++)
@@ -100,17 +101,27 @@ static void draw_cell(const struct fbcon *c, uint32_t row, uint32_t col,
 	}
 }
 
+static void draw_cell(const struct fbcon *c, uint32_t row, uint32_t col,
+		      uint32_t g)
+{
+	draw_rows(c, row, col, g, 0, c->font->height, false);
+}
+
 static void set_cell(struct fbcon *c, uint32_t row, uint32_t col, uint16_t g)
 {
 	if (c->cell[row][col] == g)
 		return;
 	c->cell[row][col] = g;
-	draw_cell(c, row, col, g, false);
+	draw_cell(c, row, col, g);
 }
 
+/* The cursor is an underline: only the cell's bottom rows change. */
 static void show_cursor(const struct fbcon *c, bool on)
 {
-	draw_cell(c, c->row, c->col, c->cell[c->row][c->col], on);
+	uint32_t h = c->font->height;
+	uint32_t from = h > CURSOR_LINES ? h - CURSOR_LINES : 0;
+
+	draw_rows(c, c->row, c->col, c->cell[c->row][c->col], from, h, on);
 }
 
 /* Move the text up `jump` lines: the shadow first, then only the cells
@@ -283,7 +294,7 @@ static void put_char(struct fbcon *c, uint32_t cp)
 {
 	if (cp >= 0x20 && cp != 0x7F) {
 		c->cell[c->row][c->col] = (uint16_t)font_glyph(c->font, cp);
-		draw_cell(c, c->row, c->col, c->cell[c->row][c->col], false);
+		draw_cell(c, c->row, c->col, c->cell[c->row][c->col]);
 		c->col++;
 	} else {
 		show_cursor(c, false);
