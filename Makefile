@@ -29,7 +29,7 @@ LD := ld
 QEMU ?= qemu-system-i386
 QEMU_ARGS ?=
 QEMU_MEM ?= 256M
-HV_CMDLINE ?= loglevel=info console=serial,vga
+HV_CMDLINE ?= loglevel=info console=serial,screen
 # Your own guest instead of ours: make iso GUEST_KERNEL=bzImage
 # GUEST_INITRD=initrd.gz [GUEST_DISK=disk.img] [GUEST_CMDLINE="..."]
 # [GUEST_MEM=128M] [GUEST_NAME=linux] (docs/linux-guest.md).
