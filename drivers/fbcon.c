@@ -1,5 +1,5 @@
 /*
- * fbcon.c - text on a pixel framebuffer.
+ * fbcon.c - [Screen 2] text on a pixel framebuffer.
  *
  * The screen is a grid of cells the font's size, from the top left
  * corner; each cell shows one glyph.  `cell[][]` remembers which, so the
@@ -124,9 +124,10 @@ static void show_cursor(const struct fbcon *c, bool on)
 	draw_rows(c, c->row, c->col, c->cell[c->row][c->col], from, h, on);
 }
 
-/* Move the text up `jump` lines: the shadow first, then only the cells
- * whose glyph changed.  Top to bottom, each row takes its glyphs from a
- * row below it, not yet changed. */
+/* [Screen 3] Move the text up `jump` lines: the shadow first, then only
+ * the cells whose glyph changed (a quarter of the screen at once, so the
+ * cost of a redraw is shared by that many lines).  Top to bottom, each
+ * row takes its glyphs from a row below it, not yet changed. */
 static void scroll(struct fbcon *c)
 {
 	for (uint32_t r = 0; r < c->rows; r++) {
@@ -152,7 +153,11 @@ bool fbcon_setup(struct fbcon *c, const struct fb_surface *fb,
 {
 	uint32_t bytes = fb->bpp / 8;
 
-	if (!fb->base || (fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)) {
+	if (!fb->base) {
+		hv_snprintf(err, errlen, "its memory could not be mapped");
+		return false;
+	}
+	if (fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) {
 		hv_snprintf(err, errlen, "%u bits per pixel, not 16, 24 or 32",
 			    fb->bpp);
 		return false;

@@ -1,6 +1,6 @@
 /*
- * fbscreen.c - the framebuffer the boot loader set up (a GOP mode on
- * UEFI, a VBE mode on BIOS) as the hypervisor's screen.
+ * fbscreen.c - [Screen 1] the framebuffer the boot loader set up (a GOP
+ * mode on UEFI, a VBE mode on BIOS) as the hypervisor's screen.
  *
  * One text console (drivers/fbcon.c) in the font the hypervisor was
  * built with.  It shows what printk prints, which includes the console

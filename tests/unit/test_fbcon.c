@@ -202,6 +202,7 @@ static void test_setup_refuses(void **state)
 	fb = surface(32, PITCH);
 	fb.base = NULL;
 	assert_false(fbcon_setup(c, &fb, &tiny, err, sizeof(err)));
+	assert_non_null(strstr(err, "mapped"));
 	free(c);
 }
 
