@@ -19,7 +19,7 @@ static void fbscreen_putc(char ch)
 	fbcon_putc(&screen, ch);
 }
 
-void fbscreen_init(const struct fb_surface *layout)
+void fbscreen_init(const struct fb_surface *layout, uint64_t phys)
 {
 	char why[80];
 
@@ -32,4 +32,7 @@ void fbscreen_init(const struct fb_surface *layout)
 		    layout->height, layout->bpp, screen.cols, screen.rows);
 	console_register(CONSOLE_SCREEN, fbscreen_putc);
 	console_describe(CONSOLE_SCREEN, description);
+	pr_debug("hv: screen: %s at %#llx, pitch %u, font %s (%ux%u)\n",
+		 description, (unsigned long long)phys, layout->pitch,
+		 hv_font.name, hv_font.width, hv_font.height);
 }

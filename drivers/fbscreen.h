@@ -8,10 +8,11 @@
 
 /*
  * Draw the hypervisor's console on the framebuffer `layout` describes,
- * whose pixels the caller has mapped uncached at layout->base, and
- * register it as the screen (CONSOLE_SCREEN).  A framebuffer that cannot
+ * whose pixels (at physical address `phys`, for the log) the caller has
+ * mapped uncached at layout->base, and register it as the screen
+ * (CONSOLE_SCREEN).  A framebuffer that cannot
  * be drawn on is reported, and the machine goes on without a screen.
  */
-void fbscreen_init(const struct fb_surface *layout);
+void fbscreen_init(const struct fb_surface *layout, uint64_t phys);
 
 #endif

@@ -122,7 +122,7 @@ static void start_framebuffer(void)
 		return;
 	}
 	fb.base = len ? paging_map_device(boot_info.fb_addr, len) : NULL;
-	fbscreen_init(&fb); /* says why, if it cannot */
+	fbscreen_init(&fb, boot_info.fb_addr); /* says why, if it cannot */
 }
 
 static void start_screen(void)
