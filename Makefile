@@ -32,7 +32,7 @@ LD := ld
 QEMU ?= qemu-system-i386
 QEMU_ARGS ?=
 QEMU_MEM ?= 256M
-HV_CMDLINE ?= loglevel=info console=serial,vga
+HV_CMDLINE ?= loglevel=info console=serial,screen
 # Your own guest instead of ours: make iso GUEST_KERNEL=bzImage
 # GUEST_INITRD=initrd.gz [GUEST_DISK=disk.img] [GUEST_CMDLINE="..."]
 # [GUEST_MEM=128M] [GUEST_NAME=linux] (docs/linux-guest.md).
@@ -65,6 +65,15 @@ LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 HV_SRCS := $(wildcard boot/*.S hv/*.c hv/*/*.c drivers/*.c switcher/*.S \
 	switcher/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
+
+# The screen's font (drivers/font.h): one of Debian's console fonts
+# (console-setup-linux), turned into C at build time.  Terminus, under
+# the SIL Open Font License 1.1; docs/screen.md says why this one.
+FONT_PSF ?= /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+HV_OBJS += $(BUILD)/obj/$(BUILD)/gen/font.c.o
+$(BUILD)/gen/font.c: iso/psf2c.py $(FONT_PSF) | check-deps
+	@mkdir -p $(dir $@)
+	python3 iso/psf2c.py $(FONT_PSF) $@
 
 .PHONY: all iso run check unit-tests qemu-tests debug bench clean deps \
 	check-deps fuzz fuzz-merge check-linux bench-linux linux-initrd fuzz-guest \
@@ -157,7 +166,7 @@ soak: check-deps
 DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
 	mtools ovmf libcmocka-dev gdb python3 gdisk fdisk e2fsprogs \
-	tesseract-ocr
+	tesseract-ocr console-setup-linux
 # newlib's sources, built into our guest's user programs' C library
 # (paravirt-guest/user/newlib/build.sh).
 DEPS_PKGS += newlib-source

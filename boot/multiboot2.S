@@ -42,6 +42,21 @@
 	.short 0
 	.long 8
 
+	/* A framebuffer, please: on UEFI there is no text mode, and without
+	 * this tag GRUB finds no video mode it may give us and leaves us
+	 * with no screen at all.  On BIOS, grub.cfg says "gfxpayload=text"
+	 * and GRUB keeps the VGA text mode (then the framebuffer tag it
+	 * hands over says "EGA text").  The size is a wish, not a demand,
+	 * and the tag is optional: a machine without graphics still boots,
+	 * serial only.  drivers/fbscreen.c draws on what we get. */
+	.align 8
+	.short MB2_HEADER_TAG_FRAMEBUFFER
+	.short MB2_HEADER_TAG_OPTIONAL
+	.long 20
+	.long 1024		/* width in pixels */
+	.long 768		/* height */
+	.long 32		/* bits per pixel */
+
 	/* End of tags. */
 	.align 8
 	.short MB2_HEADER_TAG_END

@@ -2,7 +2,7 @@
  * vga.c - the VGA text screen: 80x25 cells of (character, attribute) at
  * physical 0xB8000, present on BIOS machines.  We learn that it exists, and
  * where, from the Multiboot2 framebuffer tag (type "EGA text"); UEFI
- * machines report a pixel framebuffer instead and get serial only.
+ * machines report a pixel framebuffer instead (drivers/fbscreen.c).
  */
 #include "drivers/vga.h"
 #include "hv/include/x86.h"
@@ -13,6 +13,7 @@
 
 static volatile uint16_t *screen;
 static uint32_t cols, rows, col, row;
+static char description[24];
 
 static void vga_putc(char c);
 
@@ -27,7 +28,10 @@ void vga_init(uint32_t phys, uint32_t width, uint32_t height)
 	for (uint32_t i = 0; i < cols * rows; i++)
 		screen[i] = (ATTR_LIGHT_GREY << 8) | ' ';
 	col = row = 0;
-	console_register(CONSOLE_VGA, vga_putc);
+	console_register(CONSOLE_SCREEN, vga_putc);
+	hv_snprintf(description, sizeof(description), "%ux%u VGA text", cols,
+		    rows);
+	console_describe(CONSOLE_SCREEN, description);
 }
 
 static void scroll(void)

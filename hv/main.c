@@ -10,6 +10,7 @@
  */
 #include "drivers/disk.h"
 #include "drivers/driver_env.h"
+#include "drivers/fbscreen.h"
 #include "drivers/pci_host.h"
 #include "drivers/ps2kbd.h"
 #include "drivers/uart.h"
@@ -82,17 +83,64 @@ static void apply_options(void)
 		uart_init(hv_options.com_port, hv_options.com_baud);
 }
 
-static void start_vga(void)
+/* Whether [base, base+len) overlaps RAM the page allocator hands out. */
+static bool overlaps_usable_ram(uint64_t base, uint64_t len)
+{
+	for (unsigned i = 0; i < boot_info.nr_mem; i++) {
+		const struct mem_region *r = &boot_info.mem[i];
+
+		if (r->type == MEM_USABLE && base < r->base + r->len &&
+		    r->base < base + len)
+			return true;
+	}
+	return false;
+}
+
+/* The framebuffer GRUB set up, as a text screen (drivers/fbscreen.c):
+ * mapped uncached, since the display reads it behind the CPU's caches.
+ * A framebuffer the memory map calls usable RAM is refused: those pages
+ * could be a guest's, and then the guest would see the screen and the
+ * screen would write over the guest. */
+static void start_framebuffer(void)
+{
+	uint64_t len = (uint64_t)boot_info.fb_pitch * boot_info.fb_height;
+	struct fb_surface fb = {
+		.pitch = boot_info.fb_pitch,
+		.width = boot_info.fb_width,
+		.height = boot_info.fb_height,
+		.bpp = boot_info.fb_bpp,
+		.rgb = boot_info.fb_rgb,
+	};
+
+	if (boot_info.fb_type != MB2_FB_TYPE_RGB) {
+		printk("hv: screen: framebuffer type %u (palette) not used\n",
+		       boot_info.fb_type);
+		return;
+	}
+	if (overlaps_usable_ram(boot_info.fb_addr, len)) {
+		printk("hv: screen: framebuffer at %#llx is in usable RAM; not "
+		       "used\n",
+		       (unsigned long long)boot_info.fb_addr);
+		return;
+	}
+	fb.base = len ? paging_map_device(boot_info.fb_addr, len) : NULL;
+	fbscreen_init(&fb, boot_info.fb_addr); /* says why, if it cannot */
+}
+
+static void start_screen(void)
 {
 	uint32_t which = hv_options.consoles;
 
-	/* Text mode exists only where GRUB reports an EGA text framebuffer
-	 * (BIOS machines); a UEFI pixel framebuffer has no text cells. */
-	if ((which & CONSOLE_VGA) && boot_info.has_fb &&
-	    boot_info.fb_type == MB2_FB_TYPE_EGA_TEXT &&
-	    boot_info.fb_addr < 0x100000)
-		vga_init((uint32_t)boot_info.fb_addr, boot_info.fb_width,
-			 boot_info.fb_height);
+	/* VGA text where GRUB left the machine in text mode (BIOS); a pixel
+	 * framebuffer otherwise (always on UEFI). */
+	if ((which & CONSOLE_SCREEN) && boot_info.has_fb) {
+		if (boot_info.fb_type == MB2_FB_TYPE_EGA_TEXT &&
+		    boot_info.fb_addr < 0x100000)
+			vga_init((uint32_t)boot_info.fb_addr,
+				 boot_info.fb_width, boot_info.fb_height);
+		else if (boot_info.fb_type != MB2_FB_TYPE_EGA_TEXT)
+			start_framebuffer();
+	}
 	console_enable(which);
 }
 
@@ -117,6 +165,7 @@ static void print_banner(void)
 	static const char *const src[] = { "none", "BIOS e820", "UEFI",
 					   "basic" };
 	uint64_t usable = 0;
+	bool screen;
 
 	printk("\n%s %s: a type-1 hypervisor for lguest guests\n", HV_NAME,
 	       HV_VERSION);
@@ -165,14 +214,13 @@ static void print_banner(void)
 		printk("hv:   module %u: %u bytes at %#x '%s'\n", i,
 		       m->end - m->start, m->start, m->string);
 	}
-	printk("hv: consoles: %s%s%s\n",
+	screen = (console_enabled() & CONSOLE_SCREEN) &&
+		 console_present(CONSOLE_SCREEN);
+	printk("hv: consoles: %s%s%s%s\n",
 	       console_enabled() & CONSOLE_SERIAL ? "serial " : "",
-	       (console_enabled() & CONSOLE_VGA) && console_present(CONSOLE_VGA)
-		       ? "vga "
-		       : "",
-	       boot_info.has_fb && boot_info.fb_type != MB2_FB_TYPE_EGA_TEXT
-		       ? "(pixel framebuffer present, not used)"
-		       : "");
+	       screen ? "screen (" : "",
+	       screen ? console_description(CONSOLE_SCREEN) : "",
+	       screen ? ")" : "");
 }
 
 /* What the drivers need from the rooms above them (driver_env.h). */
@@ -205,7 +253,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	driver_env_set(&hv_driver_env);
 	irq_init(hv_options.irqchip);
 	time_init();
-	start_vga();
+	start_screen();
 	uart_enable_rx_irq();
 	irq_register(uart_irq(), uart_handle_irq);
 	if (hv_options.keyboard && ps2kbd_init())

@@ -19,7 +19,8 @@ missing() {
 		/usr/lib/grub/x86_64-efi/moddep.lst \
 		/usr/share/ovmf/OVMF.fd /usr/include/cmocka.h \
 		/usr/include/linux/virtio_pci.h \
-		/usr/src/newlib/newlib-3.3.0.tar.xz; do
+		/usr/src/newlib/newlib-3.3.0.tar.xz \
+		/usr/share/consolefonts/Lat15-Terminus16.psf.gz; do
 		[ -e "$f" ] || { echo "$f"; return 0; }
 	done
 	lib=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)

@@ -97,7 +97,16 @@ struct mb2_tag_framebuffer {
 	uint32_t pitch, width, height;
 	uint8_t bpp, fb_type;
 	uint16_t reserved;
-	/* colour info follows */
+	/* colour info follows: for MB2_FB_TYPE_RGB, struct mb2_fb_rgb */
+};
+
+/* The colour info of an RGB framebuffer, at offset 32 of the tag: GRUB
+ * (the reference loader) has a 16-bit reserved field before it, where
+ * the spec's prose shows 8 bits; every loader and kernel follows GRUB. */
+struct mb2_fb_rgb {
+	uint8_t red_pos, red_bits;
+	uint8_t green_pos, green_bits;
+	uint8_t blue_pos, blue_bits;
 };
 
 struct mb2_tag_efi_mmap {

@@ -2,20 +2,21 @@
  * console.c - sends the hypervisor's output to every enabled console.
  *
  * Serial is on from the first instruction of hv_main (it needs nothing but
- * port I/O), so even a panic during early boot is seen.  VGA joins once the
- * Multiboot2 framebuffer tag has told us a text screen exists; on UEFI
- * machines there is none and only serial is used.
+ * port I/O), so even a panic during early boot is seen.  The screen joins
+ * once the Multiboot2 framebuffer tag has told us there is one: VGA text
+ * (drivers/vga.c) or pixels (drivers/fbscreen.c).
  */
 #include "hv/lib/console.h"
 
-#define CONSOLE_KINDS 2 /* CONSOLE_SERIAL, CONSOLE_VGA */
+#define CONSOLE_KINDS 2 /* CONSOLE_SERIAL, CONSOLE_SCREEN */
 
 static uint32_t enabled = CONSOLE_SERIAL;
 static void (*sink[CONSOLE_KINDS])(char c);
+static const char *description[CONSOLE_KINDS];
 
 static unsigned kind_index(uint32_t which)
 {
-	return which == CONSOLE_VGA ? 1 : 0;
+	return which == CONSOLE_SCREEN ? 1 : 0;
 }
 
 void console_register(uint32_t which, void (*putc)(char c))
@@ -26,6 +27,18 @@ void console_register(uint32_t which, void (*putc)(char c))
 bool console_present(uint32_t which)
 {
 	return sink[kind_index(which)] != NULL;
+}
+
+void console_describe(uint32_t which, const char *what)
+{
+	description[kind_index(which)] = what;
+}
+
+const char *console_description(uint32_t which)
+{
+	const char *what = description[kind_index(which)];
+
+	return what ? what : "";
 }
 
 void console_enable(uint32_t which)

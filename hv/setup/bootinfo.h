@@ -11,6 +11,7 @@
 #ifndef HV_BOOTINFO_H
 #define HV_BOOTINFO_H
 
+#include "hv/include/multiboot2.h"
 #include "hv/lib/lib.h"
 
 #define BOOT_MAX_MEM_REGIONS 128
@@ -62,6 +63,9 @@ struct boot_info {
 	uint64_t fb_addr;
 	uint32_t fb_pitch, fb_width, fb_height;
 	uint8_t fb_bpp, fb_type;
+	/* RGB framebuffers only: where each colour's bits are in a pixel;
+	 * all zero when the tag did not say. */
+	struct mb2_fb_rgb fb_rgb;
 
 	uint8_t rsdp[36]; /* a copy: ACPI 1.0 is 20 bytes, 2.0+ is 36 */
 	unsigned rsdp_len;

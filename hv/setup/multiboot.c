@@ -142,6 +142,20 @@ static bool parse_efi_mmap(const uint8_t *p, uint32_t size,
 	return true;
 }
 
+/* An RGB framebuffer's colour layout, if the tag is long enough to hold
+ * it; otherwise the fields stay zero and the screen driver refuses the
+ * framebuffer rather than guess. */
+static void read_fb_colours(const uint8_t *p, uint32_t size,
+			    struct boot_info *bi)
+{
+	size_t at = sizeof(struct mb2_tag_framebuffer);
+
+	/* A second framebuffer tag replaces the first, all of it. */
+	hv_memset(&bi->fb_rgb, 0, sizeof(bi->fb_rgb));
+	if (bi->fb_type == MB2_FB_TYPE_RGB && size >= at + sizeof(bi->fb_rgb))
+		hv_memcpy(&bi->fb_rgb, p + at, sizeof(bi->fb_rgb));
+}
+
 bool mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 	       size_t errlen)
 {
@@ -266,6 +280,7 @@ bool mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 					bi->fb_height = fb.height;
 					bi->fb_bpp = fb.bpp;
 					bi->fb_type = fb.fb_type;
+					read_fb_colours(p, tag.size, bi);
 					break;
 				}
 				case MB2_TAG_ACPI_OLD:

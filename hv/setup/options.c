@@ -2,7 +2,8 @@
  * options.c - [Boot 3] the hypervisor's command line.
  *
  *   loglevel=<error|warn|info|debug|3..7>   how much to print (info)
- *   console=<serial|vga>[,...]               where to print (serial,vga)
+ *   console=<serial|screen>[,...]            where to print (serial,screen;
+ *                                            "vga" is the screen's old name)
  *   com1=<port>,<baud>                       serial port (0x3f8,115200)
  *   exit=<acpi|qemu[:port]|halt|reboot>      what "power off" means (acpi)
  *   disk_timeout=<seconds>                   a disk request's limit (10)
@@ -24,7 +25,7 @@ void options_defaults(struct hv_options *o)
 {
 	hv_memset(o, 0, sizeof(*o));
 	o->loglevel = LOG_INFO;
-	o->consoles = CONSOLE_SERIAL | CONSOLE_VGA;
+	o->consoles = CONSOLE_SERIAL | CONSOLE_SCREEN;
 	o->com_port = UART_COM1_PORT;
 	o->com_baud = UART_DEFAULT_BAUD;
 	o->disk_timeout_s = 10;
@@ -101,8 +102,9 @@ static bool parse_console(const struct word *w, struct hv_options *o)
 			comma++;
 		if (eq(p, (size_t)(comma - p), "serial"))
 			set |= CONSOLE_SERIAL;
-		else if (eq(p, (size_t)(comma - p), "vga"))
-			set |= CONSOLE_VGA;
+		else if (eq(p, (size_t)(comma - p), "screen") ||
+			 eq(p, (size_t)(comma - p), "vga"))
+			set |= CONSOLE_SCREEN;
 		else
 			return false;
 		p = comma + 1;
@@ -232,7 +234,7 @@ static const struct {
 	const char *expected;
 } option_table[] = {
 	{ "loglevel", parse_loglevel, "error, warn, info, debug or 3-7" },
-	{ "console", parse_console, "a list of serial and vga" },
+	{ "console", parse_console, "a list of serial and screen" },
 	{ "com1", parse_com1, "<port>[,<baud>], baud dividing 115200" },
 	{ "exit", parse_exit, "acpi, qemu, qemu:<port>, halt or reboot" },
 	{ "disk_timeout", parse_disk_timeout, "seconds, 1 to 600" },

@@ -27,7 +27,7 @@ enum irqchip_mode {
 
 struct hv_options {
 	int loglevel;	   /* LOG_ERR .. LOG_DEBUG */
-	uint32_t consoles; /* CONSOLE_SERIAL | CONSOLE_VGA */
+	uint32_t consoles; /* CONSOLE_SERIAL | CONSOLE_SCREEN */
 	uint16_t com_port;
 	uint32_t com_baud;
 	enum exit_method exit;

@@ -47,7 +47,7 @@ LOG="$out/$name.log"
 
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
 EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE="" SERIAL_TYPING=0
-MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=()
+MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=() SCREEN_FONT=""
 EXPECT_RC=""
 unset -f check again during
 # shellcheck disable=SC1090
@@ -75,7 +75,7 @@ fi
 # ---- For during(): the machine's screen and keyboard, through QMP.
 # SCREEN_FONT, if set, is the PSF font the screen is drawn with (then the
 # text is read exactly, cell by cell); otherwise it is read by OCR.
-SCREEN_FONT=""
+# (A test sets it; the default is with the others, above.)
 qmp_sock() { echo "$out/$name.qmp"; }
 # wait_log RE [SECS]: until RE appears in the serial log.
 wait_log() {

@@ -469,16 +469,46 @@ static void test_framebuffer(void **state)
 	put32(t + 24, 768);
 	t[28] = 32;
 	t[29] = MB2_FB_TYPE_RGB;
+	t[32] = 16, t[33] = 8; /* red: bits 16-23 (GOP's BGRX) */
+	t[34] = 8, t[35] = 8;
+	t[36] = 0, t[37] = 8;
 	mb_simple_mmap(&f->mb);
 	mb_finish(&f->mb);
 	assert_true(parse(f));
 	assert_true(f->bi.has_fb);
+	assert_int_equal(f->bi.fb_rgb.red_pos, 16);
+	assert_int_equal(f->bi.fb_rgb.red_bits, 8);
+	assert_int_equal(f->bi.fb_rgb.green_pos, 8);
+	assert_int_equal(f->bi.fb_rgb.green_bits, 8);
+	assert_int_equal(f->bi.fb_rgb.blue_pos, 0);
+	assert_int_equal(f->bi.fb_rgb.blue_bits, 8);
 	assert_int_equal(f->bi.fb_addr, 0xFD000000ull);
 	assert_int_equal(f->bi.fb_pitch, 4096);
 	assert_int_equal(f->bi.fb_width, 1024);
 	assert_int_equal(f->bi.fb_height, 768);
 	assert_int_equal(f->bi.fb_bpp, 32);
 	assert_int_equal(f->bi.fb_type, MB2_FB_TYPE_RGB);
+}
+
+/* An RGB tag cut off before its colour layout: the framebuffer is known,
+ * its colours are not (all zero, which the screen driver refuses). */
+static void test_framebuffer_no_colour_info(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *t;
+
+	t = mb_tag(&f->mb, MB2_TAG_FRAMEBUFFER, 32 + 2);
+	put64(t + 8, 0x80000000ull);
+	t[28] = 32;
+	t[29] = MB2_FB_TYPE_RGB;
+	t[32] = 16, t[33] = 8;
+	mb_simple_mmap(&f->mb);
+	mb_finish(&f->mb);
+	assert_true(parse(f));
+	assert_true(f->bi.has_fb);
+	assert_int_equal(f->bi.fb_rgb.red_bits, 0);
+	assert_int_equal(f->bi.fb_rgb.red_pos, 0);
+	assert_int_equal(f->bi.fb_rgb.blue_bits, 0);
 }
 
 static void test_framebuffer_too_small_ignored(void **state)
@@ -769,6 +799,7 @@ int main(void)
 		T(test_basic_meminfo_fallback),
 		T(test_basic_meminfo_ignored_with_mmap),
 		T(test_framebuffer),
+		T(test_framebuffer_no_colour_info),
 		T(test_framebuffer_too_small_ignored),
 		T(test_acpi_old),
 		T(test_acpi_new_preferred),

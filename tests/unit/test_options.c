@@ -133,6 +133,11 @@ static void test_console(void **state)
 	assert_int_equal(o.consoles, CONSOLE_SERIAL | CONSOLE_VGA);
 	assert_int_equal(parse("console=serial,serial", &o), 0);
 	assert_int_equal(o.consoles, CONSOLE_SERIAL);
+	/* "screen" is the name; "vga" stays as its alias. */
+	assert_int_equal(parse("console=screen", &o), 0);
+	assert_int_equal(o.consoles, CONSOLE_SCREEN);
+	assert_int_equal(parse("console=serial,screen", &o), 0);
+	assert_int_equal(o.consoles, CONSOLE_SERIAL | CONSOLE_SCREEN);
 	assert_int_equal(nr_msgs, 0);
 }
 
@@ -156,9 +161,9 @@ static void test_console_bad(void **state)
 		assert_defaults(&o);
 	}
 	assert_msg(2, "option 'console': bad value 'serial,printer' "
-		      "(expected a list of serial and vga); ignored");
+		      "(expected a list of serial and screen); ignored");
 	assert_msg(0, "option 'console': bad value '' (expected a list of "
-		      "serial and vga); ignored");
+		      "serial and screen); ignored");
 }
 
 static void test_com1(void **state)
