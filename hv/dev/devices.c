@@ -21,6 +21,17 @@
 static struct guest *input_owner;
 static bool hook_set;
 
+/* The one place the console changes hands, so has_console is true of
+ * the owner alone. */
+static void set_owner(struct guest *g)
+{
+	if (input_owner)
+		input_owner->has_console = false;
+	input_owner = g;
+	if (g)
+		g->has_console = true;
+}
+
 /* Typed input goes to the guest given the console (the first one, or
  * the one the console monitor moved it to: hv/core/monitor.c); when that
  * one stops, the first that is still running takes over the keyboard. */
@@ -34,7 +45,7 @@ static struct guest *current_owner(void)
 		if (input_owner)
 			printk("hv: console input now goes to guest %s\n",
 			       next->name);
-		input_owner = next;
+		set_owner(next);
 	}
 	return input_owner;
 }
@@ -55,7 +66,7 @@ struct guest *devices_console_owner(void)
 void devices_give_console(struct guest *g)
 {
 	if (g && g->dev && g->dev->n)
-		input_owner = g;
+		set_owner(g);
 }
 
 static unsigned work_pages(const struct virtio_ops *ops)
@@ -225,7 +236,7 @@ bool devices_create(struct guest *g)
 	g->mmio_end = PAGE_ROUND_UP(g->dev->virtio[g->dev->n - 1].bar0 +
 				    VIRTIO_BAR_SIZE);
 	if (!input_owner)
-		input_owner = g;
+		set_owner(g);
 	if (!hook_set) {
 		console_set_input_hook(console_input_ready);
 		hook_set = true;
@@ -255,7 +266,7 @@ static void print_disk_stats(const struct guest *g)
 void devices_destroy(struct guest *g)
 {
 	if (input_owner == g)
-		input_owner = NULL;
+		set_owner(NULL);
 	if (!g->dev)
 		return;
 	if (g->dev->nic.port.sw) {

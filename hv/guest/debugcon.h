@@ -11,5 +11,9 @@ struct guest;
 void debug_console_put(struct guest *g, char c);
 /* Print what is left of the guest's current line. */
 void debug_console_flush(struct guest *g);
+/* Any of the guest's console output, early or virtio: the serial line
+ * shows every guest's, the screen only that of the guest that has the
+ * console (the keyboard), as on a PC's own screen. */
+void guest_console_write(struct guest *g, const char *s, unsigned n);
 
 #endif

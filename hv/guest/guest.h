@@ -108,6 +108,10 @@ struct guest {
 		char buf[DEBUG_LINE_MAX];
 		unsigned len;
 	} debug_line;
+	/* Whether its console output goes to the screen too: it has the
+	 * console (hv/dev/devices.c keeps this true of exactly one guest,
+	 * or of none while the console monitor has it). */
+	bool has_console;
 
 	struct guest_stats stats;
 };

@@ -51,11 +51,18 @@ uint32_t console_enabled(void)
 	return enabled;
 }
 
-void console_write(const char *s, size_t n)
+void console_write_to(uint32_t which, const char *s, size_t n)
 {
+	uint32_t use = enabled & which;
+
 	for (size_t i = 0; i < n; i++) {
 		for (unsigned k = 0; k < CONSOLE_KINDS; k++)
-			if ((enabled & (1u << k)) && sink[k])
+			if ((use & (1u << k)) && sink[k])
 				sink[k](s[i]);
 	}
+}
+
+void console_write(const char *s, size_t n)
+{
+	console_write_to(CONSOLE_SERIAL | CONSOLE_SCREEN, s, n);
 }

@@ -21,6 +21,8 @@
 #define CONSOLE_VGA CONSOLE_SCREEN
 
 void console_write(const char *s, size_t n);
+/* The same, to the enabled consoles among `which` (CONSOLE_* bits) only. */
+void console_write_to(uint32_t which, const char *s, size_t n);
 void console_enable(uint32_t which); /* CONSOLE_* bits, replaces the set */
 uint32_t console_enabled(void);
 /* A driver offers itself as console `which` (one CONSOLE_* bit). */

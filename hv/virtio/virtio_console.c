@@ -96,7 +96,7 @@ static void write_some(struct virtio_dev *d, struct console_work *w)
 			w->off = w->tx.readable;
 			break;
 		}
-		console_write(buf, n);
+		guest_console_write(d->g, buf, n);
 		w->off += n;
 		d->budget -= n;
 	}
