@@ -12,6 +12,8 @@
 #                   run (tests/fuzz-guest.sh; not in make check)
 #   make soak [SOAK_MINUTES=10]   several busy guests at once, then all off:
 #                   memory must come back (tests/soak.sh; not in make check)
+#   make efi-image  build/hv-efi.img: boots on UEFI with no GRUB (hv.efi,
+#                   boot/efi/efi.mk)
 #   make deps       install the Debian packages all this needs
 #   make clean
 #
@@ -98,6 +100,9 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld iso/gensyms.sh
 -include paravirt-guest/guest.mk
 -include tests/guest/testguest.mk
 
+# ---- hv.efi, the UEFI loader (boot/efi/), and make efi-image.
+-include boot/efi/efi.mk
+
 # ---- The ISO.  Modules are given as pairs: file, then module string.
 ifneq ($(GUEST_KERNEL),)
 ISO_MODULES ?= $(GUEST_KERNEL) 'kernel name=$(GUEST_NAME) mem=$(GUEST_MEM) -- $(GUEST_CMDLINE)' \
@@ -155,6 +160,7 @@ DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 	qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso \
 	mtools ovmf libcmocka-dev gdb python3 gdisk fdisk e2fsprogs \
 	tesseract-ocr
+DEPS_PKGS += gnu-efi
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)

@@ -18,7 +18,8 @@ missing() {
 	for f in /usr/lib/grub/i386-pc/moddep.lst \
 		/usr/lib/grub/x86_64-efi/moddep.lst \
 		/usr/share/ovmf/OVMF.fd /usr/include/cmocka.h \
-		/usr/include/linux/virtio_pci.h; do
+		/usr/include/linux/virtio_pci.h \
+		/usr/lib/elf_x86_64_efi.lds; do
 		[ -e "$f" ] || { echo "$f"; return 0; }
 	done
 	lib=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)
