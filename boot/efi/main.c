@@ -207,13 +207,15 @@ static bool load_file(const char *name, unsigned line, UINT64 max_size,
 	return true;
 }
 
-/* Who holds the pages at addr?  Said when AllocateAddress refuses. */
+/* Who holds the pages at addr?  Said when AllocateAddress refuses:
+ * the firmware's own memory, or no RAM at all in its map. */
 static void print_holder(EFI_PHYSICAL_ADDRESS addr, UINTN pages)
 {
 	UINTN entries, key, dsize;
 	UINT32 dver;
 	EFI_MEMORY_DESCRIPTOR *map =
 		LibMemoryMap(&entries, &key, &dsize, &dver);
+	bool told = false;
 
 	for (UINTN i = 0; map && i < entries; i++) {
 		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * dsize);
@@ -221,11 +223,16 @@ static void print_holder(EFI_PHYSICAL_ADDRESS addr, UINTN pages)
 			d->PhysicalStart + d->NumberOfPages * PAGE;
 
 		if (d->Type != EfiConventionalMemory &&
-		    d->PhysicalStart < addr + pages * PAGE && end > addr)
+		    d->PhysicalStart < addr + pages * PAGE && end > addr) {
 			Print(L"hv.efi:   0x%lx-0x%lx is held by the firmware "
 			      L"(EFI memory type %d)\r\n",
 			      d->PhysicalStart, end - 1, d->Type);
+			told = true;
+		}
 	}
+	if (map && !told)
+		Print(L"hv.efi:   in the firmware's memory map, some of it is "
+		      L"not RAM at all\r\n");
 	if (map)
 		FreePool(map);
 }
