@@ -37,6 +37,9 @@
 #define PAGE 4096u
 #define PAGES(n) (((n) + PAGE - 1) / PAGE)
 #define BELOW_4G 0xFFFFFFFFull
+/* Modules end below the last page of 4 GiB, so that a module's end
+ * (start + size) still fits the 32 bits of its Multiboot2 tag. */
+#define MODULE_TOP 0xFFFFEFFFull
 #define ERROR_WAIT_100NS (10 * 10000000ull) /* 10 s in UEFI's units */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -73,7 +76,11 @@ static EFI_STATUS stop(EFI_STATUS st)
 	Print(L"hv.efi: nothing was started.  Press a key to return to the "
 	      L"firmware (or wait 10 seconds).\r\n");
 	uefi_call_wrapper(ST->ConIn->Reset, 2, ST->ConIn, FALSE);
-	WaitForSingleEvent(ST->ConIn->WaitForKey, ERROR_WAIT_100NS);
+	if (WaitForSingleEvent(ST->ConIn->WaitForKey, ERROR_WAIT_100NS) ==
+	    EFI_SUCCESS) {
+		EFI_INPUT_KEY key; /* taken, so the firmware does not see it */
+		uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &key);
+	}
 	while (nr_taken--)
 		uefi_call_wrapper(BS->FreePages, 2, taken[nr_taken].base,
 				  taken[nr_taken].pages);
@@ -156,7 +163,7 @@ static bool load_file(const char *name, unsigned line, UINT64 max_size,
 {
 	EFI_FILE_HANDLE fh;
 	EFI_FILE_INFO *info;
-	EFI_PHYSICAL_ADDRESS addr = BELOW_4G;
+	EFI_PHYSICAL_ADDRESS addr = MODULE_TOP;
 	EFI_STATUS st = open_file(name, &fh);
 
 	if (EFI_ERROR(st)) {
