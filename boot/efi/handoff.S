@@ -15,11 +15,19 @@
  *      this instruction's page must be identity-mapped, which is why
  *      these bytes run from a copy placed below 4 GiB;
  *   3. clear EFER.LME, so turning paging on again means legacy paging;
- *   4. load 32-bit data segments and jump to the entry.
+ *   4. load 32-bit data segments, copy the hypervisor's segments into
+ *      place, and jump to the entry.
  *
  * main.c copies handoff_start..handoff_end to a page below 4 GiB and
- * calls the copy as handoff(entry, mbi): entry in RDI, the information
- * block's address in RSI (System V calling convention).  Nothing here
+ * calls the copy as handoff(entry, mbi, copies): entry in RDI, the
+ * information block's address in RSI, the table of copies in RDX
+ * (System V calling convention).  Each entry of the table is four
+ * 32-bit words, {dst, src, filesz, memsz}: filesz bytes from the staging
+ * pages at src to the segment's physical address dst, then zeros up to
+ * memsz; memsz 0 ends the table.  The copies wait until paging is off
+ * because the destination may be memory the firmware used until
+ * ExitBootServices() (its page tables, even our stack): main.c checked
+ * that, and from here on none of it is needed.  Nothing here
  * uses an absolute address: the GDT and its descriptor are found
  * RIP-relative, so the copy works wherever it lands.  No stack is used
  * after the far jump: the firmware's stack may be above 4 GiB, and the
@@ -41,6 +49,12 @@
 #define CR4_PCIDE (1 << 17)
 #define MSR_EFER 0xC0000080
 #define EFER_LME (1 << 8)
+/* struct handoff_copy in main.c. */
+#define COPY_DST 0
+#define COPY_SRC 4
+#define COPY_FILESZ 8
+#define COPY_MEMSZ 12
+#define COPY_SIZE 16
 
 	.text
 	.code64
@@ -48,7 +62,10 @@
 	.globl handoff_end
 handoff_start:
 	cli				/* nothing may interrupt half a mode */
-	cld				/* the direction the C code assumes */
+	cld				/* movs and stos below go upwards */
+	movl %esi, %ebx			/* EBX: the information block */
+	movl %edi, %ebp			/* EBP: the entry */
+	movl %edx, %edi			/* EDI: the copies (RDMSR takes EDX) */
 	leaq gdt(%rip), %rax		/* this copy's GDT, wherever it is */
 	movq %rax, gdtr_base(%rip)	/* into the descriptor lgdt reads */
 	lgdt gdtr(%rip)			/* our table; CS's cache unchanged */
@@ -78,9 +95,24 @@ compat:
 	movl %eax, %fs
 	movl %eax, %gs
 	movl %eax, %ss
-	movl %esi, %ebx			/* EBX: the information block */
+	movl %edi, %edx			/* EDX: the copies (EDI is for movs) */
+copy_segment:
+	movl COPY_MEMSZ(%edx), %ecx	/* memsz 0: the end of the table */
+	testl %ecx, %ecx
+	jz copied
+	movl COPY_DST(%edx), %edi	/* to the segment's address */
+	movl COPY_SRC(%edx), %esi	/* from its staging copy */
+	movl COPY_FILESZ(%edx), %ecx	/* the bytes the file holds */
+	rep movsb			/* (EDI ends where the zeros begin) */
+	movl COPY_MEMSZ(%edx), %ecx	/* then memsz - filesz zeros: */
+	subl COPY_FILESZ(%edx), %ecx	/* the .bss */
+	xorl %eax, %eax
+	rep stosb
+	addl $COPY_SIZE, %edx		/* the next entry */
+	jmp copy_segment
+copied:
 	movl $MB2_BOOTLOADER_MAGIC, %eax /* EAX: "a Multiboot2 loader" */
-	jmp *%edi			/* the hypervisor's _start */
+	jmp *%ebp			/* the hypervisor's _start */
 
 	.balign 8
 gdt:

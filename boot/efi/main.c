@@ -6,17 +6,20 @@
  * order it happens:
  *
  *   1. read hv.cfg from our own folder and check all of it (hvcfg.c);
- *   2. load hv.elf: each PT_LOAD segment at its physical address, in
- *      pages taken with AllocateAddress so no firmware memory is
- *      overwritten; if the firmware holds those pages we stop and say
- *      who holds them, since the hypervisor is linked to run there;
+ *   2. load hv.elf: each PT_LOAD segment goes to its physical address,
+ *      whose pages are taken with AllocateAddress so no firmware memory
+ *      is overwritten, or, where the firmware keeps only boot-time data,
+ *      overwritten after boot services end; if the firmware holds them
+ *      for good we stop and say who holds them (the hypervisor is
+ *      linked to run there);
  *   3. load each module into pages below 4 GiB (page-aligned, as the
  *      hypervisor's Multiboot2 header asks);
  *   4. take the GOP framebuffer, the ACPI RSDP and the system table;
  *   5. allocate room for the information block and the memory map, the
  *      last allocations, then get the map and exit boot services;
  *   6. write the information block (mbi.c) and leave long mode for the
- *      hypervisor's _start (handoff.S).
+ *      hypervisor's _start (handoff.S), which copies the segments into
+ *      place on the way.
  *
  * Any problem before step 5 is printed on the screen (ConOut, which
  * OVMF and most firmware also copy to the serial port) with the line of
@@ -30,6 +33,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "boot/efi/efimap.h"
 #include "boot/efi/elfseg.h"
 #include "boot/efi/hvcfg.h"
 #include "boot/efi/mbi.h"
@@ -244,13 +248,80 @@ static void print_holder(EFI_PHYSICAL_ADDRESS addr, UINTN pages)
 		FreePool(map);
 }
 
-/* Step 2: hv.elf's segments, each at its physical address. */
+/*
+ * The copies handoff.S makes once paging is off: each segment from its
+ * staging pages to its physical address, then its zeros; an entry with
+ * memsz 0 ends the table.  The layout is handoff.S's (HANDOFF_COPY_*).
+ */
+struct handoff_copy {
+	uint32_t dst, src, filesz, memsz;
+};
+static struct handoff_copy copies[ELFSEG_MAX + 1];
+
+/*
+ * Make [first, first + pages) ours: taken outright if the firmware gives
+ * it, or else, if all of it is free or only the firmware's boot-time
+ * memory (efimap.c), its free parts taken (so no later allocation lands
+ * there) and the rest left to be overwritten after ExitBootServices().
+ */
+static bool reserve_target(uint32_t first, UINTN pages)
+{
+	EFI_PHYSICAL_ADDRESS at = first, end = first + pages * PAGE;
+	UINTN entries, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map;
+	EFI_STATUS st = take_pages(AllocateAddress, EfiLoaderCode, pages, &at);
+	bool ok;
+
+	if (!EFI_ERROR(st))
+		return true;
+	map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	ok = map && efimap_reclaimable(map, entries * dsize, dsize, first, end);
+	for (UINTN i = 0; ok && i < entries; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * dsize);
+		EFI_PHYSICAL_ADDRESS lo = d->PhysicalStart,
+				     hi = lo + d->NumberOfPages * PAGE;
+
+		if (d->Type != EfiConventionalMemory || hi <= first ||
+		    lo >= end)
+			continue;
+		at = lo > first ? lo : first;
+		hi = hi < end ? hi : end;
+		ok = !EFI_ERROR(take_pages(AllocateAddress, EfiLoaderData,
+					   (hi - at) / PAGE, &at));
+	}
+	if (map)
+		FreePool(map);
+	if (ok) {
+		Print(L"hv.efi: 0x%x-0x%lx is the firmware's until boot "
+		      L"services end; %a goes there after that\r\n",
+		      first, end - 1, cfg.hv_file);
+		return true;
+	}
+	print_where(cfg.hv_line);
+	Print(L"%a must be loaded at 0x%x-0x%lx, and the firmware will not "
+	      L"give those pages: %r\r\n",
+	      cfg.hv_file, first, end - 1, st);
+	print_holder(first, pages);
+	return false;
+}
+
+/*
+ * Step 2: hv.elf.  Its segments' pages are reserved first, all of them,
+ * so that nothing allocated afterwards (the staging copy, the modules,
+ * the information block) can land where the hypervisor will be.  The
+ * file then goes to staging pages below 4 GiB, and handoff.S moves each
+ * segment into place at the very end, when paging is off and the
+ * firmware is gone: the one way to place it over the firmware's
+ * boot-time memory, and one path whether or not that was needed.
+ */
 static bool load_hypervisor(uint32_t *entry)
 {
 	struct elfseg_image img;
 	const char *why;
 	void *file;
 	UINT64 size;
+	EFI_PHYSICAL_ADDRESS staging = BELOW_4G;
 	uint32_t next_page = 0; /* segments may share a page: take it once */
 
 	if (!load_file(cfg.hv_file, cfg.hv_line, 64 << 20, &file, &size))
@@ -266,36 +337,31 @@ static bool load_hypervisor(uint32_t *entry)
 		const struct elfseg *s = &img.seg[i];
 		uint32_t first = s->paddr & ~(PAGE - 1);
 		uint64_t end = (uint64_t)s->paddr + s->memsz;
-		EFI_PHYSICAL_ADDRESS at;
-		UINTN pages;
-		EFI_STATUS st;
 
 		if (first < next_page)
 			first = next_page;
-		pages = end > first ? PAGES(end - first) : 0;
-		at = first;
-		if (pages) {
-			st = take_pages(AllocateAddress, EfiLoaderCode, pages,
-					&at);
-			if (EFI_ERROR(st)) {
-				print_where(cfg.hv_line);
-				Print(L"%a must be loaded at 0x%x-0x%lx, and "
-				      L"the firmware will not give those "
-				      L"pages: %r\r\n",
-				      cfg.hv_file, first,
-				      first + pages * PAGE - 1, st);
-				print_holder(first, pages);
-				FreePool(file);
-				return false;
-			}
-			next_page = first + pages * PAGE;
+		if (end > first && !reserve_target(first, PAGES(end - first))) {
+			FreePool(file);
+			return false;
 		}
-		CopyMem((void *)(UINTN)s->paddr, (UINT8 *)file + s->offset,
-			s->filesz);
-		SetMem((void *)(UINTN)(s->paddr + s->filesz),
-		       s->memsz - s->filesz, 0);
+		if (end > first)
+			next_page = first + PAGES(end - first) * PAGE;
 	}
+	if (EFI_ERROR(take_pages(AllocateMaxAddress, EfiLoaderData, PAGES(size),
+				 &staging))) {
+		print_where(cfg.hv_line);
+		Print(L"not enough memory below 4 GiB for %a\r\n", cfg.hv_file);
+		FreePool(file);
+		return false;
+	}
+	CopyMem((void *)(UINTN)staging, file, size);
 	FreePool(file);
+	for (unsigned i = 0; i < img.nr_seg; i++) {
+		copies[i].dst = img.seg[i].paddr;
+		copies[i].src = (uint32_t)staging + img.seg[i].offset;
+		copies[i].filesz = img.seg[i].filesz;
+		copies[i].memsz = img.seg[i].memsz;
+	}
 	*entry = img.entry;
 	return true;
 }
@@ -416,6 +482,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, void *map, UINTN room,
 }
 
 extern const UINT8 handoff_start[], handoff_end[];
+/* Where in handoff.S's page the copy table goes: after the code. */
+#define HANDOFF_TABLE 2048
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -426,7 +494,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	UINTN map_room = 0, key, dsize, mbi_room;
 	UINT32 dver;
 	uint32_t entry;
-	void *text;
+	void *text, *table;
 	UINT64 size;
 	EFI_STATUS st;
 
@@ -483,8 +551,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		      L"information\r\n");
 		return stop(EFI_OUT_OF_RESOURCES);
 	}
+	/* handoff.S, and after it the table of its copies. */
+	if (handoff_end - handoff_start > HANDOFF_TABLE) {
+		Print(L"hv.efi: handoff.S outgrew its half page (a bug)\r\n");
+		return stop(EFI_LOAD_ERROR);
+	}
 	CopyMem((void *)(UINTN)code, (void *)handoff_start,
 		handoff_end - handoff_start);
+	table = (void *)(UINTN)(code + HANDOFF_TABLE);
+	CopyMem(table, copies, sizeof(copies));
 	Print(L"hv.efi: starting %a (entry 0x%x) with %d modules\r\n",
 	      cfg.hv_file, entry, cfg.nr_mods);
 
@@ -500,7 +575,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	__asm__ volatile("cli");
 	in.efi_map = (void *)(UINTN)map;
 	if (mbi_build((void *)(UINTN)mbi, PAGES(mbi_room) * PAGE, &in)) {
-		((void (*)(UINT64, UINT64))(UINTN)code)(entry, mbi);
+		((void (*)(UINT64, UINT64, UINT64))(UINTN)code)(entry, mbi,
+								(UINTN)table);
 	}
 	/* The bound was wrong (a bug): nowhere to report it, so stop. */
 	for (;;)

@@ -8,7 +8,10 @@
  * out of mb2_parse() as the loader meant it (the memory map, modules,
  * framebuffer with its colour fields, ACPI RSDP, "booted via UEFI").
  *
- * UNIT_SOURCES: boot/efi/mbi.c boot/efi/elfseg.c hv/setup/multiboot.c hv/lib/string.c hv/lib/format.c
+ * And efimap_reclaimable(), which decides whether hv.elf may be copied
+ * over memory the firmware holds until ExitBootServices().
+ *
+ * UNIT_SOURCES: boot/efi/mbi.c boot/efi/elfseg.c boot/efi/efimap.c hv/setup/multiboot.c hv/lib/string.c hv/lib/format.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include <cmocka.h>
 #include <elf.h>
 
+#include "boot/efi/efimap.h"
 #include "boot/efi/elfseg.h"
 #include "boot/efi/mbi.h"
 #include "hv/include/multiboot2.h"
@@ -362,6 +366,45 @@ static void test_elf_bad(void **state)
 	elf_refused(sizeof(elf), "past the end of the file");
 }
 
+/* ---- efimap_reclaimable over sample()'s map: 0-640K boot services
+ * code, 640K-1M reserved, 1M-128M free, then 64K of ACPI tables. ---- */
+static void test_reclaimable(void **state)
+{
+	sample();
+	/* Inside one descriptor, free or boot-time: yes. */
+	assert_true(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x1000,
+				       0x9f000));
+	assert_true(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x100000,
+				       0x200000));
+	/* Reserved, or ACPI, anywhere in the range: no. */
+	assert_false(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x9f000,
+					0xa1000));
+	assert_false(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x7fff000,
+					0x8001000));
+	/* Across two reclaimable descriptors: yes; past the map's end: no
+	 * (memory the map does not list is not RAM we may use). */
+	set_desc(1, EFI_BOOT_SERVICES_DATA, 0xa0000, 96);
+	assert_true(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x90000,
+				       0x110000));
+	assert_false(efimap_reclaimable(map, 3 * DESC_SIZE, DESC_SIZE,
+					0x7ff0000, 0x8010000));
+	/* Our own memory (the loader's) is not the firmware's to give. */
+	set_desc(2, EFI_LOADER_DATA, 0x100000, 0x7f00);
+	assert_false(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x100000,
+					0x101000));
+	/* A descriptor that wraps makes the map suspect: no, though the
+	 * range itself is free.  An empty range, a short stride: no. */
+	set_desc(2, EFI_CONVENTIONAL_MEMORY, 0x100000, 0x7f00);
+	assert_true(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x100000,
+				       0x101000));
+	set_desc(3, EFI_CONVENTIONAL_MEMORY, 0xfffffffffffff000ull, 2);
+	assert_false(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x100000,
+					0x101000));
+	assert_false(efimap_reclaimable(map, sizeof(map), DESC_SIZE, 0x2000,
+					0x2000));
+	assert_false(efimap_reclaimable(map, sizeof(map), 8, 0x1000, 0x2000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_mask_fields),
 		cmocka_unit_test(test_elf_good),
 		cmocka_unit_test(test_elf_bad),
+		cmocka_unit_test(test_reclaimable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
