@@ -22,7 +22,7 @@
  *      place on the way.
  *
  * Any problem before step 5 is printed on the screen (ConOut, which
- * OVMF and most firmware also copy to the serial port) with the line of
+ * OVMF also copies to the serial port) with the line of
  * hv.cfg it concerns and the reason; we wait for a key or 10 s, free what
  * we took and return an error to the firmware.  Nothing was started.
  *
@@ -52,11 +52,14 @@ static struct mbi_module mods[HVCFG_MAX_MODULES];
 static EFI_FILE_HANDLE root;
 static CHAR16 folder[256]; /* our folder on the ESP, "\EFI\BOOT" */
 
-/* Every page range we took, given back if we stop. */
+/* Every page range we took, given back if we stop: the modules, the
+ * hypervisor's segments (with room for the free pieces of targets the
+ * firmware holds), its staging copy, handoff.S, the map and the block.
+ * Past the array's end a range is still taken, only not given back. */
 static struct {
 	EFI_PHYSICAL_ADDRESS base;
 	UINTN pages;
-} taken[HVCFG_MAX_MODULES + ELFSEG_MAX + 4];
+} taken[HVCFG_MAX_MODULES + 4 * ELFSEG_MAX + 8];
 static unsigned nr_taken;
 
 static EFI_STATUS take_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type,
