@@ -15,6 +15,8 @@
 #   make lab-list   the course labs (docs/labs/README.md); make lab-handout
 #                   LAB=name DEST=dir writes a student's tree for one, make
 #                   lab-check LAB=name [DIR=tree] runs its tests
+#   make efi-image  build/hv-efi.img: boots on UEFI with no GRUB (hv.efi,
+#                   boot/efi/efi.mk)
 #   make deps       install the Debian packages all this needs
 #   make clean
 #
@@ -110,6 +112,9 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld iso/gensyms.sh
 -include paravirt-guest/guest.mk
 -include tests/guest/testguest.mk
 
+# ---- hv.efi, the UEFI loader (boot/efi/), and make efi-image.
+-include boot/efi/efi.mk
+
 # ---- The ISO.  Modules are given as pairs: file, then module string.
 ifneq ($(GUEST_KERNEL),)
 ISO_MODULES ?= $(GUEST_KERNEL) 'kernel name=$(GUEST_NAME) mem=$(GUEST_MEM) -- $(GUEST_CMDLINE)' \
@@ -170,6 +175,7 @@ DEPS_PKGS := gcc gcc-multilib make binutils linux-libc-dev libc6-dev \
 # newlib's sources, built into our guest's user programs' C library
 # (paravirt-guest/user/newlib/build.sh).
 DEPS_PKGS += newlib-source
+DEPS_PKGS += gnu-efi
 
 deps:
 	@tests/deps.sh install $(DEPS_PKGS)

@@ -20,7 +20,8 @@ missing() {
 		/usr/share/ovmf/OVMF.fd /usr/include/cmocka.h \
 		/usr/include/linux/virtio_pci.h \
 		/usr/src/newlib/newlib-3.3.0.tar.xz \
-		/usr/share/consolefonts/Lat15-Terminus16.psf.gz; do
+		/usr/share/consolefonts/Lat15-Terminus16.psf.gz \
+		/usr/lib/elf_x86_64_efi.lds; do
 		[ -e "$f" ] || { echo "$f"; return 0; }
 	done
 	lib=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)

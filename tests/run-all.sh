@@ -83,7 +83,7 @@ if [ ${#tests[@]} -gt 0 ]; then
 	# Build everything once, here, one make at a time; the tests then run
 	# two at a time and must not build anything themselves (two makes in
 	# one build tree would race).
-	if ! { make -s build/hv.elf guest-images test-guest-images &&
+	if ! { make -s build/hv.elf guest-images test-guest-images efi-app &&
 		make -s SELFTEST=1 build/selftest/hv.elf; } >build/tests/build.log 2>&1; then
 		cat build/tests/build.log
 		echo "the build failed; no QEMU test can run"

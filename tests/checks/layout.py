@@ -37,6 +37,19 @@ def room_of(path):
     return d if d in RANK else None
 
 
+def includes_under(top):
+    """(path, included header) for every C or assembly file under top."""
+    for dirpath, _, names in os.walk(top):
+        for name in sorted(names):
+            if not re.search(r"\.(c|h|S)$", name):
+                continue
+            path = os.path.join(dirpath, name)
+            with open(path) as f:
+                text = f.read()
+            for inc in INCLUDE.findall(text):
+                yield path, inc
+
+
 # Our guest is a separate program: of the hypervisor it may know only the
 # ABI they share (lguest.h, and the requests of the notes device, ABI
 # 11.14), and the teaching kernel knows nothing of its tests.
@@ -46,20 +59,29 @@ GUEST_MAY_INCLUDE = {"hv/include/lguest.h", "hv/include/virtio_notes.h"}
 def guest_rules():
     bad = []
     for top in ("paravirt-guest", "tests/guest"):
-        for dirpath, _, names in os.walk(top):
-            for name in sorted(names):
-                if not re.search(r"\.(c|h|S)$", name):
-                    continue
-                path = os.path.join(dirpath, name)
-                with open(path) as f:
-                    text = f.read()
-                for inc in INCLUDE.findall(text):
-                    if inc.startswith("hv/") and inc not in GUEST_MAY_INCLUDE:
-                        bad.append(f"{path}: includes {inc}: a guest may "
-                                   "include only the shared ABI headers")
-                    if top == "paravirt-guest" and inc.startswith("tests/"):
-                        bad.append(f"{path}: includes {inc}: the teaching "
-                                   "kernel includes no test code")
+        for path, inc in includes_under(top):
+            if inc.startswith("hv/") and inc not in GUEST_MAY_INCLUDE:
+                bad.append(f"{path}: includes {inc}: a guest may "
+                           "include only the shared ABI headers")
+            if top == "paravirt-guest" and inc.startswith("tests/"):
+                bad.append(f"{path}: includes {inc}: the teaching "
+                           "kernel includes no test code")
+    return bad
+
+
+# hv.efi (boot/efi/) is a separate program too, a 64-bit EFI application
+# that loads the hypervisor: of the hypervisor it may know only the
+# Multiboot2 layouts they both speak, and nothing of any other room.
+EFI_LOADER = "boot/efi"
+EFI_MAY_INCLUDE = {"hv/include/multiboot2.h"}
+
+
+def efi_rules():
+    bad = []
+    for path, inc in includes_under(EFI_LOADER):
+        if inc not in EFI_MAY_INCLUDE and not inc.startswith(EFI_LOADER + "/"):
+            bad.append(f"{path}: includes {inc}: hv.efi may include only "
+                       "its own headers and hv/include/multiboot2.h")
     return bad
 
 
@@ -86,6 +108,7 @@ def main():
                     bad.append(f"{path}: includes {inc}: {room} may not "
                                f"depend on {target}, which is above it")
     bad += guest_rules()
+    bad += efi_rules()
     for line in bad:
         print("layout: " + line)
     if bad:

@@ -4,6 +4,11 @@
 # A test file is a bash fragment that sets:
 #   DESC           one line: what the test proves
 #   FIRMWARE       bios (qemu-system-i386, SeaBIOS) or uefi (x86_64 + OVMF)
+#                  boot the ISO; uefi-disk boots OVMF from a disk image
+#                  with hv.efi instead of GRUB (iso/mkefiimg.sh: the same
+#                  HV_CMDLINE and MODULES, written as its hv.cfg)
+#   EFI_CFG        uefi-disk only: the text of hv.cfg, instead of the one
+#                  written from HV_CMDLINE and MODULES (a broken one, say)
 #   MEM            guest-machine memory for QEMU, e.g. 256M
 #   HV_CMDLINE     hypervisor options (exit=qemu is added if missing)
 #   SELFTEST       1 to use the self-test build (build/selftest/hv.elf)
@@ -47,7 +52,7 @@ LOG="$out/$name.log"
 
 DESC="" FIRMWARE=bios MEM=256M HV_CMDLINE="" SELFTEST=0 TIMEOUT=60
 EXPECT_STATUS=0 INPUT="" BOOTED_RE="" KILL_RE="" SERIAL_TYPING=0
-MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=() SCREEN_FONT=""
+MODULES=() EXPECT=() REJECT=() QEMU_EXTRA=() SCREEN_FONT="" EFI_CFG=""
 EXPECT_RC=""
 unset -f check again during
 # shellcheck disable=SC1090
@@ -66,6 +71,7 @@ if [ "$SELFTEST" = 1 ]; then build="$top/build/selftest"; else build="$top/build
 if [ -z "${HV_PREBUILT:-}" ]; then
 	if [ "$SELFTEST" = 1 ]; then targets=(build/selftest/hv.elf)
 	else targets=(build/hv.elf guest-images test-guest-images); fi
+	[ "$FIRMWARE" = uefi-disk ] && targets+=(efi-app)
 	make -s -C "$top" SELFTEST="$SELFTEST" "${targets[@]}" >"$out/$name.build" 2>&1 ||
 		fail "build failed (see $out/$name.build)"
 else
@@ -156,14 +162,25 @@ watch_qemu() {
 boot() {
 	local iso="$out/$name.iso" qpid
 	during_rc=""
-	"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
-		>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
+	media=(-cdrom "$iso")
+	if [ "$FIRMWARE" = uefi-disk ]; then
+		# hv.efi on a disk image, with this test's hv.cfg.
+		media=(-drive "file=$out/$name.img,format=raw")
+		[ -n "$EFI_CFG" ] && printf '%s' "$EFI_CFG" >"$out/$name.cfg"
+		HV_CFG=${EFI_CFG:+$out/$name.cfg} "$top/iso/mkefiimg.sh" \
+			"$out/$name.img" "$top/build/efi/hv.efi" "$build/hv.elf" \
+			"$HV_CMDLINE" "${MODULES[@]}" >>"$out/$name.build" 2>&1 ||
+			fail "disk image build failed (see $out/$name.build)"
+	else
+		"$top/iso/mkiso.sh" "$iso" "$build/hv.elf" "$HV_CMDLINE" "${MODULES[@]}" \
+			>>"$out/$name.build" 2>&1 || fail "ISO build failed (see $out/$name.build)"
+	fi
 	case "$FIRMWARE" in
 	bios) qemu=(qemu-system-i386 -boot d) ;;
-	uefi) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
+	uefi | uefi-disk) qemu=(qemu-system-x86_64 -bios /usr/share/ovmf/OVMF.fd) ;;
 	*) fail "unknown FIRMWARE '$FIRMWARE'" ;;
 	esac
-	qemu+=(-m "$MEM" -display none -monitor none -nic none -no-reboot -cdrom "$iso"
+	qemu+=(-m "$MEM" -display none -monitor none -nic none -no-reboot "${media[@]}"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${QEMU_EXTRA[@]}")
 	if declare -F during >/dev/null; then
 		# during() runs beside the machine, talking to it over QMP;
