@@ -75,16 +75,11 @@ static bool find_root(const uint8_t *rsdp, unsigned len)
 		return false;
 	}
 	if (rsdp[15] >= 2 && len >= 36 && checksum_ok(rsdp, 36)) {
-		uint64_t x;
-		hv_memcpy(&x, rsdp + 24, 8);
-		root = map_table(x, "XSDT");
+		root = map_table(le64_at(rsdp + 24), "XSDT");
 		root_is_xsdt = root != NULL;
 	}
-	if (!root) {
-		uint32_t r;
-		hv_memcpy(&r, rsdp + 16, 4);
-		root = map_table(r, "RSDT");
-	}
+	if (!root)
+		root = map_table(le32_at(rsdp + 16), "RSDT");
 	if (!root) {
 		pr_warn("acpi: root table unreadable\n");
 		return false;
@@ -139,9 +134,10 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 		return NULL;
 	for (uint32_t off = sizeof(*root); off + step <= root->length;
 	     off += step) {
-		uint64_t addr = 0;
-		hv_memcpy(&addr, (const uint8_t *)root + off, step);
-		t = map_table(addr, sig);
+		const uint8_t *entry = (const uint8_t *)root + off;
+
+		t = map_table(root_is_xsdt ? le64_at(entry) : le32_at(entry),
+			      sig);
 		if (t) {
 			*len = t->length;
 			return t;
