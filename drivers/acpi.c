@@ -12,6 +12,7 @@
  * machine without usable ACPI just cannot power off and halts.
  */
 #include "drivers/acpi.h"
+#include "drivers/driver_env.h"
 #include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/lib.h"
@@ -147,14 +148,20 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 }
 
 /* A register named by a generic address: a port, or memory in the
- * identity map; false if it is neither. */
+ * identity map; false if it is neither.  Memory is made uncached here,
+ * through drv_map_mmio() like every other device register (below
+ * IDENTITY_MAP_END its address stays the register's own), so that the
+ * write that switches the machine off or resets it is not held in a
+ * cache; the first 4 MiB, which hold our image and stay cached, are
+ * refused. */
 static bool gas_usable(const struct acpi_gas *g)
 {
 	if (g->addr == 0)
 		return false;
 	if (g->space == ACPI_SPACE_IO)
 		return g->addr <= 0xFFFE;
-	return g->space == ACPI_SPACE_MEMORY && g->addr < IDENTITY_MAP_END - 2;
+	return g->space == ACPI_SPACE_MEMORY &&
+	       g->addr < IDENTITY_MAP_END - 2 && drv_map_mmio(g->addr, 2);
 }
 
 static uint16_t gas_read16(const struct acpi_gas *g)
@@ -230,9 +237,9 @@ void acpi_reset(void)
 	r = fadt.reset_reg;
 	r.bit_width = 8;
 	if (!gas_usable(&r)) {
-		printk("hv: ACPI reset register in address space %u, not "
+		printk("hv: ACPI reset register (address space %u, %#llx) not "
 		       "used\n",
-		       r.space);
+		       r.space, (unsigned long long)r.addr);
 		return;
 	}
 	printk("hv: reset through the FADT's reset register (%s %#llx, value "
