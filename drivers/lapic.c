@@ -73,9 +73,10 @@ static void set_lint_pins(const struct madt_info *m)
 {
 	uint32_t lint[2] = { LVT_MASKED, LVT_MASKED };
 	uint32_t self = 0xFFFFFFFEu; /* our ACPI processor ID, if listed */
+	uint32_t apic_id = lapic_id();
 
 	for (unsigned i = 0; i < m->nr_cpus; i++)
-		if (m->cpu[i].apic_id == lapic_id())
+		if (m->cpu[i].apic_id == apic_id)
 			self = m->cpu[i].acpi_id;
 	for (unsigned i = 0; i < m->nr_nmis; i++) {
 		const struct madt_nmi *n = &m->nmi[i];
