@@ -64,7 +64,7 @@ static void say_apics(void)
 	ioapic_describe(0, &phys, &gsi, &lines);
 	printk("hv: irq: local APIC at %#llx (ID %u), I/O APIC 0 at %#llx "
 	       "(%u lines, GSI %u)",
-	       (unsigned long long)madt.lapic_addr, lapic_id(),
+	       (unsigned long long)lapic_phys(), lapic_id(),
 	       (unsigned long long)phys, lines, gsi);
 	if (ioapic_count() > 1)
 		printk(" and %u more", ioapic_count() - 1);
