@@ -12,6 +12,7 @@
  * machine without usable ACPI just cannot power off and halts.
  */
 #include "drivers/acpi.h"
+#include "drivers/driver_env.h"
 #include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/lib.h"
@@ -75,16 +76,11 @@ static bool find_root(const uint8_t *rsdp, unsigned len)
 		return false;
 	}
 	if (rsdp[15] >= 2 && len >= 36 && checksum_ok(rsdp, 36)) {
-		uint64_t x;
-		hv_memcpy(&x, rsdp + 24, 8);
-		root = map_table(x, "XSDT");
+		root = map_table(le64_at(rsdp + 24), "XSDT");
 		root_is_xsdt = root != NULL;
 	}
-	if (!root) {
-		uint32_t r;
-		hv_memcpy(&r, rsdp + 16, 4);
-		root = map_table(r, "RSDT");
-	}
+	if (!root)
+		root = map_table(le32_at(rsdp + 16), "RSDT");
 	if (!root) {
 		pr_warn("acpi: root table unreadable\n");
 		return false;
@@ -139,9 +135,10 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 		return NULL;
 	for (uint32_t off = sizeof(*root); off + step <= root->length;
 	     off += step) {
-		uint64_t addr = 0;
-		hv_memcpy(&addr, (const uint8_t *)root + off, step);
-		t = map_table(addr, sig);
+		const uint8_t *entry = (const uint8_t *)root + off;
+
+		t = map_table(root_is_xsdt ? le64_at(entry) : le32_at(entry),
+			      sig);
 		if (t) {
 			*len = t->length;
 			return t;
@@ -151,14 +148,20 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 }
 
 /* A register named by a generic address: a port, or memory in the
- * identity map; false if it is neither. */
+ * identity map; false if it is neither.  Memory is made uncached here,
+ * through drv_map_mmio() like every other device register (below
+ * IDENTITY_MAP_END its address stays the register's own), so that the
+ * write that switches the machine off or resets it is not held in a
+ * cache; the first 4 MiB, which hold our image and stay cached, are
+ * refused. */
 static bool gas_usable(const struct acpi_gas *g)
 {
 	if (g->addr == 0)
 		return false;
 	if (g->space == ACPI_SPACE_IO)
 		return g->addr <= 0xFFFE;
-	return g->space == ACPI_SPACE_MEMORY && g->addr < IDENTITY_MAP_END - 2;
+	return g->space == ACPI_SPACE_MEMORY &&
+	       g->addr < IDENTITY_MAP_END - 2 && drv_map_mmio(g->addr, 2);
 }
 
 static uint16_t gas_read16(const struct acpi_gas *g)
@@ -234,9 +237,9 @@ void acpi_reset(void)
 	r = fadt.reset_reg;
 	r.bit_width = 8;
 	if (!gas_usable(&r)) {
-		printk("hv: ACPI reset register in address space %u, not "
+		printk("hv: ACPI reset register (address space %u, %#llx) not "
 		       "used\n",
-		       r.space);
+		       r.space, (unsigned long long)r.addr);
 		return;
 	}
 	printk("hv: reset through the FADT's reset register (%s %#llx, value "

@@ -12,10 +12,14 @@
 /* A generic address structure (ACPI 6.4, 5.2.3.2). */
 #define ACPI_SPACE_MEMORY 0
 #define ACPI_SPACE_IO 1
+#define ACPI_GAS_LEN 12 /* bytes in a table */
 struct acpi_gas {
 	uint8_t space, bit_width, bit_offset, access_size;
 	uint64_t addr; /* 0: not there */
 };
+/* Pure: the generic address structure whose ACPI_GAS_LEN bytes are at p
+ * (any alignment). */
+void acpi_gas_read(const uint8_t *p, struct acpi_gas *g);
 
 #define FADT_FLAG_TMR_VAL_EXT (1u << 8)	   /* the PM timer has 32 bits */
 #define FADT_FLAG_RESET_REG_SUP (1u << 10) /* RESET_REG works */

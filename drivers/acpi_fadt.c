@@ -28,15 +28,13 @@
 #define FADT_X_PM1B_CNT 184
 #define FADT_X_PM_TMR 208
 
-#define GAS_LEN 12
-
 /* Does the table hold the `n` bytes at `off`? */
 static bool has(size_t len, size_t off, size_t n)
 {
 	return len >= off + n;
 }
 
-static void get_gas(const uint8_t *p, struct acpi_gas *g)
+void acpi_gas_read(const uint8_t *p, struct acpi_gas *g)
 {
 	g->space = p[0];
 	g->bit_width = p[1];
@@ -51,8 +49,8 @@ static void get_pm1(const uint8_t *t, size_t len, size_t off, size_t x_off,
 		    struct acpi_gas *g)
 {
 	hv_memset(g, 0, sizeof(*g));
-	if (has(len, x_off, GAS_LEN) && le64_at(t + x_off + 4) != 0) {
-		get_gas(t + x_off, g);
+	if (has(len, x_off, ACPI_GAS_LEN) && le64_at(t + x_off + 4) != 0) {
+		acpi_gas_read(t + x_off, g);
 		return;
 	}
 	g->space = ACPI_SPACE_IO;
@@ -66,7 +64,7 @@ static void get_pm_timer(const uint8_t *t, size_t len, struct fadt_info *f)
 {
 	uint64_t port = 0;
 
-	if (has(len, FADT_X_PM_TMR, GAS_LEN) &&
+	if (has(len, FADT_X_PM_TMR, ACPI_GAS_LEN) &&
 	    t[FADT_X_PM_TMR] == ACPI_SPACE_IO)
 		port = le64_at(t + FADT_X_PM_TMR + 4);
 	if (port == 0 && has(len, FADT_PM_TMR_BLK, 4) &&
@@ -107,7 +105,7 @@ bool fadt_parse(const void *table, size_t len, struct fadt_info *out, char *err,
 	if (has(len, FADT_FLAGS, 4))
 		f.flags = le32_at(t + FADT_FLAGS);
 	if (has(len, FADT_RESET_VALUE, 1)) {
-		get_gas(t + FADT_RESET_REG, &f.reset_reg);
+		acpi_gas_read(t + FADT_RESET_REG, &f.reset_reg);
 		f.reset_value = t[FADT_RESET_VALUE];
 		f.reset_supported = (f.flags & FADT_FLAG_RESET_REG_SUP) &&
 				    f.reset_reg.addr != 0;

@@ -33,18 +33,19 @@ bool hpet_init(void)
 {
 	const uint8_t *t;
 	uint32_t len, period;
+	struct acpi_gas block;
 
 	t = acpi_table("HPET", &len);
 	if (!t || len < HPET_TABLE_LEN) {
 		pr_debug("hpet: no HPET table\n");
 		return false;
 	}
-	hv_memcpy(&phys, t + HPET_TABLE_ADDR + 4, 8);
-	if (t[HPET_TABLE_ADDR] != ACPI_SPACE_MEMORY || phys == 0 ||
-	    (phys & 0x3FF)) {
+	acpi_gas_read(t + HPET_TABLE_ADDR, &block);
+	phys = block.addr;
+	if (block.space != ACPI_SPACE_MEMORY || phys == 0 || (phys & 0x3FF)) {
 		pr_debug(
 			"hpet: registers at space %u address %#llx: unusable\n",
-			t[HPET_TABLE_ADDR], (unsigned long long)phys);
+			block.space, (unsigned long long)phys);
 		return false;
 	}
 	regs = drv_map_mmio(phys, HPET_REGS_LEN);

@@ -48,19 +48,21 @@ unsigned ioapic_init(const struct madt_info *m)
 	nr_chips = 0;
 	for (unsigned i = 0; i < m->nr_ioapics; i++) {
 		struct ioapic *c = &chips[nr_chips];
+		uint32_t ver;
 
 		c->phys = m->ioapic[i].addr;
 		c->gsi_base = m->ioapic[i].gsi_base;
 		c->regs = drv_map_mmio(c->phys, IOAPIC_REGS_LEN);
 		if (!c->regs)
 			continue;
-		c->lines = ((rd(c, IOAPIC_VER) >> 16) & 0xFF) + 1;
+		ver = rd(c, IOAPIC_VER);
 		/* All ones: no chip answers there. */
-		if (rd(c, IOAPIC_VER) == 0xFFFFFFFFu) {
+		if (ver == 0xFFFFFFFFu) {
 			pr_warn("ioapic: nothing answers at %#llx\n",
 				(unsigned long long)c->phys);
 			continue;
 		}
+		c->lines = ((ver >> 16) & 0xFF) + 1;
 		for (unsigned n = 0; n < c->lines; n++)
 			wr(c, IOAPIC_REDTBL(n), RTE_MASKED);
 		nr_chips++;

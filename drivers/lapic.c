@@ -24,6 +24,7 @@
 #define MSR_APIC_BASE 0x1B
 #define APIC_BASE_ENABLE (1u << 11)
 #define APIC_BASE_X2APIC (1u << 10) /* registers are MSRs, not memory */
+#define APIC_BASE_ADDR (~0xFFFull)  /* bits 12 up: the registers' page */
 
 #define LAPIC_ID 0x020
 #define LAPIC_VERSION 0x030
@@ -56,6 +57,7 @@
 #define LAPIC_REGS_LEN 0x1000
 
 static volatile void *regs;
+static uint64_t phys;
 
 static uint32_t rd(uint32_t reg)
 {
@@ -73,9 +75,10 @@ static void set_lint_pins(const struct madt_info *m)
 {
 	uint32_t lint[2] = { LVT_MASKED, LVT_MASKED };
 	uint32_t self = 0xFFFFFFFEu; /* our ACPI processor ID, if listed */
+	uint32_t apic_id = lapic_id();
 
 	for (unsigned i = 0; i < m->nr_cpus; i++)
-		if (m->cpu[i].apic_id == lapic_id())
+		if (m->cpu[i].apic_id == apic_id)
 			self = m->cpu[i].acpi_id;
 	for (unsigned i = 0; i < m->nr_nmis; i++) {
 		const struct madt_nmi *n = &m->nmi[i];
@@ -100,14 +103,19 @@ bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	unsigned max_lvt;
 
-	regs = drv_map_mmio(m->lapic_addr, LAPIC_REGS_LEN);
+	/* The registers answer where IA32_APIC_BASE puts them, and nowhere
+	 * else (SDM 11.4.4).  The MADT should say the same; where it does
+	 * not (or names an address off a page boundary), our writes must
+	 * not go to whatever is at its address instead. */
+	phys = base & APIC_BASE_ADDR;
+	if (phys != m->lapic_addr)
+		pr_warn("lapic: the MADT says %#llx, IA32_APIC_BASE %#llx; "
+			"using IA32_APIC_BASE's\n",
+			(unsigned long long)m->lapic_addr,
+			(unsigned long long)phys);
+	regs = drv_map_mmio(phys, LAPIC_REGS_LEN);
 	if (!regs)
 		return false;
-	if ((base & ~0xFFFull) != (m->lapic_addr & ~0xFFFull))
-		pr_warn("lapic: the MADT says %#llx, IA32_APIC_BASE %#llx; "
-			"using the MADT's\n",
-			(unsigned long long)m->lapic_addr,
-			(unsigned long long)(base & ~0xFFFull));
 	if (base & APIC_BASE_X2APIC) {
 		/* Firmware may hand over an APIC in x2APIC mode, where the
 		 * registers below answer no memory access.  The only way back
@@ -135,6 +143,11 @@ bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 	/* Anything the firmware left in service ends here. */
 	lapic_eoi();
 	return true;
+}
+
+uint64_t lapic_phys(void)
+{
+	return phys;
 }
 
 uint32_t lapic_id(void)

@@ -20,15 +20,17 @@ struct madt_info;
 #define LAPIC_DM_STARTUP 0x600u
 
 /*
- * Map the registers at m->lapic_addr, turn the APIC on (the IA32_APIC_BASE
- * MSR's global enable, then the software enable in the spurious-vector
- * register, with `spurious_vec`), set the pins the MADT calls NMIs, mask
+ * Map the registers where the IA32_APIC_BASE MSR says they are (warning
+ * if m->lapic_addr disagrees), turn the APIC on (the MSR's global enable,
+ * then the software enable in the spurious-vector register, with
+ * `spurious_vec`), set the pins the MADT calls NMIs, mask
  * LINT0 (the 8259s' line: they are masked and unused), and send errors to
  * `error_vec`.  The timer stays masked until lapic_timer_oneshot().
  * False, having said why, if the registers cannot be reached.
  */
 bool __must_check lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 			     uint8_t error_vec);
+uint64_t lapic_phys(void); /* where its registers are (for messages) */
 uint32_t lapic_id(void);
 uint32_t lapic_version(void);
 /* End the interrupt being served.  Never for the spurious vector: it

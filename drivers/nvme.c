@@ -127,22 +127,6 @@ static uint64_t ms_to_ns(uint32_t ms)
 	return (uint64_t)ms * 1000000u;
 }
 
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v;
-
-	hv_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v;
-
-	hv_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* An Identify string (space-padded ASCII) as a C string, trailing spaces
  * gone and anything unprintable shown as '?'. */
 static void copy_id_string(char *dst, const uint8_t *src, size_t len)
@@ -669,14 +653,14 @@ static bool namespace_add(struct nvme_ctrl *c, unsigned index, uint32_t nsid)
 	/* Quietly: an id that is not in use may fail (a walk over 1..NN). */
 	if (identify(c, NVME_CNS_NAMESPACE, nsid) != 0)
 		return false;
-	nsze = get_le64(id + NVME_IDNS_NSZE);
+	nsze = le64_at(id + NVME_IDNS_NSZE);
 	if (nsze == 0)
 		return false; /* not active (a walk over 1..NN meets those) */
 	nlbaf = id[NVME_IDNS_NLBAF];
 	fmt = id[NVME_IDNS_FLBAS] & 0xFu;
 	if (nlbaf >= 16) /* NVMe 2.0: bits 6:5 of FLBAS are the high bits */
 		fmt |= ((id[NVME_IDNS_FLBAS] >> 5) & 3u) << 4;
-	lbaf = get_le32(id + NVME_IDNS_LBAF0 + 4 * fmt);
+	lbaf = le32_at(id + NVME_IDNS_LBAF0 + 4 * fmt);
 	ms = NVME_LBAF_MS(lbaf);
 	lbads = NVME_LBAF_LBADS(lbaf);
 	if (ms != 0) {
@@ -726,7 +710,7 @@ static unsigned namespaces_add(struct nvme_ctrl *c, unsigned index,
 		/* Rising, ended by a zero; copied because namespace_add()
 		 * reuses the Identify page. */
 		for (; n < ARRAY_SIZE(ids); n++) {
-			ids[n] = get_le32(c->identify + 4 * n);
+			ids[n] = le32_at(c->identify + 4 * n);
 			if (ids[n] == 0)
 				break;
 		}
@@ -826,7 +810,7 @@ static bool controller_identify(struct nvme_ctrl *c, uint32_t *nn)
 	if (mdts != 0 && mdts < 20)
 		max = MIN(max, NVME_PAGE_SIZE << mdts);
 	c->max_transfer = max;
-	*nn = get_le32(id + NVME_IDC_NN);
+	*nn = le32_at(id + NVME_IDC_NN);
 	return true;
 }
 

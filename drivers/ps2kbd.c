@@ -38,6 +38,7 @@
 #define CMD_SELF_TEST 0xAA /* answers 0x55 when well */
 #define CMD_DISABLE_PORT1 0xAD
 #define CMD_ENABLE_PORT1 0xAE
+#define CMD_PULSE_RESET 0xFE /* output port bit 0, the CPU's reset line */
 
 #define CFG_PORT1_IRQ 0x01
 #define CFG_PORT2_IRQ 0x02
@@ -145,6 +146,14 @@ bool ps2kbd_init(void)
 	}
 	pr_info("hv: keyboard: PS/2, US layout, IRQ %u\n", PS2KBD_IRQ);
 	return true;
+}
+
+void ps2kbd_pulse_reset(void)
+{
+	/* Written even if the controller never says it is ready: the
+	 * machine is going down either way, and it may still listen. */
+	(void)wait_can_write();
+	outb(I8042_CMD, CMD_PULSE_RESET);
 }
 
 /* IRQ 1: every code waiting, into the console's input ring at once. */

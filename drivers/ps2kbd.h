@@ -18,6 +18,10 @@ bool ps2kbd_init(void);
 #define PS2KBD_IRQ 1
 /* The IRQ 1 handler (registered by hv/main.c, which owns the lines). */
 void ps2kbd_handle_irq(void);
+/* Ask the controller to pulse the CPU's reset line, the PC/AT's way to
+ * reboot (hv/machine/power.c); needs no ps2kbd_init(), and returns if the
+ * machine did not reset. */
+void ps2kbd_pulse_reset(void);
 
 /* ps2kbd_keymap.c: set 1 scancodes, one byte at a time, to the bytes a
  * terminal would send for the same keys (US layout). */

@@ -64,7 +64,7 @@ static void say_apics(void)
 	ioapic_describe(0, &phys, &gsi, &lines);
 	printk("hv: irq: local APIC at %#llx (ID %u), I/O APIC 0 at %#llx "
 	       "(%u lines, GSI %u)",
-	       (unsigned long long)madt.lapic_addr, lapic_id(),
+	       (unsigned long long)lapic_phys(), lapic_id(),
 	       (unsigned long long)phys, lines, gsi);
 	if (ioapic_count() > 1)
 		printk(" and %u more", ioapic_count() - 1);
@@ -153,7 +153,7 @@ static void local_error(void)
 }
 
 /* Only the local APIC sends these. */
-static bool local_vector(uint32_t vec)
+static void local_vector(uint32_t vec)
 {
 	switch (vec) {
 	case LAPIC_SPURIOUS_VECTOR:
@@ -161,22 +161,21 @@ static bool local_vector(uint32_t vec)
 		 * nothing is in service, so no EOI (one would end another
 		 * interrupt's service early). */
 		spurious_count++;
-		return true;
+		return;
 	case LAPIC_TIMER_VECTOR:
 		timer_count++;
 		if (timer_handler)
 			timer_handler();
 		lapic_eoi();
-		return true;
+		return;
 	case LAPIC_ERROR_VECTOR:
 		local_error();
-		return true;
+		return;
 	}
 	/* 0xF1-0xFD: the IPIs to come; nothing sends one yet. */
 	if (++stray_count <= ERRORS_REPORTED)
 		pr_warn("hv: irq: unexpected local APIC vector %#x\n", vec);
 	lapic_eoi();
-	return true;
 }
 
 bool irq_vector(uint32_t vec)
@@ -188,8 +187,10 @@ bool irq_vector(uint32_t vec)
 			line_8259(vec - IRQ_BASE);
 		return true;
 	}
-	if (apic && vec >= LAPIC_VECTORS_FIRST && vec <= 0xFF)
-		return local_vector(vec);
+	if (apic && vec >= LAPIC_VECTORS_FIRST && vec <= 0xFF) {
+		local_vector(vec);
+		return true;
+	}
 	if (vec == LAPIC_SPURIOUS_VECTOR) {
 		/* With the 8259s the local APIC keeps the firmware's set-up,
 		 * and may have this spurious vector too. */

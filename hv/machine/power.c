@@ -3,6 +3,7 @@
  */
 #include "hv/machine/power.h"
 #include "drivers/acpi.h"
+#include "drivers/ps2kbd.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
 
@@ -34,13 +35,6 @@ static void settle(void)
 		pause();
 }
 
-static void keyboard_controller_reset(void)
-{
-	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
-		pause();
-	outb(0x64, 0xFE); /* pulse the CPU reset line */
-}
-
 /* The chipset's reset control register (Intel PCHs and PIIX alike):
  * bit 1 asks for a hard reset, and setting bit 2 after it starts one. */
 static void port_cf9_reset(void)
@@ -67,7 +61,7 @@ __noreturn void hv_exit_machine(enum hv_exit_status status)
 		acpi_reset();
 		settle();
 		printk("hv: reset through the keyboard controller\n");
-		keyboard_controller_reset();
+		ps2kbd_pulse_reset();
 		settle();
 		printk("hv: reset through port 0xcf9\n");
 		port_cf9_reset();

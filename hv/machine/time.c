@@ -253,7 +253,10 @@ static bool measure_once(const struct refclock *ref, uint32_t ms,
 	uint32_t l0 = 0;
 	uint32_t spins = 0;
 
-	if (use_lapic) /* counting, masked: no interrupt at the end */
+	/* The local APIC timer counts down from the top alongside, and is
+	 * stopped on both ways out below: its 2^32 ticks take over a minute
+	 * (at QEMU's rate), a 10 ms wait far less. */
+	if (use_lapic)
 		lapic_timer_oneshot(LAPIC_TIMER_VECTOR, 0xFFFFFFFFu);
 	start_lo = rdtsc();
 	ref->start(ms);
@@ -269,8 +272,11 @@ static bool measure_once(const struct refclock *ref, uint32_t ms,
 			break;
 		}
 		poll_before = now;
-		if (++spins > 50000000u)
+		if (++spins > 50000000u) {
+			if (use_lapic)
+				lapic_timer_stop();
 			return false;
+		}
 	}
 	m->lapic = use_lapic ? l0 - lapic_timer_current() : 0;
 	if (use_lapic)
