@@ -83,24 +83,10 @@ static void apply_options(void)
 		uart_init(hv_options.com_port, hv_options.com_baud);
 }
 
-/* Whether [base, base+len) overlaps RAM the page allocator hands out. */
-static bool overlaps_usable_ram(uint64_t base, uint64_t len)
-{
-	for (unsigned i = 0; i < boot_info.nr_mem; i++) {
-		const struct mem_region *r = &boot_info.mem[i];
-
-		if (r->type == MEM_USABLE && base < r->base + r->len &&
-		    r->base < base + len)
-			return true;
-	}
-	return false;
-}
-
 /* The framebuffer GRUB set up, as a text screen (drivers/fbscreen.c):
  * mapped uncached, since the display reads it behind the CPU's caches.
- * A framebuffer the memory map calls usable RAM is refused: those pages
- * could be a guest's, and then the guest would see the screen and the
- * screen would write over the guest. */
+ * One the memory map calls usable RAM is refused by paging_map_device(),
+ * like any device's registers there. */
 static void start_framebuffer(void)
 {
 	uint64_t len = (uint64_t)boot_info.fb_pitch * boot_info.fb_height;
@@ -115,12 +101,6 @@ static void start_framebuffer(void)
 	if (boot_info.fb_type != MB2_FB_TYPE_RGB) {
 		printk("hv: screen: framebuffer type %u (palette) not used\n",
 		       boot_info.fb_type);
-		return;
-	}
-	if (overlaps_usable_ram(boot_info.fb_addr, len)) {
-		printk("hv: screen: framebuffer at %#llx is in usable RAM; not "
-		       "used\n",
-		       (unsigned long long)boot_info.fb_addr);
 		return;
 	}
 	fb.base = len ? paging_map_device(boot_info.fb_addr, len) : NULL;

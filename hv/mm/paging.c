@@ -12,6 +12,7 @@
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
+#include "hv/setup/bootinfo.h"
 
 /* A 4 MiB PDE's frame: physical address bits 22-31. */
 #define PDE_4M_FRAME 0xFFC00000u
@@ -119,10 +120,23 @@ static void *map_high(uint64_t phys, uint64_t len)
 	return NULL;
 }
 
+/*
+ * Device registers, as firmware tables, PCI BARs or the boot loader
+ * place them.  None of those is trusted to be right: registers said to
+ * lie in usable RAM are refused, since those pages are the allocator's
+ * and may be a guest's, and writing "registers" there would corrupt
+ * whoever has them (and a framebuffer there would show them).
+ */
 void *paging_map_device(uint64_t phys, uint64_t len)
 {
 	if (len == 0)
 		return NULL;
+	if (boot_info_usable_overlap(&boot_info, phys, len)) {
+		printk("hv: device registers at %#llx (%llu bytes) lie in "
+		       "usable RAM; refused\n",
+		       (unsigned long long)phys, (unsigned long long)len);
+		return NULL;
+	}
 	if (phys < IDENTITY_MAP_END && len <= IDENTITY_MAP_END - phys)
 		return map_low(phys, len);
 	if (phys >= 1ull << 32)

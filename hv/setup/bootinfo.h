@@ -77,6 +77,12 @@ struct boot_info {
 /* The machine's boot information, filled once by hv_main (hv/main.c). */
 extern struct boot_info boot_info;
 
+/* Whether [base, base+len) overlaps RAM the memory map calls usable:
+ * the page allocator's, so never a device's registers.  A range that
+ * wraps past 2^64 overlaps everything above base. */
+bool boot_info_usable_overlap(const struct boot_info *bi, uint64_t base,
+			      uint64_t len);
+
 /* Parse the information block at `mbi` (its physical address is irrelevant
  * to parsing) into *bi.  `avail` is how many bytes may be read at all.
  * Returns true, or false with a one-line reason in err (truncated to

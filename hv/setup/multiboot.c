@@ -325,3 +325,18 @@ bool mb2_parse(const void *mbi, size_t avail, struct boot_info *bi, char *err,
 	}
 	return true;
 }
+
+bool boot_info_usable_overlap(const struct boot_info *bi, uint64_t base,
+			      uint64_t len)
+{
+	uint64_t end = base + len < base ? ~0ull : base + len;
+
+	for (unsigned i = 0; i < bi->nr_mem; i++) {
+		const struct mem_region *r = &bi->mem[i];
+
+		if (r->type == MEM_USABLE && len && base < r->base + r->len &&
+		    r->base < end)
+			return true;
+	}
+	return false;
+}

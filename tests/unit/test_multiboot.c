@@ -316,6 +316,40 @@ static void test_bios_mmap(void **state)
 	assert_int_equal(bi->nr_efi_descriptors, 0);
 }
 
+/* Device registers said to lie in usable RAM are refused by paging:
+ * the overlap test it asks, at every edge of a region. */
+static void test_usable_overlap(void **state)
+{
+	static const struct e820 e[] = {
+		{ 0, 0x9FC00, MB2_MEMORY_AVAILABLE },
+		{ 0x100000, 0x1000000, MB2_MEMORY_AVAILABLE },
+		{ 0xFEC00000, 0x1000, MB2_MEMORY_RESERVED },
+		{ 0x100000000ull, 0x40000000ull, MB2_MEMORY_AVAILABLE },
+	};
+	struct fixture *f = *state;
+	struct boot_info *bi = &f->bi;
+
+	mb_mmap(&f->mb, e, ARRAY_SIZE(e), 24);
+	mb_finish(&f->mb);
+	assert_true(parse(f));
+	/* Just outside, on either side of usable regions. */
+	assert_false(boot_info_usable_overlap(bi, 0x9FC00, 0x400));
+	assert_false(boot_info_usable_overlap(bi, 0xFFF00, 0x100));
+	assert_false(boot_info_usable_overlap(bi, 0x1100000, 0x1000));
+	assert_false(boot_info_usable_overlap(bi, 0xFEC00000, 0x1000));
+	assert_false(boot_info_usable_overlap(bi, 0xE000000000ull, 0x4000));
+	/* A byte in, at either end. */
+	assert_true(boot_info_usable_overlap(bi, 0xFFF00, 0x101));
+	assert_true(boot_info_usable_overlap(bi, 0x10FFFFF, 0x1000));
+	assert_true(boot_info_usable_overlap(bi, 0x13FFFFFFFull, 1));
+	/* Around a region; lengths that wrap past 2^64 reach the top. */
+	assert_true(boot_info_usable_overlap(bi, 0xF0000, 0x2000000));
+	assert_true(boot_info_usable_overlap(bi, 0x80000000ull, ~0ull));
+	assert_false(boot_info_usable_overlap(bi, 0x140000000ull, ~0ull));
+	/* Nothing at all is nowhere. */
+	assert_false(boot_info_usable_overlap(bi, 0x200000, 0));
+}
+
 static void test_bios_mmap_larger_entries(void **state)
 {
 	static const struct e820 e[] = {
@@ -791,6 +825,7 @@ int main(void)
 		T(test_modules),
 		T(test_too_many_modules),
 		T(test_bios_mmap),
+		T(test_usable_overlap),
 		T(test_bios_mmap_larger_entries),
 		T(test_mmap_region_overflow),
 		T(test_efi_mmap_only),
