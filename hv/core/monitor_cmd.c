@@ -108,11 +108,6 @@ static size_t next_word(const char **p, const char **word)
 	return (size_t)(s - *word);
 }
 
-static bool is(const char *w, size_t len, const char *name)
-{
-	return len == hv_strlen(name) && !hv_strncmp(w, name, len);
-}
-
 bool monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
 		   size_t errlen)
 {
@@ -124,7 +119,7 @@ bool monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
 	if (!wlen)
 		return true; /* MON_NOTHING */
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (is(w, wlen, commands[i].word))
+		if (parse_word_is(w, wlen, commands[i].word))
 			break;
 	if (i == ARRAY_SIZE(commands)) {
 		hv_snprintf(err, errlen, "unknown command '%.*s' (type help)",

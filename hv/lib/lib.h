@@ -89,5 +89,10 @@ bool parse_size(const char *s, size_t len, uint64_t *out);
  * of `extra` (may be "")?  The rule for the names on the command lines:
  * guests, switches, disks. */
 bool parse_name_chars(const char *s, size_t len, const char *extra);
+/* Is s[0..len) exactly the word lit?  (Command-line words are not
+ * NUL-terminated.) */
+bool parse_word_is(const char *s, size_t len, const char *lit);
+/* "on" or "off" into *out; false, *out untouched, for anything else. */
+bool parse_on_off(const char *s, size_t len, bool *out);
 
 #endif
