@@ -87,6 +87,8 @@ static uint64_t turn_ns(const struct guest *g)
 
 static void run_slice(struct guest *g)
 {
+	uint64_t t0;
+
 	need_resched = false;
 	running = g;
 	/*
@@ -112,10 +114,13 @@ static void run_slice(struct guest *g)
 		timer_arm(&slice_timer, time_now_ns() + turn_ns(g));
 	}
 	kick_timer.fn = kick;
+	/* The guest's CPU time is counted an exit at a time, so that its own
+	 * GUEST_STATS sees a slice that has not ended yet.  One clock read
+	 * an exit (64-bit divisions on this 32-bit hypervisor): each entry's
+	 * end is where the next one's time starts. */
+	t0 = time_now_ns();
 	while (guest_alive(g) && !need_resched) {
-		/* Counted an exit at a time, so that the guest's own
-		 * GUEST_STATS sees a slice that has not ended yet. */
-		uint64_t t0 = time_now_ns();
+		uint64_t now;
 
 		if (!devices_poll(g))
 			timer_cancel(&kick_timer);
@@ -126,7 +131,9 @@ static void run_slice(struct guest *g)
 		if (!guest_alive(g) || g->halted)
 			break;
 		guest_enter_once(g);
-		g->stats.cpu_ns += time_now_ns() - t0;
+		now = time_now_ns();
+		g->stats.cpu_ns += now - t0;
+		t0 = now;
 	}
 	timer_cancel(&slice_timer);
 	timer_cancel(&kick_timer);
