@@ -291,14 +291,16 @@ static void run(const struct monitor_cmd *c)
 	}
 }
 
-void monitor_poll(void)
+bool monitor_poll(void)
 {
 	struct monitor_cmd cmd;
 	char err[160];
+	bool ran = false;
 
 	while (pending_tail != pending_head) {
 		const char *l = pending[pending_tail % PENDING_LINES];
 
+		ran = true;
 		if (monitor_parse(l, &cmd, err, sizeof(err)))
 			run(&cmd);
 		else
@@ -307,4 +309,5 @@ void monitor_poll(void)
 		if (at_prompt && next_alive(-1))
 			console_write(PROMPT, sizeof(PROMPT) - 1);
 	}
+	return ran;
 }

@@ -221,7 +221,7 @@ static void idle(enum sleepers work)
 	idle_ns += time_now_ns() - t0;
 }
 
-static void print_stats(const struct guest *g)
+void sched_print_stats(const struct guest *g)
 {
 	const struct guest_stats *s = &g->stats;
 
@@ -262,11 +262,6 @@ void sched_resched(void)
 	need_resched = true;
 }
 
-void sched_print_stats(const struct guest *g)
-{
-	print_stats(g);
-}
-
 void sched_print_idle(void)
 {
 	printk("hv: idle: %llu sleeps, %llu ms\n",
@@ -304,8 +299,8 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		enum sleepers work;
 		struct guest *g;
 
-		monitor_poll(); /* between slices: a restart may free a guest */
-		if (!nr_alive())
+		/* Between slices: a command may stop or free a guest. */
+		if (monitor_poll() && !nr_alive())
 			break;
 		work = poll_sleepers();
 		net_poll();
@@ -326,7 +321,7 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		 * and the run ends with a status that says whether any guest
 		 * was killed.
 		 */
-		print_stats(&guests[i]);
+		sched_print_stats(&guests[i]);
 		if (guests[i].stop_reason == STOP_KILLED)
 			killed = true;
 		guest_destroy(&guests[i]);
