@@ -161,12 +161,17 @@ static enum sleepers poll_sleepers(void)
 	return !busy ? NO_WORK : cpu ? CPU_WORK : DISK_WORK;
 }
 
-struct guest *guest_first_alive(void)
+struct guest *sched_next_alive(int after)
 {
-	for (int i = 0; i < nr_guests; i++)
+	for (int i = after + 1; i < nr_guests; i++)
 		if (guest_alive(&guests[i]))
 			return &guests[i];
 	return NULL;
+}
+
+struct guest *guest_first_alive(void)
+{
+	return sched_next_alive(-1);
 }
 
 static bool runnable(struct guest *g)
