@@ -94,25 +94,11 @@ const char *monitor_help(unsigned i)
 	return i < ARRAY_SIZE(commands) ? commands[i].help : NULL;
 }
 
-/* The next word of *p: its start and length, *p moved past it. */
-static size_t next_word(const char **p, const char **word)
-{
-	const char *s = *p;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	*word = s;
-	while (*s && *s != ' ' && *s != '\t')
-		s++;
-	*p = s;
-	return (size_t)(s - *word);
-}
-
 bool monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
 		   size_t errlen)
 {
 	const char *p = line, *w, *name, *extra;
-	size_t wlen = next_word(&p, &w), nlen, xlen;
+	size_t wlen = parse_next_word(&p, &w), nlen, xlen;
 	unsigned i;
 
 	hv_memset(cmd, 0, sizeof(*cmd));
@@ -126,8 +112,8 @@ bool monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
 			    (int)MIN(wlen, (size_t)MONITOR_LINE_MAX), w);
 		return false;
 	}
-	nlen = next_word(&p, &name);
-	xlen = next_word(&p, &extra);
+	nlen = parse_next_word(&p, &name);
+	xlen = parse_next_word(&p, &extra);
 	if (xlen || (nlen && commands[i].arg == NO_ARG)) {
 		hv_snprintf(err, errlen, "%s: too many words (%s)",
 			    commands[i].word, commands[i].help);

@@ -102,6 +102,19 @@ bool parse_word_is(const char *s, size_t len, const char *lit)
 	return hv_strlen(lit) == len && hv_strncmp(s, lit, len) == 0;
 }
 
+size_t parse_next_word(const char **p, const char **word)
+{
+	const char *s = *p;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*word = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	*p = s;
+	return (size_t)(s - *word);
+}
+
 bool parse_on_off(const char *s, size_t len, bool *out)
 {
 	if (!parse_word_is(s, len, "on") && !parse_word_is(s, len, "off"))

@@ -27,17 +27,8 @@ struct cursor {
 /* Next space-separated word; false at the end or at "--". */
 static bool next_word(struct cursor *c, const char **w, size_t *len)
 {
-	while (*c->p == ' ' || *c->p == '\t')
-		c->p++;
-	if (!*c->p)
-		return false;
-	*w = c->p;
-	while (*c->p && *c->p != ' ' && *c->p != '\t')
-		c->p++;
-	*len = (size_t)(c->p - *w);
-	if (*len == 2 && (*w)[0] == '-' && (*w)[1] == '-')
-		return false;
-	return true;
+	*len = parse_next_word(&c->p, w);
+	return *len && !parse_word_is(*w, *len, "--");
 }
 
 /* "key=value": split, or false if there is no '='. */
