@@ -59,7 +59,8 @@ static bool take_segment(const Elf32_Phdr *p, size_t len,
 		return no(why, "a segment that runs past 4 GiB");
 	if (out->nr_seg) {
 		const struct elfseg *prev = &out->seg[out->nr_seg - 1];
-		if (p->p_paddr < prev->paddr + prev->memsz)
+		/* In 64 bits: a segment may end at 4 GiB exactly. */
+		if (p->p_paddr < (uint64_t)prev->paddr + prev->memsz)
 			return no(why, "segments out of order or overlapping");
 	}
 	if (out->nr_seg == ELFSEG_MAX)

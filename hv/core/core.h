@@ -45,6 +45,8 @@ void sched_wake(struct guest *g);
  * last), ending the running slice soon, and the statistics. */
 int sched_nr_guests(void);
 struct guest *sched_guest(int i);
+/* The first running guest after index `after` (-1: from the start). */
+struct guest *sched_next_alive(int after);
 void sched_resched(void);
 void sched_print_stats(const struct guest *g);
 void sched_print_idle(void);

@@ -31,15 +31,6 @@ static struct monitor_line line;
 static char pending[PENDING_LINES][MONITOR_LINE_MAX];
 static unsigned pending_head, pending_tail;
 
-/* The first running guest after index `after` (-1: from the start). */
-static struct guest *next_alive(int after)
-{
-	for (int i = after + 1; i < sched_nr_guests(); i++)
-		if (guest_alive(sched_guest(i)))
-			return sched_guest(i);
-	return NULL;
-}
-
 static void say_dropped(uint32_t n, const struct guest *old)
 {
 	if (n && old)
@@ -63,7 +54,7 @@ static void console_to_guest(struct guest *g)
 
 static void console_to_prompt(void)
 {
-	struct guest *first = next_alive(-1);
+	struct guest *first = guest_first_alive();
 
 	say_dropped(console_input_discard(), devices_console_owner());
 	at_prompt = true;
@@ -79,8 +70,8 @@ static void console_to_prompt(void)
 static void on_hotkey(void)
 {
 	struct guest *owner = devices_console_owner();
-	struct guest *next =
-		at_prompt || !owner ? next_alive(-1) : next_alive(owner->id);
+	struct guest *next = at_prompt || !owner ? guest_first_alive()
+						 : sched_next_alive(owner->id);
 
 	if (next && (at_prompt || next != owner))
 		console_to_guest(next);
@@ -193,7 +184,7 @@ static void cmd_stop(struct guest *g)
 		return;
 	}
 	guest_stop(g, STOP_POWEROFF, "stopped at the console monitor");
-	if (!next_alive(-1))
+	if (!guest_first_alive())
 		printk("hv: monitor: no guest is running now: the run ends\n");
 }
 
@@ -291,20 +282,23 @@ static void run(const struct monitor_cmd *c)
 	}
 }
 
-void monitor_poll(void)
+bool monitor_poll(void)
 {
 	struct monitor_cmd cmd;
 	char err[160];
+	bool ran = false;
 
 	while (pending_tail != pending_head) {
 		const char *l = pending[pending_tail % PENDING_LINES];
 
+		ran = true;
 		if (monitor_parse(l, &cmd, err, sizeof(err)))
 			run(&cmd);
 		else
 			printk("hv: monitor: %s\n", err);
 		pending_tail++;
-		if (at_prompt && next_alive(-1))
+		if (at_prompt && guest_first_alive())
 			console_write(PROMPT, sizeof(PROMPT) - 1);
 	}
+	return ran;
 }

@@ -15,10 +15,12 @@
 
 /* monitor.c */
 void monitor_init(void); /* the hotkey is looked for from now on */
-/* Run the command typed at the prompt, if one is waiting.  Called by the
+/* Run the commands typed at the prompt, if any are waiting; true if one
+ * was (nothing else can change which guests run).  Called by the
  * scheduler between slices, where no guest is running: a restart may
- * then free a guest's memory and build it again. */
-void monitor_poll(void);
+ * then free a guest's memory and build it again.  Cheap when nothing
+ * waits: it runs on every pass of the scheduler's loop. */
+bool monitor_poll(void);
 
 /* monitor_cmd.c: the line being typed at the prompt. */
 #define MONITOR_LINE_MAX 80

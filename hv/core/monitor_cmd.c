@@ -94,45 +94,26 @@ const char *monitor_help(unsigned i)
 	return i < ARRAY_SIZE(commands) ? commands[i].help : NULL;
 }
 
-/* The next word of *p: its start and length, *p moved past it. */
-static size_t next_word(const char **p, const char **word)
-{
-	const char *s = *p;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	*word = s;
-	while (*s && *s != ' ' && *s != '\t')
-		s++;
-	*p = s;
-	return (size_t)(s - *word);
-}
-
-static bool is(const char *w, size_t len, const char *name)
-{
-	return len == hv_strlen(name) && !hv_strncmp(w, name, len);
-}
-
 bool monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
 		   size_t errlen)
 {
 	const char *p = line, *w, *name, *extra;
-	size_t wlen = next_word(&p, &w), nlen, xlen;
+	size_t wlen = parse_next_word(&p, &w), nlen, xlen;
 	unsigned i;
 
 	hv_memset(cmd, 0, sizeof(*cmd));
 	if (!wlen)
 		return true; /* MON_NOTHING */
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (is(w, wlen, commands[i].word))
+		if (parse_word_is(w, wlen, commands[i].word))
 			break;
 	if (i == ARRAY_SIZE(commands)) {
 		hv_snprintf(err, errlen, "unknown command '%.*s' (type help)",
 			    (int)MIN(wlen, (size_t)MONITOR_LINE_MAX), w);
 		return false;
 	}
-	nlen = next_word(&p, &name);
-	xlen = next_word(&p, &extra);
+	nlen = parse_next_word(&p, &name);
+	xlen = parse_next_word(&p, &extra);
 	if (xlen || (nlen && commands[i].arg == NO_ARG)) {
 		hv_snprintf(err, errlen, "%s: too many words (%s)",
 			    commands[i].word, commands[i].help);

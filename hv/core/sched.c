@@ -87,6 +87,8 @@ static uint64_t turn_ns(const struct guest *g)
 
 static void run_slice(struct guest *g)
 {
+	uint64_t t0;
+
 	need_resched = false;
 	running = g;
 	/*
@@ -112,10 +114,13 @@ static void run_slice(struct guest *g)
 		timer_arm(&slice_timer, time_now_ns() + turn_ns(g));
 	}
 	kick_timer.fn = kick;
+	/* The guest's CPU time is counted an exit at a time, so that its own
+	 * GUEST_STATS sees a slice that has not ended yet.  One clock read
+	 * an exit (64-bit divisions on this 32-bit hypervisor): each entry's
+	 * end is where the next one's time starts. */
+	t0 = time_now_ns();
 	while (guest_alive(g) && !need_resched) {
-		/* Counted an exit at a time, so that the guest's own
-		 * GUEST_STATS sees a slice that has not ended yet. */
-		uint64_t t0 = time_now_ns();
+		uint64_t now;
 
 		if (!devices_poll(g))
 			timer_cancel(&kick_timer);
@@ -126,7 +131,9 @@ static void run_slice(struct guest *g)
 		if (!guest_alive(g) || g->halted)
 			break;
 		guest_enter_once(g);
-		g->stats.cpu_ns += time_now_ns() - t0;
+		now = time_now_ns();
+		g->stats.cpu_ns += now - t0;
+		t0 = now;
 	}
 	timer_cancel(&slice_timer);
 	timer_cancel(&kick_timer);
@@ -154,12 +161,17 @@ static enum sleepers poll_sleepers(void)
 	return !busy ? NO_WORK : cpu ? CPU_WORK : DISK_WORK;
 }
 
-struct guest *guest_first_alive(void)
+struct guest *sched_next_alive(int after)
 {
-	for (int i = 0; i < nr_guests; i++)
+	for (int i = after + 1; i < nr_guests; i++)
 		if (guest_alive(&guests[i]))
 			return &guests[i];
 	return NULL;
+}
+
+struct guest *guest_first_alive(void)
+{
+	return sched_next_alive(-1);
 }
 
 static bool runnable(struct guest *g)
@@ -214,7 +226,7 @@ static void idle(enum sleepers work)
 	idle_ns += time_now_ns() - t0;
 }
 
-static void print_stats(const struct guest *g)
+void sched_print_stats(const struct guest *g)
 {
 	const struct guest_stats *s = &g->stats;
 
@@ -255,11 +267,6 @@ void sched_resched(void)
 	need_resched = true;
 }
 
-void sched_print_stats(const struct guest *g)
-{
-	print_stats(g);
-}
-
 void sched_print_idle(void)
 {
 	printk("hv: idle: %llu sleeps, %llu ms\n",
@@ -297,8 +304,8 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		enum sleepers work;
 		struct guest *g;
 
-		monitor_poll(); /* between slices: a restart may free a guest */
-		if (!nr_alive())
+		/* Between slices: a command may stop or free a guest. */
+		if (monitor_poll() && !nr_alive())
 			break;
 		work = poll_sleepers();
 		net_poll();
@@ -319,7 +326,7 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		 * and the run ends with a status that says whether any guest
 		 * was killed.
 		 */
-		print_stats(&guests[i]);
+		sched_print_stats(&guests[i]);
 		if (guests[i].stop_reason == STOP_KILLED)
 			killed = true;
 		guest_destroy(&guests[i]);

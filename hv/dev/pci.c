@@ -88,7 +88,7 @@ void pci_config_image(const struct virtio_dev *d, uint8_t cs[256])
 		put16(cs, PCI_CLASS_DEVICE, PCI_CLASS_BRIDGE_HOST);
 		return;
 	}
-	cfg_len = d->ops->config((struct virtio_dev *)d, cfg);
+	cfg_len = virtio_device_config((struct virtio_dev *)d, cfg);
 	put16(cs, PCI_VENDOR_ID, PCI_VENDOR_REDHAT_QUMRANET);
 	put16(cs, PCI_DEVICE_ID, VIRTIO_PCI_MODERN_ID_BASE + d->ops->type);
 	put16(cs, PCI_STATUS, PCI_STATUS_CAP_LIST);

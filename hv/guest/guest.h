@@ -109,8 +109,10 @@ struct guest {
 		unsigned len;
 	} debug_line;
 	/* Whether its console output goes to the screen too: it has the
-	 * console (hv/dev/devices.c keeps this true of exactly one guest,
-	 * or of none while the console monitor has it). */
+	 * console (hv/dev/devices.c keeps this true of the guest typed
+	 * input goes to and of no other; of none between that guest's end
+	 * and the next input).  The monitor's prompt does not take it: the
+	 * last guest to have the console keeps it meanwhile. */
 	bool has_console;
 
 	struct guest_stats stats;

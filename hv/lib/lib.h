@@ -82,12 +82,21 @@ size_t hv_strlcpy(char *dst, const char *src, size_t size);
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
-/* parse.c: number parsing shared by the option and module parsers. */
+/* parse.c: numbers and words, for the option, module and monitor parsers. */
 bool parse_u32(const char *s, size_t len, uint32_t *out);
 bool parse_size(const char *s, size_t len, uint64_t *out);
 /* Does s[0..len) hold only letters, digits, '-', '_' and the characters
  * of `extra` (may be "")?  The rule for the names on the command lines:
  * guests, switches, disks. */
 bool parse_name_chars(const char *s, size_t len, const char *extra);
+/* Is s[0..len) exactly the word lit?  (Command-line words are not
+ * NUL-terminated.) */
+bool parse_word_is(const char *s, size_t len, const char *lit);
+/* The next word of *p (words are separated by spaces and tabs): its
+ * start in *word and its length, 0 at the end of the text; *p is moved
+ * past it. */
+size_t parse_next_word(const char **p, const char **word);
+/* "on" or "off" into *out; false, *out untouched, for anything else. */
+bool parse_on_off(const char *s, size_t len, bool *out);
 
 #endif

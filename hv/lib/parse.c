@@ -1,5 +1,6 @@
 /*
- * parse.c - number parsing for the hypervisor and module command lines.
+ * parse.c - number and word parsing for the hypervisor and module command
+ * lines.
  * Strict: the whole text must be a number, and overflow is an error, so a
  * typo in an option is reported instead of silently becoming a value.
  */
@@ -93,5 +94,31 @@ bool parse_name_chars(const char *s, size_t len, const char *extra)
 		      (c && hv_strchr(extra, c))))
 			return false;
 	}
+	return true;
+}
+
+bool parse_word_is(const char *s, size_t len, const char *lit)
+{
+	return hv_strlen(lit) == len && hv_strncmp(s, lit, len) == 0;
+}
+
+size_t parse_next_word(const char **p, const char **word)
+{
+	const char *s = *p;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*word = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	*p = s;
+	return (size_t)(s - *word);
+}
+
+bool parse_on_off(const char *s, size_t len, bool *out)
+{
+	if (!parse_word_is(s, len, "on") && !parse_word_is(s, len, "off"))
+		return false;
+	*out = parse_word_is(s, len, "on");
 	return true;
 }

@@ -27,22 +27,8 @@ struct cursor {
 /* Next space-separated word; false at the end or at "--". */
 static bool next_word(struct cursor *c, const char **w, size_t *len)
 {
-	while (*c->p == ' ' || *c->p == '\t')
-		c->p++;
-	if (!*c->p)
-		return false;
-	*w = c->p;
-	while (*c->p && *c->p != ' ' && *c->p != '\t')
-		c->p++;
-	*len = (size_t)(c->p - *w);
-	if (*len == 2 && (*w)[0] == '-' && (*w)[1] == '-')
-		return false;
-	return true;
-}
-
-static bool word_is(const char *w, size_t len, const char *lit)
-{
-	return hv_strlen(lit) == len && hv_strncmp(w, lit, len) == 0;
+	*len = parse_next_word(&c->p, w);
+	return *len && !parse_word_is(*w, *len, "--");
 }
 
 /* "key=value": split, or false if there is no '='. */
@@ -76,7 +62,7 @@ static void reportf(report_fn report, const char *fmt, ...)
 static void disk_option(struct guest_config *g, unsigned mod, const char *val,
 			size_t vlen, report_fn report)
 {
-	if (vlen >= 3 && word_is(val + vlen - 3, 3, ",ro")) {
+	if (vlen >= 3 && parse_word_is(val + vlen - 3, 3, ",ro")) {
 		g->disk_readonly = true;
 		vlen -= 3;
 	}
@@ -198,7 +184,7 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 		g->ok = false;
 		return;
 	}
-	if (word_is(w, klen, "mem")) {
+	if (parse_word_is(w, klen, "mem")) {
 		if (!parse_size(val, vlen, &size) || size < GUEST_MEM_MIN ||
 		    size > GUEST_MEM_MAX || size % MiB(1)) {
 			reportf(report,
@@ -210,7 +196,7 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			return;
 		}
 		g->mem_bytes = (uint32_t)size;
-	} else if (word_is(w, klen, "name")) {
+	} else if (parse_word_is(w, klen, "name")) {
 		if (vlen == 0 || vlen >= GUEST_NAME_MAX) {
 			reportf(report,
 				"module %u: name must be 1 to %u characters",
@@ -228,16 +214,16 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 		}
 		hv_memcpy(g->name, val, vlen);
 		g->name[vlen] = 0;
-	} else if (word_is(w, klen, "disk")) {
+	} else if (parse_word_is(w, klen, "disk")) {
 		disk_option(g, mod, val, vlen, report);
-	} else if (word_is(w, klen, "net")) {
+	} else if (parse_word_is(w, klen, "net")) {
 		net_option(g, mod, val, vlen, report);
-	} else if (word_is(w, klen, "restart")) {
-		if (word_is(val, vlen, "never"))
+	} else if (parse_word_is(w, klen, "restart")) {
+		if (parse_word_is(val, vlen, "never"))
 			g->restart = RESTART_NEVER;
-		else if (word_is(val, vlen, "on-crash"))
+		else if (parse_word_is(val, vlen, "on-crash"))
 			g->restart = RESTART_ON_CRASH;
-		else if (word_is(val, vlen, "always"))
+		else if (parse_word_is(val, vlen, "always"))
 			g->restart = RESTART_ALWAYS;
 		else {
 			reportf(report,
@@ -246,16 +232,14 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 				mod, (int)vlen, val);
 			g->ok = false;
 		}
-	} else if (word_is(w, klen, "notes")) {
-		if (word_is(val, vlen, "on") || word_is(val, vlen, "off"))
-			g->notes = word_is(val, vlen, "on");
-		else {
+	} else if (parse_word_is(w, klen, "notes")) {
+		if (!parse_on_off(val, vlen, &g->notes)) {
 			reportf(report,
 				"module %u: notes=%.*s: expected on or off",
 				mod, (int)vlen, val);
 			g->ok = false;
 		}
-	} else if (word_is(w, klen, "weight")) {
+	} else if (parse_word_is(w, klen, "weight")) {
 		if (!parse_u32(val, vlen, &g->weight) || g->weight < 1 ||
 		    g->weight > GUEST_WEIGHT_MAX) {
 			reportf(report,
@@ -290,7 +274,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 				m);
 			continue;
 		}
-		if (word_is(w, len, "kernel")) {
+		if (parse_word_is(w, len, "kernel")) {
 			if (n == MAX_GUESTS) {
 				reportf(report,
 					"module %u: more than %d guests; "
@@ -328,7 +312,8 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			}
 			continue;
 		}
-		if (!word_is(w, len, "initrd") && !word_is(w, len, "disk")) {
+		if (!parse_word_is(w, len, "initrd") &&
+		    !parse_word_is(w, len, "disk")) {
 			reportf(report,
 				"module %u: unknown role '%.*s' (expected "
 				"kernel, initrd or disk); ignored",
@@ -342,7 +327,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 				m, (int)len, w);
 			continue;
 		}
-		if (word_is(w, len, "initrd")) {
+		if (parse_word_is(w, len, "initrd")) {
 			if (g->initrd_mod >= 0) {
 				reportf(report,
 					"module %u: guest %s already has an "
@@ -368,7 +353,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			}
 			g->disk_mod = (int)m;
 			while (next_word(&c, &w, &len)) {
-				if (word_is(w, len, "ro")) {
+				if (parse_word_is(w, len, "ro")) {
 					g->disk_readonly = true;
 				} else {
 					reportf(report,

@@ -42,11 +42,6 @@ struct word {
 	bool has_val;
 };
 
-static bool eq(const char *s, size_t len, const char *lit)
-{
-	return hv_strlen(lit) == len && hv_strncmp(s, lit, len) == 0;
-}
-
 static void complain(report_fn report, const struct word *w,
 		     const char *expected)
 {
@@ -77,7 +72,7 @@ static bool parse_loglevel(const struct word *w, struct hv_options *o)
 	uint32_t n;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (eq(w->val, w->vlen, names[i].name)) {
+		if (parse_word_is(w->val, w->vlen, names[i].name)) {
 			o->loglevel = names[i].level;
 			return true;
 		}
@@ -100,10 +95,10 @@ static bool parse_console(const struct word *w, struct hv_options *o)
 		const char *comma = p;
 		while (comma < end && *comma != ',')
 			comma++;
-		if (eq(p, (size_t)(comma - p), "serial"))
+		if (parse_word_is(p, (size_t)(comma - p), "serial"))
 			set |= CONSOLE_SERIAL;
-		else if (eq(p, (size_t)(comma - p), "screen") ||
-			 eq(p, (size_t)(comma - p), "vga"))
+		else if (parse_word_is(p, (size_t)(comma - p), "screen") ||
+			 parse_word_is(p, (size_t)(comma - p), "vga"))
 			set |= CONSOLE_SCREEN;
 		else
 			return false;
@@ -139,13 +134,13 @@ static bool parse_com1(const struct word *w, struct hv_options *o)
 
 static bool parse_exit(const struct word *w, struct hv_options *o)
 {
-	if (eq(w->val, w->vlen, "acpi"))
+	if (parse_word_is(w->val, w->vlen, "acpi"))
 		o->exit = EXIT_ACPI;
-	else if (eq(w->val, w->vlen, "halt"))
+	else if (parse_word_is(w->val, w->vlen, "halt"))
 		o->exit = EXIT_HALT;
-	else if (eq(w->val, w->vlen, "reboot"))
+	else if (parse_word_is(w->val, w->vlen, "reboot"))
 		o->exit = EXIT_REBOOT;
-	else if (eq(w->val, w->vlen, "qemu"))
+	else if (parse_word_is(w->val, w->vlen, "qemu"))
 		o->exit = EXIT_QEMU;
 	else if (w->vlen > 5 && hv_strncmp(w->val, "qemu:", 5) == 0) {
 		uint32_t port;
@@ -186,8 +181,7 @@ static bool parse_uplink(const struct word *w, struct hv_options *o)
 						{ "none", "none" } };
 
 	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (w->vlen == hv_strlen(kinds[i][0]) &&
-		    !hv_strncmp(w->val, kinds[i][0], w->vlen)) {
+		if (parse_word_is(w->val, w->vlen, kinds[i][0])) {
 			hv_strlcpy(o->uplink, kinds[i][1], sizeof(o->uplink));
 			return true;
 		}
@@ -206,11 +200,11 @@ static bool parse_uplink_switch(const struct word *w, struct hv_options *o)
 
 static bool parse_irqchip(const struct word *w, struct hv_options *o)
 {
-	if (eq(w->val, w->vlen, "auto"))
+	if (parse_word_is(w->val, w->vlen, "auto"))
 		o->irqchip = IRQCHIP_AUTO;
-	else if (eq(w->val, w->vlen, "apic"))
+	else if (parse_word_is(w->val, w->vlen, "apic"))
 		o->irqchip = IRQCHIP_APIC;
-	else if (eq(w->val, w->vlen, "pic"))
+	else if (parse_word_is(w->val, w->vlen, "pic"))
 		o->irqchip = IRQCHIP_PIC;
 	else
 		return false;
@@ -219,13 +213,7 @@ static bool parse_irqchip(const struct word *w, struct hv_options *o)
 
 static bool parse_keyboard(const struct word *w, struct hv_options *o)
 {
-	if (eq(w->val, w->vlen, "on"))
-		o->keyboard = true;
-	else if (eq(w->val, w->vlen, "off"))
-		o->keyboard = false;
-	else
-		return false;
-	return true;
+	return parse_on_off(w->val, w->vlen, &o->keyboard);
 }
 
 static const struct {
@@ -277,7 +265,7 @@ unsigned options_parse(const char *cmdline, struct hv_options *o,
 				p++;
 		}
 		for (i = 0; i < ARRAY_SIZE(option_table); i++)
-			if (eq(w.key, w.klen, option_table[i].key))
+			if (parse_word_is(w.key, w.klen, option_table[i].key))
 				break;
 		if (i == ARRAY_SIZE(option_table)) {
 			char msg[160];

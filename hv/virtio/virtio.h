@@ -74,9 +74,12 @@ struct virtio_ops {
 	uint8_t type; /* virtio device ID: 2 block, 3 console, 4 entropy */
 	uint8_t pci_class, pci_subclass;
 	uint16_t num_queues;
-	/* Offered features; VERSION_1 is added by the transport. */
+	/* Offered features; VERSION_1 is added by the transport.  NULL:
+	 * none of the device type's own. */
 	uint64_t (*features)(struct virtio_dev *d);
-	/* Fill the device-specific configuration (at most 68 bytes). */
+	/* Fill the device-specific configuration (at most 68 bytes).  NULL:
+	 * there is none, and no device-config capability either
+	 * (virtio_device_config()). */
 	uint32_t (*config)(struct virtio_dev *d, uint8_t *buf);
 	/* A write into the device configuration; false: not allowed. */
 	bool (*config_write)(struct virtio_dev *d, uint32_t off, unsigned size,
@@ -145,6 +148,12 @@ void virtio_reset(struct virtio_dev *d);
 /* Mark the device broken (NEEDS_RESET) and say why, once. */
 void virtio_broken(struct virtio_dev *d, const char *fmt, ...) __printf(2, 3);
 bool virtio_ready(const struct virtio_dev *d);
+/* The device-specific configuration into buf (VIRTIO_DEVICE_CFG_MAX
+ * bytes), returning its length: 0 for a device with none. */
+static inline uint32_t virtio_device_config(struct virtio_dev *d, uint8_t *buf)
+{
+	return d->ops->config ? d->ops->config(d, buf) : 0;
+}
 /* The end of one of the guest's exits (or a turn the guest does not
  * run): go on with work an earlier budget left, within what is left of
  * this exit's, then give the device a whole budget for the next. */

@@ -16,7 +16,9 @@
 
 static uint64_t offered(struct virtio_dev *d)
 {
-	return d->ops->features(d) | (1ull << VIRTIO_F_VERSION_1);
+	uint64_t own = d->ops->features ? d->ops->features(d) : 0;
+
+	return own | (1ull << VIRTIO_F_VERSION_1);
 }
 
 bool virtio_ready(const struct virtio_dev *d)
@@ -133,7 +135,7 @@ uint32_t virtio_bar_read(struct virtio_dev *d, uint32_t off, unsigned size,
 	*ok = true;
 	if (off >= VIRTIO_DEVICE_CFG_OFF) {
 		uint8_t cfg[VIRTIO_DEVICE_CFG_MAX];
-		uint32_t len = d->ops->config(d, cfg),
+		uint32_t len = virtio_device_config(d, cfg),
 			 rel = off - VIRTIO_DEVICE_CFG_OFF;
 
 		v = 0;

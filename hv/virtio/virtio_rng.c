@@ -55,19 +55,6 @@ struct rng_work {
 _Static_assert(sizeof(struct rng_work) <= PAGE_SIZE,
 	       "the entropy device's work must fit its page");
 
-static uint64_t rng_features(struct virtio_dev *d)
-{
-	(void)d;
-	return 0; /* none defined (5.4.3) */
-}
-
-static uint32_t rng_config(struct virtio_dev *d, uint8_t *buf)
-{
-	(void)d;
-	(void)buf;
-	return 0; /* no configuration: no device-config capability either */
-}
-
 /* Write what the budget allows into the chain in hand. */
 static void fill_some(struct virtio_dev *d, struct rng_work *w)
 {
@@ -143,8 +130,7 @@ const struct virtio_ops virtio_rng_ops = {
 	.pci_class = 0xFF, /* no PCI class fits: "unassigned", as QEMU's */
 	.pci_subclass = 0x00,
 	.num_queues = 1,
-	.features = rng_features,
-	.config = rng_config,
+	/* No feature bits (none are defined, 5.4.3), no configuration. */
 	.notify = rng_notify,
 	.reset = rng_reset,
 	.budget = RNG_BUDGET,

@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(s->offset <= size && size - s->offset >= s->filesz);
 		check((uint64_t)s->paddr + s->memsz <= 0x100000000ull);
 		if (i)
-			check(s->paddr >=
-			      img.seg[i - 1].paddr + img.seg[i - 1].memsz);
+			check(s->paddr >= (uint64_t)img.seg[i - 1].paddr +
+						  img.seg[i - 1].memsz);
 		if (img.entry >= s->paddr && img.entry - s->paddr < s->memsz)
 			entry_inside = true;
 	}

@@ -349,6 +349,12 @@ static void test_elf_bad(void **state)
 	elf.ph[1].p_paddr = 0x104000; /* inside the first */
 	elf_refused(sizeof(elf), "overlapping");
 	make_elf();
+	/* The first ends at 4 GiB exactly, so its end is 0 in 32 bits: the
+	 * second, below it, is still out of order. */
+	elf.ph[0].p_paddr = elf.ph[0].p_vaddr = 0xfffff000;
+	elf.ph[0].p_memsz = 0x1000;
+	elf_refused(sizeof(elf), "out of order");
+	make_elf();
 	elf.ph[0].p_filesz = 0x6000;
 	elf_refused(sizeof(elf), "more file bytes than memory");
 	make_elf();

@@ -1,6 +1,6 @@
 /*
  * test_parse.c - parse_u32 and parse_size, the number readers behind every
- * option and module string.  They must be strict: a typo has to be an
+ * option and module string, and the word helpers beside them.  They must be strict: a typo has to be an
  * error, never a quietly different number.
  *
  * UNIT_SOURCES: hv/lib/parse.c hv/lib/string.c
@@ -193,6 +193,49 @@ static void test_name_chars(void **state)
 	assert_false(parse_name_chars("a\0b", 3, ":."));
 }
 
+/* The word helpers the option, module and monitor parsers share. */
+static void test_word_is(void **state)
+{
+	(void)state;
+	assert_true(parse_word_is("on", 2, "on"));
+	assert_true(parse_word_is("onion", 2, "on")); /* only len counts */
+	assert_false(parse_word_is("on", 2, "one"));
+	assert_false(parse_word_is("one", 3, "on"));
+	assert_true(parse_word_is("", 0, ""));
+	assert_false(parse_word_is("x", 0, "x"));
+}
+
+static void test_on_off(void **state)
+{
+	bool v = true;
+
+	(void)state;
+	assert_true(parse_on_off("off", 3, &v));
+	assert_false(v);
+	assert_true(parse_on_off("on ", 2, &v));
+	assert_true(v);
+	assert_false(parse_on_off("On", 2, &v));
+	assert_false(parse_on_off("onx", 3, &v));
+	assert_false(parse_on_off("", 0, &v));
+	assert_true(v); /* untouched when refused */
+}
+
+static void test_next_word(void **state)
+{
+	const char *p = " \tab  c\td ", *w;
+
+	(void)state;
+	assert_int_equal(parse_next_word(&p, &w), 2);
+	assert_memory_equal(w, "ab", 2);
+	assert_int_equal(parse_next_word(&p, &w), 1);
+	assert_memory_equal(w, "c", 1);
+	assert_int_equal(parse_next_word(&p, &w), 1);
+	assert_memory_equal(w, "d", 1);
+	assert_int_equal(parse_next_word(&p, &w), 0);
+	assert_int_equal(*p, 0);
+	assert_int_equal(parse_next_word(&p, &w), 0); /* and stays there */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +250,9 @@ int main(void)
 		cmocka_unit_test(test_size_junk),
 		cmocka_unit_test(test_size_respects_length),
 		cmocka_unit_test(test_name_chars),
+		cmocka_unit_test(test_word_is),
+		cmocka_unit_test(test_on_off),
+		cmocka_unit_test(test_next_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

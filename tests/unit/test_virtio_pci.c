@@ -597,6 +597,28 @@ static void device_config_without_writer(void **state)
 	assert_int_equal(bar_r(QSIZE, 2), 0);
 }
 
+/* A device type with no features and no configuration leaves both
+ * functions out (the entropy and notes devices do): the transport offers
+ * VERSION_1 alone and has no device configuration to read. */
+static const struct virtio_ops bare_ops = {
+	.name = "bare",
+	.type = 4,
+	.num_queues = 1,
+	.notify = fake_notify,
+};
+
+static void device_without_features_or_config(void **state)
+{
+	fd->ops = &bare_ops;
+	bar_w(DFSELECT, 4, 0);
+	assert_int_equal(bar_r(DF, 4), 0);
+	bar_w(DFSELECT, 4, 1);
+	assert_int_equal(bar_r(DF, 4), 1); /* VERSION_1 is bit 32 */
+	assert_true(rd_refused(DEVCFG, 1));
+	assert_true(rd_refused(DEVCFG, 4));
+	assert_false(virtio_bar_write(fd, DEVCFG, 4, 1));
+}
+
 static void broken_signals_once(void **state)
 {
 	fake_driver_setup(0, 16);
@@ -643,6 +665,7 @@ int main(void)
 		T(driver_ok_stops_at_broken),
 		T(device_config),
 		T(device_config_without_writer),
+		T(device_without_features_or_config),
 		T(broken_signals_once),
 	};
 #undef T
