@@ -72,8 +72,15 @@ def run_tests(lab, tree, quiet=False):
 
 # What of this tree's build a handout may reuse: the objects and images of
 # the hypervisor and the guests (not the ISOs, the tests' logs or the
-# disk images, which are quick to make and large to copy).
-SEED_DIRS = ["obj", "guest", os.path.join("tests", "guest")]
+# disk images, which are quick to make and large to copy), and newlib's
+# headers and libc.a with its stamp (paravirt-guest/guest.mk), not its
+# sources and objects: without them each handout would build newlib again.
+NO_IMAGES = shutil.ignore_patterns("*.img")
+SEED_DIRS = {"obj": NO_IMAGES, "guest": NO_IMAGES,
+             os.path.join("tests", "guest"): NO_IMAGES,
+             "newlib": lambda d, names: [n for n in names
+                                         if n in ("src", "obj") and
+                                         os.path.basename(d) == "newlib"]}
 
 
 def seed_build(tree):
@@ -84,11 +91,10 @@ def seed_build(tree):
     src = os.path.join(TOP, "build")
     if not os.path.isfile(os.path.join(src, "hv.elf")):
         return
-    for d in SEED_DIRS:
+    for d, skip in SEED_DIRS.items():
         if os.path.isdir(os.path.join(src, d)):
             shutil.copytree(os.path.join(src, d),
-                            os.path.join(tree, "build", d),
-                            ignore=shutil.ignore_patterns("*.img"))
+                            os.path.join(tree, "build", d), ignore=skip)
     for name in os.listdir(src):
         path = os.path.join(src, name)
         if os.path.isfile(path) and not name.endswith(".iso"):
