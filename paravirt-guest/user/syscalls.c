@@ -160,7 +160,9 @@ int _open(const char *name, int flags, int mode)
 
 	if (strlen(name) > FILE_NAME_MAX)
 		return fail(ENAMETOOLONG);
-	exists = name[0] && file_stat(name, &info) == 0;
+	if (!name[0])
+		return fail(ENOENT); /* POSIX's word; else close() fails */
+	exists = file_stat(name, &info) == 0;
 	if (!exists && !(flags & O_CREAT))
 		return fail(ENOENT);
 	if (exists && (flags & O_CREAT) && (flags & O_EXCL))
@@ -327,6 +329,8 @@ int _isatty(int fd)
 
 int _unlink(const char *name)
 {
+	if (strlen(name) > FILE_NAME_MAX)
+		return fail(ENAMETOOLONG);
 	if (file_remove(name) < 0)
 		return fail(ENOENT);
 	return 0;

@@ -266,6 +266,10 @@ static void test_errno(void)
 	name[sizeof(name) - 1] = '\0';
 	expect_errno("open of a too long name", open(name, O_RDONLY) < 0,
 		     ENAMETOOLONG, &wrong);
+	expect_errno("unlink of a too long name", unlink(name) < 0,
+		     ENAMETOOLONG, &wrong);
+	expect_errno("open of an empty name to create",
+		     open("", O_WRONLY | O_CREAT) < 0, ENOENT, &wrong);
 	expect_errno("read of a closed fd", read(9, name, 1) < 0, EBADF,
 		     &wrong);
 	expect_errno("lseek on the console", lseek(1, 0, SEEK_SET) < 0, ESPIPE,
