@@ -93,15 +93,22 @@ def read_psf(path):
     return width, height, row_bytes, count, glyphs, points
 
 
+def glyph_map(points):
+    """{code point: the glyph that shows it}: the first that lists it.
+    tests/qemu/screen.py reads the screen back with the same map."""
+    glyph_of = {}
+    for glyph, cps in enumerate(points):
+        for cp in cps:
+            glyph_of.setdefault(cp, glyph)
+    return glyph_of
+
+
 def main(argv):
     if len(argv) != 3:
         raise SystemExit(__doc__)
     src, out = argv[1], argv[2]
     width, height, row_bytes, count, glyphs, points = read_psf(src)
-    glyph_of = {}
-    for glyph, cps in enumerate(points):
-        for cp in cps:
-            glyph_of.setdefault(cp, glyph)
+    glyph_of = glyph_map(points)
     if ord("?") not in glyph_of:
         raise SystemExit(f"psf2c: {src}: the font has no '?'")
     replacement = glyph_of.get(0xFFFD, glyph_of[ord("?")])

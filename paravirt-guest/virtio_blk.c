@@ -154,8 +154,8 @@ bool vblk_init(void)
 	return true;
 }
 
-/* Collect finished requests; interrupts are off. */
-static void reap(void)
+/* Collect finished requests; interrupts are off.  Is ours done? */
+static bool reap(void)
 {
 	uint16_t head;
 	uint32_t len;
@@ -163,6 +163,7 @@ static void reap(void)
 	while (vq_pop_used(&vq, &head, &len))
 		if (head == in_flight)
 			done = true;
+	return done;
 }
 
 static void vblk_interrupt(struct trapframe *tf)
@@ -184,29 +185,14 @@ void vblk_enable_irq(void)
 }
 
 /*
- * Wait for the request in flight.  With interrupts on and our IRQ
- * unmasked we can sleep: HALT with interrupts off, so the completion
- * cannot slip in between looking and sleeping (proc_idle() explains).
- * Otherwise we look again and again, but not for ever.
+ * Wait for the request in flight (vq_wait()): with interrupts on and our
+ * IRQ unmasked we can sleep until it is done.
  */
 static int wait_done(uint32_t flags)
 {
-	for (int polls = 0; !done; polls++) {
-		reap();
-		if (done)
-			break;
-		if (broken ||
-		    (virtio_status(&dev) & VIRTIO_STATUS_NEEDS_RESET)) {
-			broken = true;
-			return BLK_BROKEN;
-		}
-		if (irq_on && (flags & EFLAGS_IF)) {
-			hcall(LHCALL_HALT, 0, 0, 0);
-			irq_disable();
-		} else if (polls == POLLS) {
-			broken = true;
-			return BLK_BROKEN;
-		}
+	if (!vq_wait(&vq, reap, irq_on && (flags & EFLAGS_IF), POLLS)) {
+		broken = true;
+		return BLK_BROKEN;
 	}
 	return status;
 }

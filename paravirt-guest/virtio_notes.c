@@ -5,8 +5,7 @@
  * The device is this hypervisor's own (notes=on on our kernel line), so
  * it is found like any other, by its PCI ID: 1AF4:107F, virtio type 63.
  * It answers inside the notify that sends a request, so we poll rather
- * than take its interrupt; each poll reads the device status, one more
- * exit in which the hypervisor may go on with its work.
+ * than take its interrupt (vq_wait() without sleep).
  */
 #include "console.h"
 #include "irq.h"
@@ -23,6 +22,16 @@ static struct vq vq;
 static bool present, broken;
 static struct notes_req req;
 static struct notes_resp resp;
+/* LAB virtio-notes: BEGIN SOLUTION */
+static uint16_t used_head;
+static uint32_t used_len;
+
+/* The first chain the device has returned, if there is one. */
+static bool reap(void)
+{
+	return vq_pop_used(&vq, &used_head, &used_len);
+}
+/* LAB virtio-notes: END */
 
 bool notes_present(void)
 {
@@ -57,9 +66,8 @@ static int request(void)
 		{ &resp, sizeof(resp), true },
 	};
 	uint32_t flags = irq_save();
-	uint16_t head;
-	uint32_t len;
-	int h, polls;
+	bool answered;
+	int h;
 
 	h = vq_add(&vq, b, 2);
 	if (h < 0) {
@@ -69,16 +77,11 @@ static int request(void)
 	vq.avail->flags = VRING_AVAIL_F_NO_INTERRUPT; /* we poll */
 	vq_publish(&vq, (uint16_t)h);
 	vq_kick(&vq);
-	for (polls = 0; polls < POLLS; polls++) {
-		if (vq_pop_used(&vq, &head, &len))
-			break;
-		if (virtio_status(&dev) & VIRTIO_STATUS_NEEDS_RESET)
-			polls = POLLS;
-	}
+	answered = vq_wait(&vq, reap, false, POLLS);
 	irq_restore(flags);
 	/* One request at a time, so what comes back is ours; an answer
 	 * shorter than status and len is no answer. */
-	if (polls >= POLLS || len < NOTES_RESP_HEAD || head != h) {
+	if (!answered || used_len < NOTES_RESP_HEAD || used_head != h) {
 		broken = true;
 		return NOTES_BROKEN;
 	}

@@ -80,8 +80,8 @@ bool vrng_init(void)
 	return true;
 }
 
-/* Collect finished requests; interrupts are off. */
-static void reap(void)
+/* Collect finished requests; interrupts are off.  Is ours done? */
+static bool reap(void)
 {
 	uint16_t head;
 	uint32_t len;
@@ -91,6 +91,7 @@ static void reap(void)
 			done_len = len;
 			done = true;
 		}
+	return done;
 }
 
 static void vrng_interrupt(struct trapframe *tf)
@@ -111,26 +112,12 @@ void vrng_enable_irq(void)
 	}
 }
 
-/* Wait for the request in flight (virtio_blk.c's wait_done() explains
- * the sleeping). */
+/* Wait for the request in flight, as the block driver does. */
 static int wait_done(uint32_t flags)
 {
-	for (int polls = 0; !done; polls++) {
-		reap();
-		if (done)
-			break;
-		if (broken ||
-		    (virtio_status(&dev) & VIRTIO_STATUS_NEEDS_RESET)) {
-			broken = true;
-			return RNG_BROKEN;
-		}
-		if (irq_on && (flags & EFLAGS_IF)) {
-			hcall(LHCALL_HALT, 0, 0, 0);
-			irq_disable();
-		} else if (polls == POLLS) {
-			broken = true;
-			return RNG_BROKEN;
-		}
+	if (!vq_wait(&vq, reap, irq_on && (flags & EFLAGS_IF), POLLS)) {
+		broken = true;
+		return RNG_BROKEN;
 	}
 	return 0;
 }

@@ -26,6 +26,7 @@
  * Free descriptors are kept chained through their own "next" fields, as
  * Linux does: taking n of them is walking n links.
  */
+#include "irq.h"
 #include "mm.h"
 #include "virtio.h"
 #include "virtqueue.h"
@@ -143,4 +144,30 @@ bool vq_pop_used(struct vq *vq, uint16_t *head, uint32_t *len)
 void vq_kick(struct vq *vq)
 {
 	virtio_notify(vq->dev, vq);
+}
+
+/*
+ * Wait for a chain the device has been given.  reap() takes what is in
+ * the used ring and says whether our chain has come back.  With sleep
+ * (interrupts were on at the caller and the driver's handler is
+ * registered) we HALT between looks: with interrupts off, so that the
+ * completion cannot slip in between looking and sleeping (proc_idle()
+ * explains), and the interrupt wakes us.  Otherwise we look again and
+ * again, but not for ever: each look reads the status register, an exit
+ * in which the hypervisor goes on with the work.  False if the device
+ * asks to be reset, or never answers.
+ */
+bool vq_wait(struct vq *vq, bool (*reap)(void), bool sleep, unsigned int polls)
+{
+	for (unsigned int n = 0; !reap(); n++) {
+		if (virtio_status(vq->dev) & VIRTIO_STATUS_NEEDS_RESET)
+			return false;
+		if (sleep) {
+			hcall(LHCALL_HALT, 0, 0, 0);
+			irq_disable();
+		} else if (n == polls) {
+			return false;
+		}
+	}
+	return true;
 }

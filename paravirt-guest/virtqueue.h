@@ -67,5 +67,7 @@ int vq_add(struct vq *vq, const struct vq_buf *bufs, unsigned int n);
 void vq_publish(struct vq *vq, uint16_t head);
 bool vq_pop_used(struct vq *vq, uint16_t *head, uint32_t *len);
 void vq_kick(struct vq *vq);
+/* Until reap() says our chain is back: false if the device broke. */
+bool vq_wait(struct vq *vq, bool (*reap)(void), bool sleep, unsigned int polls);
 
 #endif /* PVGUEST_VIRTQUEUE_H */

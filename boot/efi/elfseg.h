@@ -1,7 +1,7 @@
 /*
  * elfseg.h - the hypervisor's ELF file read for what a loader needs:
  * its PT_LOAD segments (where each goes in physical memory) and its entry.
- * Pure C on a buffer, unit-tested with tests/unit/test_hvefi.c.
+ * Pure C on a buffer, unit-tested with tests/unit/test_efi_loader.c.
  */
 #ifndef HV_BOOT_EFI_ELFSEG_H
 #define HV_BOOT_EFI_ELFSEG_H

@@ -36,6 +36,7 @@
  * the directory, the network and the entropy device are the guest's own
  * system calls (ulib.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,11 @@ static void split(char *line)
 	}
 }
 
-/* A number typed as digits; what is not one counts as 0. */
+/* A number typed as digits; what is not one counts as 0.  strtoul()
+ * alone would also take "-5", as 2^32 - 5: "sleep -5" for ever. */
 static int number(const char *s)
 {
-	return (int)strtoul(s, NULL, 10);
+	return isdigit((unsigned char)*s) ? (int)strtoul(s, NULL, 10) : 0;
 }
 
 static void cmd_help(void)

@@ -17,10 +17,11 @@
  * that copy, and close() writes it back whole if it changed: another
  * process sees a file's new contents once it is closed, never half of
  * them, and a file that open() creates or empties (O_CREAT, O_TRUNC) is
- * made or emptied by the close, in the same one write.  _exit and exec
- * close every file (exec keeps no descriptors).  A child of fork has its
- * own copy of each open file; whoever closes last decides what the file
- * holds.
+ * made or emptied by the close, in the same one write.  _exit closes
+ * every file; exec writes every changed one back first (the new program
+ * keeps no descriptors), and if it fails the files are still open.  A
+ * child of fork has its own copy of each open file; whoever closes last
+ * decides what the file holds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,7 +160,9 @@ int _open(const char *name, int flags, int mode)
 
 	if (strlen(name) > FILE_NAME_MAX)
 		return fail(ENAMETOOLONG);
-	exists = name[0] && file_stat(name, &info) == 0;
+	if (!name[0])
+		return fail(ENOENT); /* POSIX's word; else close() fails */
+	exists = file_stat(name, &info) == 0;
 	if (!exists && !(flags & O_CREAT))
 		return fail(ENOENT);
 	if (exists && (flags & O_CREAT) && (flags & O_EXCL))
@@ -326,6 +329,8 @@ int _isatty(int fd)
 
 int _unlink(const char *name)
 {
+	if (strlen(name) > FILE_NAME_MAX)
+		return fail(ENAMETOOLONG);
 	if (file_remove(name) < 0)
 		return fail(ENOENT);
 	return 0;
@@ -389,8 +394,11 @@ int _execve(const char *name, char *const argv[], char *const envp[])
 
 	if (strlen(name) > FILE_NAME_MAX)
 		return fail(ENAMETOOLONG);
-	close_all();
-	syscall3(SYS_exec, (uint32_t)name, (uint32_t)arg, 0);
+	/* Written back, not closed: a failed exec leaves them usable. */
+	for (int i = 0; i < MAX_FILES; i++)
+		if (files[i].used)
+			write_back(&files[i]);
+	exec(name, arg);
 	return fail(ENOENT);
 }
 

@@ -28,7 +28,10 @@ sys.path.insert(0, os.path.join(TOP, "tests", "labs"))
 import handout  # noqa: E402
 import labs  # noqa: E402
 
-EXAMPLE = """int f(void)
+# A function with lab one's region (which has a HANDOUT block), then a
+# region of lab two's (which has none); stripping either lab leaves the
+# other's region as it is.
+ONE_REGION = """int f(void)
 {
 \t/* LAB one: BEGIN SOLUTION */
 \treturn 1;
@@ -38,30 +41,21 @@ EXAMPLE = """int f(void)
 \t */
 \t/* LAB one: END */
 }
-/* LAB two: BEGIN SOLUTION */
-int g;
-/* LAB two: END */
 """
-EXAMPLE_ONE = """int f(void)
+ONE_STRIPPED = """int f(void)
 {
 \tif (x)
 \t\treturn 0;
 }
-/* LAB two: BEGIN SOLUTION */
+"""
+TWO_REGION = """/* LAB two: BEGIN SOLUTION */
 int g;
 /* LAB two: END */
 """
-EXAMPLE_TWO = """int f(void)
-{
-\t/* LAB one: BEGIN SOLUTION */
-\treturn 1;
-\t/* LAB one: HANDOUT
-\t * if (x)
-\t *\treturn 0;
-\t */
-\t/* LAB one: END */
-}
-"""
+EXAMPLE = ONE_REGION + TWO_REGION
+EXAMPLE_ONE = ONE_STRIPPED + TWO_REGION
+EXAMPLE_TWO = ONE_REGION
+
 BROKEN = {
     "END without BEGIN": "/* LAB one: END */\n",
     "never ends": "/* LAB one: BEGIN SOLUTION */\nint x;\n",

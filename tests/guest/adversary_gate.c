@@ -4,7 +4,7 @@
  *
  * adversary.c's gdt-call-gate only shows that the far call faults.  This
  * one is the exploit a student writes against a hypervisor that keeps
- * system descriptors (the lguest reference did; docs/labs/ringzero.md):
+ * system descriptors (the lguest reference did; docs/labs/call-gate.md):
  * a call gate in our GDT slot whose target is the hypervisor's own
  * ring-0 code segment (selector 0x50, base 0) at the address of a few
  * instructions of ours.  If the gate survives, "lcall" runs them in

@@ -53,14 +53,6 @@ static void fill(uint64_t sector, uint32_t len)
 		out[i] = (uint8_t)(i * 7 + (uint32_t)sector + (i >> 9));
 }
 
-static bool same(const uint8_t *a, const uint8_t *b, uint32_t len)
-{
-	for (uint32_t i = 0; i < len; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
 /* Write, flush, read back (into a buffer at "skew"), compare. */
 static bool round_trip(uint64_t sector, uint32_t len, uint32_t skew)
 {
@@ -72,7 +64,7 @@ static bool round_trip(uint64_t sector, uint32_t len, uint32_t skew)
 	f = blk_flush();
 	r = blk_read(sector, in + skew, len);
 	return w == BLK_S_OK && f == BLK_S_OK && r == BLK_S_OK &&
-	       same(out, in + skew, len);
+	       same_bytes(out, in + skew, len);
 }
 
 void blktest_run(void)

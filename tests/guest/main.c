@@ -63,6 +63,17 @@ uint32_t cmdline_number(const char *key, uint32_t dflt)
 	return v;
 }
 
+/* The kernel has no memcmp(): are a and b's first n bytes the same? */
+bool same_bytes(const void *a, const void *b, uint32_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
 static __attribute__((noreturn)) void test_run(const char *name)
 {
 	adversary_run(name);

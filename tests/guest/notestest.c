@@ -18,14 +18,6 @@
 
 static const char *fail_why;
 
-static bool same(const uint8_t *a, const uint8_t *b, uint32_t n)
-{
-	while (n--)
-		if (*a++ != *b++)
-			return false;
-	return true;
-}
-
 static void expect(int got, int want, const char *what)
 {
 	if (got != want && !fail_why) {
@@ -58,7 +50,7 @@ static void first_life(void)
 	expect(notes_put("one-too-many", &one, sizeof(one)), NOTES_OK,
 	       "put after a delete");
 	expect(notes_get("key-b", back, &len), NOTES_OK, "get key-b");
-	if (!fail_why && (len != sizeof(big) || !same(back, big, len))) {
+	if (!fail_why && (len != sizeof(big) || !same_bytes(back, big, len))) {
 		printf("guest: notes: FAIL: key-b came back as %u other "
 		       "bytes\n",
 		       len);

@@ -5,6 +5,7 @@
 #ifndef TESTGUEST_H
 #define TESTGUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The modes main.c picks from the command line. */
@@ -37,6 +38,8 @@ void notestest_run(const char *name);
 
 /* main.c: "KEY=N" on our command line, or dflt. */
 uint32_t cmdline_number(const char *key, uint32_t dflt);
+/* main.c: are the first n bytes of a and b the same? */
+bool same_bytes(const void *a, const void *b, uint32_t n);
 
 /* adversary_net.c: the frames of nettest=hostile (nettest.c). */
 unsigned int net_send_hostile(uint32_t victim, const uint8_t *mac,

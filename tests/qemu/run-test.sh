@@ -106,13 +106,13 @@ wait_count() {
 # screen_dump FILE: save the screen as a PPM file.
 screen_dump() { python3 "$top/tests/qemu/screen.py" dump "$(qmp_sock)" "$1"; }
 # screen_text FILE: the text on a saved screen.
-screen_text() { python3 "$top/tests/qemu/screen.py" text "$1" $SCREEN_FONT; }
+screen_text() { python3 "$top/tests/qemu/screen.py" text "$1" ${SCREEN_FONT:+"$SCREEN_FONT"}; }
 # wait_screen RE [SECS]: until RE is on the screen; the screen's text is
 # kept in $out/$name.screen.txt (and the picture beside it) either way.
 wait_screen() {
 	local txt="$out/$name.screen.txt"
 	if python3 "$top/tests/qemu/screen.py" wait "$(qmp_sock)" "$1" \
-		"${2:-$TIMEOUT}" $SCREEN_FONT >"$txt"; then
+		"${2:-$TIMEOUT}" ${SCREEN_FONT:+"$SCREEN_FONT"} >"$txt"; then
 		cp "$(qmp_sock).ppm" "$out/$name.screen.ppm"
 		return 0
 	fi
@@ -125,7 +125,7 @@ send_keys() { python3 "$top/tests/qemu/screen.py" keys "$(qmp_sock)" "$1"; }
 send_key() { python3 "$top/tests/qemu/screen.py" key "$(qmp_sock)" "$1"; }
 # send_serial TEXT: type TEXT on the serial port (SERIAL_TYPING=1 only);
 # printf escapes such as \r and \001 (Ctrl-A) are understood.
-send_serial() { printf "$1" >&3; }
+send_serial() { printf %b "$1" >&3; }
 # qemu_quit: end the machine from outside (QEMU then exits with 0,
 # which is what is judged instead of EXPECT_STATUS).
 qemu_quit() {

@@ -21,7 +21,6 @@ exact, for a screen drawn with that font (our framebuffer console).
 Without FONT, the screen goes to tesseract's OCR, for screens drawn by
 someone else's font (the firmware's, or QEMU's own VGA text font).
 """
-import gzip
 import json
 import os
 import re
@@ -30,6 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))), "iso"))
+import psf2c  # noqa: E402  the font reader the build uses (iso/psf2c.py)
 
 
 # ---- QMP: one JSON command per connection is all the tests need.
@@ -120,34 +123,22 @@ def read_ppm(path):
 
 
 def read_psf(path):
-    """(width, height, {bitmap rows tuple: character}) of a PSF1/PSF2 font."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    if data[:2] == b"\x36\x04":  # PSF1: 8 pixels wide
-        mode, height = data[2], data[3]
-        count = 512 if mode & 1 else 256
-        width, row_bytes, start = 8, 1, 4
-    elif data[:4] == b"\x72\xb5\x4a\x86":  # PSF2
-        start, _, count, size, height, width = (
-            int.from_bytes(data[8 + 4 * i:12 + 4 * i], "little")
-            for i in range(6))
-        row_bytes = (width + 7) // 8
-        assert size == row_bytes * height
-    else:
-        raise SystemExit(f"screen.py: {path}: not a PSF font")
+    """(width, height, {bitmap rows tuple: character}) of a PSF1/PSF2 font,
+    for the printable ASCII characters it has: each by the glyph the
+    hypervisor draws it with (psf2c.py's map)."""
+    width, height, row_bytes, _, data, points = psf2c.read_psf(path)
     glyphs = {}
-    for index in range(min(count, 256)):
-        base = start + index * row_bytes * height
+    for cp, index in sorted(psf2c.glyph_map(points).items()):
+        if not 0x20 <= cp < 0x7F:
+            continue
+        base = index * row_bytes * height
         rows = tuple(int.from_bytes(data[base + r * row_bytes:
                                          base + (r + 1) * row_bytes], "big")
                      >> (row_bytes * 8 - width)
                      for r in range(height))
-        # The first glyph of a bitmap wins: fonts repeat shapes (a blank
-        # is a space; 'O' and '0' differ in good fonts, and if not, the
-        # lower code, the printable one, is kept).
-        if 0x20 <= index < 0x7F:
-            glyphs.setdefault(rows, chr(index))
+        # Fonts repeat shapes (a blank is a space; 'O' and '0' differ in
+        # good fonts): the lowest code point that has a bitmap wins.
+        glyphs.setdefault(rows, chr(cp))
     return width, height, glyphs
 
 

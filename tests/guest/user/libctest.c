@@ -254,8 +254,9 @@ static void expect_errno(const char *what, int failed, int want, int *wrong)
 
 static void test_errno(void)
 {
+	char *const argv[] = { "no-such-program", NULL };
 	char name[64];
-	int wrong = 0, status;
+	int wrong = 0, status, fd;
 
 	errno = 0;
 	expect_errno("fopen of a missing file", !fopen("no-such-file", "r"),
@@ -265,6 +266,10 @@ static void test_errno(void)
 	name[sizeof(name) - 1] = '\0';
 	expect_errno("open of a too long name", open(name, O_RDONLY) < 0,
 		     ENAMETOOLONG, &wrong);
+	expect_errno("unlink of a too long name", unlink(name) < 0,
+		     ENAMETOOLONG, &wrong);
+	expect_errno("open of an empty name to create",
+		     open("", O_WRONLY | O_CREAT) < 0, ENOENT, &wrong);
 	expect_errno("read of a closed fd", read(9, name, 1) < 0, EBADF,
 		     &wrong);
 	expect_errno("lseek on the console", lseek(1, 0, SEEK_SET) < 0, ESPIPE,
@@ -275,6 +280,16 @@ static void test_errno(void)
 		     &wrong);
 	expect_errno("unlink of a missing file", unlink("no-such-file") < 0,
 		     ENOENT, &wrong);
+	/* A failed execve leaves the caller as it was: its files open. */
+	fd = open(TEST_FILE, O_WRONLY | O_CREAT | O_TRUNC);
+	expect_errno("execve of a missing program",
+		     execve("no-such-program", argv, NULL) < 0, ENOENT, &wrong);
+	if (fd < 0 || write(fd, "kept", 4) != 4 || close(fd) != 0) {
+		printf("guest: libc: errno FAIL: a file open before a failed "
+		       "execve is gone\n");
+		wrong++;
+	}
+	unlink(TEST_FILE);
 	part("errno from failed calls", wrong);
 }
 
