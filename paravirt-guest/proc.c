@@ -2,8 +2,9 @@
  * proc.c - [Pvguest 9] processes: creating them, switching between them,
  * and ending them.
  *
- * A process is a page directory (vm.c), a kernel stack, and a saved
- * kernel stack pointer.  Its user registers are not kept here: they are
+ * A process is a page directory (vm.c), a kernel stack, a saved
+ * kernel stack pointer, and its FPU registers (fpu.c) while it is switched
+ * out.  Its other user registers are not kept here: they are
  * the trapframe at the top of its kernel stack, where the hypervisor put
  * them when the process last trapped (ABI 8.3: from user mode a trap
  * always lands on the stack we named in SET_STACK).
@@ -66,6 +67,9 @@ static void switch_to(struct proc *next)
 	if (next->pgdir != prev->pgdir)
 		load_pgdir(next->pgdir);
 	lazy_end();
+	/* The registers are prev's until now: the kernel never uses them. */
+	fpu_save(&prev->fpu);
+	fpu_load(&next->fpu);
 	current = next;
 	sched_stats.switches++;
 	swtch(&prev->context, next->context);
@@ -190,6 +194,7 @@ static struct proc *proc_alloc(void)
 		p->heap_start = p->brk = 0;
 		p->exit_status = 0;
 		p->cpu_ticks = p->child_ticks = 0;
+		fpu_reset(&p->fpu);
 		return p;
 	}
 	return NULL;
@@ -258,6 +263,8 @@ int proc_fork(const struct trapframe *tf)
 	}
 	p->heap_start = current->heap_start;
 	p->brk = current->brk;
+	/* Ours are in the CPU, as the trap left them: the child's copy. */
+	fpu_save(&p->fpu);
 	copy_name(p, current->name);
 	child_tf.eax = 0;
 	proc_set_frame(p, &child_tf);
@@ -273,6 +280,10 @@ int proc_exec(const char *prog, int arg, struct trapframe *tf)
 		return -1;
 	if (!exec_load(current, prog, arg, tf))
 		proc_kill("out of memory in exec");
+	/* The new program starts with a clean FPU, loaded now: the CPU holds
+	 * the old program's registers until our next switch. */
+	fpu_reset(&current->fpu);
+	fpu_load(&current->fpu);
 	copy_name(current, prog);
 	return 0;
 }
@@ -372,6 +383,8 @@ void proc_init(void)
 	copy_name(p0, "kernel");
 	p0->pgdir = swapper_pgdir;
 	p0->kstack = boot_stack;
+	fpu_init();
+	fpu_reset(&p0->fpu);
 	current = p0;
 	hcall(LHCALL_SET_STACK, GUEST_KERNEL_DS, kstack_top(p0), KSTACK_PAGES);
 	timer_start(TICK_NS);

@@ -17,6 +17,14 @@
 #define USER_CS 0x73 /* entry 14, RPL 3 */
 #define USER_DS 0x7b /* entry 15, RPL 3 */
 
+/*
+ * A process's x87/SSE registers while it is switched out: the 512-byte
+ * image fxsave writes, which must be 16-byte aligned (fpu.c).
+ */
+struct fpu_state {
+	uint8_t image[512];
+} __attribute__((aligned(16)));
+
 enum proc_state { UNUSED, RUNNABLE, RUNNING, WAITING, ZOMBIE };
 
 struct proc {
@@ -32,6 +40,7 @@ struct proc {
 	/* Timer ticks that found it running, and those of its children
 	 * that it has waited for (SYS_times). */
 	uint32_t cpu_ticks, child_ticks;
+	struct fpu_state fpu; /* saved at a switch away, loaded at one back */
 };
 
 extern struct proc *current;
@@ -72,6 +81,12 @@ void page_fault(struct trapframe *tf);
 /* exec.c: loading a built-in program. */
 bool exec_load(struct proc *p, const char *prog, int arg, struct trapframe *tf);
 bool prog_exists(const char *prog);
+
+/* fpu.c: the FPU registers, per process. */
+void fpu_init(void);
+void fpu_reset(struct fpu_state *s);
+void fpu_save(struct fpu_state *s);
+void fpu_load(const struct fpu_state *s);
 
 /* swtch.S */
 void swtch(uint32_t *save_esp, uint32_t new_esp);
