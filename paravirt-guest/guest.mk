@@ -3,9 +3,10 @@
 #
 # The guest is a separate program from the hypervisor, with its own flags:
 # it is a 32-bit kernel that runs in ring 1 under the lguest ABI.  Like the
-# hypervisor it uses no FPU or SSE code of the compiler's making (its FPU
-# tests use the registers by hand, in asm, and must know nothing else
-# touches them).
+# hypervisor it uses no FPU or SSE code of the compiler's making: the
+# registers belong to the user process that runs (fpu.c saves and loads
+# them at each switch), and its FPU tests use them by hand, in asm, and
+# must know nothing else touches them.  The user programs may use them.
 #
 # Its user programs (paravirt-guest/user/) are built first: each is linked
 # alone at 0x08048000 with newlib's C library, flattened to bare bytes,
@@ -45,6 +46,7 @@ NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_DIR := build/newlib
 NEWLIB_STAMP := $(NEWLIB_DIR)/stamp
 NEWLIB_LIBC := $(NEWLIB_DIR)/lib/libc.a
+NEWLIB_LIBM := $(NEWLIB_DIR)/lib/libm.a
 # The machine's gcc says __linux__ and __unix__; newlib and its headers,
 # so told, would expect Linux beneath them (64-bit file calls, its
 # reentrancy scheme).  Our guest is not Linux.
@@ -56,11 +58,14 @@ $(NEWLIB_STAMP): paravirt-guest/user/newlib/build.sh | check-deps
 		"$(NEWLIB_CPPFLAGS)"
 
 # User programs: the same compiler rules, hosted on newlib's headers
-# instead of freestanding, and no kernel headers but sysnum.h.  Our main()
+# instead of freestanding, and no kernel headers but sysnum.h.  They may
+# use the FPU (the kernel keeps each process's registers), so the compiler
+# may too: doubles in x87 registers, as newlib's own code does.  Our main()
 # takes one number (exec.c), which a hosted compiler would warn about.  A
 # section for each function, as newlib has, so that the link keeps only
 # the system calls a program uses (--gc-sections).
-USER_CFLAGS := $(filter-out -Wmissing-prototypes -ffreestanding,\
+USER_CFLAGS := $(filter-out -Wmissing-prototypes -ffreestanding \
+	-mgeneral-regs-only,\
 	$(GUEST_CFLAGS)) $(NEWLIB_CPPFLAGS) -Wno-main -ffunction-sections \
 	-fdata-sections -Iparavirt-guest -nostdinc \
 	-isystem $(NEWLIB_DIR)/include \
@@ -71,7 +76,8 @@ USER_NAMES := $(shell sed -n 's/^PROG(\(.*\))$$/\1/p' paravirt-guest/user/progs.
 USER_BINS := $(USER_NAMES:%=$(USER_DIR)/%.bin)
 # The start, the guest's own calls, and the system calls under newlib.
 USER_LIB := $(USER_DIR)/crt0.S.o $(USER_DIR)/ulib.c.o $(USER_DIR)/syscalls.c.o
-USER_LIBS := --start-group $(NEWLIB_LIBC) $(GUEST_LIBGCC) --end-group
+USER_LIBS := --start-group $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(GUEST_LIBGCC) \
+	--end-group
 
 $(BUILD)/guest/%.c.o: paravirt-guest/%.c
 	@mkdir -p $(dir $@)
@@ -97,10 +103,8 @@ $(USER_DIR)/%.S.o: paravirt-guest/user/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
-# Each program is checked for FPU instructions (user/no-fpu.sh says why).
 $(USER_DIR)/%.elf: $(USER_DIR)/%.c.o $(USER_LIB) paravirt-guest/user/user.ld
 	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB) $< $(USER_LIBS)
-	paravirt-guest/user/no-fpu.sh $@ || { rm -f $@; exit 1; }
 
 $(USER_DIR)/%.bin: $(USER_DIR)/%.elf
 	objcopy -O binary $< $@

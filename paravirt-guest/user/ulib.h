@@ -3,11 +3,8 @@
  * guest's own system calls, which no C library knows (pvfs's directory,
  * exec by name, the network, the tick clock...), and the time-stamp
  * counter.  printf, malloc, <string.h>, <stdio.h> on files and the
- * console, <time.h> are newlib's, on the system calls of syscalls.c.
- *
- * Programs are built with -mgeneral-regs-only, and newlib without
- * floating point in printf and scanf: the kernel does not yet save a
- * process's FPU registers when it switches to another.
+ * console, <time.h>, floating point in printf and scanf, and <math.h>
+ * (libm) are newlib's, on the system calls of syscalls.c.
  */
 #ifndef PVGUEST_ULIB_H
 #define PVGUEST_ULIB_H

@@ -2,11 +2,11 @@
 # build.sh TARBALL OUT CPPFLAGS - newlib, the C library of our guest's user
 # programs.
 #
-# Builds the C library (libc.a, no libm) of Debian's newlib-source for a
-# generic i686 ELF target, with the machine's own gcc -m32 and binutils
+# Builds the C library (libc.a) and the maths library (libm.a) of Debian's
+# newlib-source for a generic i686 ELF target, with the machine's own gcc -m32 and binutils
 # (there is no i686-elf cross compiler to be had): OUT/src holds the
-# sources, OUT/obj the build, and OUT/include and OUT/lib/libc.a are what
-# the user programs compile and link against (paravirt-guest/guest.mk).
+# sources, OUT/obj the build, and OUT/include, OUT/lib/libc.a and
+# OUT/lib/libm.a are what the user programs compile and link against (paravirt-guest/guest.mk).
 # OUT/stamp says it is done: guest.mk runs this once, and again only if
 # this file changes.  CPPFLAGS are guest.mk's NEWLIB_CPPFLAGS, which the
 # programs are compiled with too: the machine's gcc thinks it is compiling
@@ -17,8 +17,9 @@
 #     calls them by their underscore names (_write, _sbrk, ...): a generic
 #     target would call write, sbrk, ... (MISSING_SYSCALL_NAMES), so we
 #     take that back with -U;
-#   - no floating point in printf and scanf: the guest kernel does not keep
-#     a process's FPU registers, so user programs use none;
+#   - floating point in printf and scanf (%f %e %g), and libm: the guest
+#     kernel keeps each process's FPU registers (proc.c), so user programs
+#     may use them;
 #   - long long in printf and scanf (%lld, for 64-bit counts);
 #   - newlib's full malloc (Doug Lea's), not its nano malloc: nano's
 #     realloc in 3.3.0 copies the new size out of the old block, reading
@@ -53,19 +54,21 @@ echo "newlib: configuring (log: $out/obj/configure.log)"
 	RANLIB=ranlib AS=as LD=ld NM=nm OBJDUMP=objdump READELF=readelf \
 	STRIP=strip \
 	--disable-multilib --disable-newlib-supplied-syscalls \
-	--disable-newlib-io-float --enable-newlib-io-long-long \
+	--enable-newlib-io-float --enable-newlib-io-long-long \
 	--disable-newlib-multithread \
 	--enable-newlib-global-atexit --enable-lite-exit \
 	--disable-newlib-wide-orient --disable-newlib-mb \
 	--enable-newlib-reent-small >configure.log 2>&1 ||
 	{ tail -20 configure.log; exit 1; }
 
-echo "newlib: building libc.a with make -j$jobs (log: $out/obj/make.log)"
-# The top directory's make would build libm and the documentation too;
-# libc's alone needs the header directories that one passes down in CC.
+echo "newlib: building libc.a and libm.a with make -j$jobs" \
+	"(log: $out/obj/make.log)"
+# The top directory's make would build the documentation too; libc and
+# libm alone need the header directories that one passes down in CC.
 cc="gcc -m32 -march=i686 $cppflags -I$(pwd)/targ-include"
 cc="$cc -I$src/newlib/libc/include"
-{ make stmp-targ-include && make -j"$jobs" -C libc CC="$cc" AR_FLAGS=rc; } \
+{ make stmp-targ-include && make -j"$jobs" -C libc CC="$cc" AR_FLAGS=rc &&
+	make -j"$jobs" -C libm CC="$cc" AR_FLAGS=rc; } \
 	>make.log 2>&1 ||
 	{ tail -30 make.log; exit 1; }
 
@@ -74,5 +77,6 @@ cc="$cc -I$src/newlib/libc/include"
 cp -R "$src/newlib/libc/include/." "$out/include/"
 cp -R targ-include/. "$out/include/"
 cp libc/libc.a "$out/lib/libc.a"
+cp libm/libm.a "$out/lib/libm.a"
 touch "$out/stamp"
 echo "newlib: done in $(($(date +%s) - start)) s"
