@@ -10,6 +10,9 @@
  *   hello      one program in ring 3;
  *   preempt    two programs that never yield, run side by side by the
  *              timer;
+ *   fpu        two programs summing in floating point, preempted in the
+ *              middle, each with its own FPU registers; fork copies them,
+ *              exec resets them;
  *   isolation  two programs write to the same address, each keeps its own;
  *   fork       fork copies memory, the copies are separate; fork + exec;
  *   heap       sbrk and demand-zero pages;
@@ -73,6 +76,40 @@ static int scenario_preempt(void)
 	       "preemptions\n",
 	       sched_stats.preemptions - before);
 	return bad + (sched_stats.preemptions == before);
+}
+
+/*
+ * fpumath 1 and 2 must be switched mid-sum, several times each, or the
+ * test proves nothing.  The exits per switch are printed as a measure
+ * of what the kernel's FPU switching costs (paravirt-guest/fpu.c).
+ */
+#define FPU_MIN_PREEMPTIONS 4
+
+static int scenario_fpu(void)
+{
+	uint32_t preempted = sched_stats.preemptions;
+	uint32_t switched = sched_stats.switches;
+	struct lguest_stats st0, st1;
+	uint32_t exits, per;
+	int bad;
+
+	guest_stats(&st0);
+	if (!spawn("fpumath", 1) || !spawn("fpumath", 2))
+		return 1 + reap();
+	bad = reap();
+	guest_stats(&st1);
+	preempted = sched_stats.preemptions - preempted;
+	switched = sched_stats.switches - switched;
+	exits = (uint32_t)(st1.exits - st0.exits);
+	per = switched ? switched : 1;
+	printf("guest: fpu: two processes summed in floating point side by "
+	       "side: %u preemptions, %u switches, %u exits (%u.%u per "
+	       "switch): %s\n",
+	       preempted, switched, exits, exits / per, exits * 10 / per % 10,
+	       preempted >= FPU_MIN_PREEMPTIONS ? "ok" : "FAIL (too few)");
+	if (!spawn("fpumath", 3))
+		return 1 + bad;
+	return bad + reap() + (preempted < FPU_MIN_PREEMPTIONS);
 }
 
 static int scenario_isolation(void)
@@ -194,10 +231,15 @@ struct scenario {
 };
 
 static const struct scenario scenarios[] = {
-	{ "hello", scenario_hello },	     { "preempt", scenario_preempt },
-	{ "isolation", scenario_isolation }, { "fork", scenario_fork },
-	{ "heap", scenario_heap },	     { "kaccess", scenario_kaccess },
-	{ "kmap", scenario_kmap },	     { "forkloop", scenario_forkloop },
+	{ "hello", scenario_hello },
+	{ "preempt", scenario_preempt },
+	{ "isolation", scenario_isolation },
+	{ "fork", scenario_fork },
+	{ "heap", scenario_heap },
+	{ "kaccess", scenario_kaccess },
+	{ "kmap", scenario_kmap },
+	{ "forkloop", scenario_forkloop },
+	{ "fpu", scenario_fpu },
 };
 
 #define NR_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
