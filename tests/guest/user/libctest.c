@@ -5,12 +5,14 @@
  * Formatted output, every conversion the programs use, compared with the
  * text C says it makes; the console through stdio; malloc and free under
  * fragmentation; a pvfs file written with fprintf and read back with
- * fscanf; errno from calls that must fail; <string.h>; the clock.  Each
+ * fscanf; errno from calls that must fail; <string.h>; the clock;
+ * floating point: printf's %f %e %g, sscanf of doubles, and libm.  Each
  * part prints "guest: libc: PART: ok", or FAIL and what was wrong, and
  * the exit status is the number of failures.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +314,45 @@ static void test_string(void)
 	part("string.h", wrong);
 }
 
+/*
+ * Floating point, now that processes may use the FPU: printf's %f, %e
+ * and %g with width, flags and precision (rounding included), sscanf of
+ * doubles, and libm.  The expected texts are what C's rules make of
+ * each double (a host's glibc agrees).  The libm inputs are volatile, or
+ * the compiler would work the answers out itself, with its own library.
+ */
+static void test_float(void)
+{
+	static volatile double two = 2.0, one = 1.0, half = 0.5;
+	static volatile double neg = -2.5, almost = 7.99, base = 1.5;
+	char buf[80];
+	double x = 0, y = 0;
+	int n, wrong = 0;
+
+	FMT("[     3.142][2.50      ][-0.1][-0003.1416]",
+	    "[%10.3f][%-10.2f][%+.1f][%010.4f]", 3.14159, 2.5, -0.05, -3.14159);
+	FMT("3333333333.333333 2.67 0 2", "%f %.2f %.0f %.0f", 1e10 / 3, 2.675,
+	    0.5, 1.5);
+	FMT("[1.234568e+04][1.234e-04][   -6.02E+23][5e-324]",
+	    "[%e][%.3e][%12.2E][%.0e]", 12345.678, 0.00012345, -6.02e23,
+	    5e-324);
+	FMT("[100000][1e+06][0.0001][3.14][     1e-05][2.00000]",
+	    "[%g][%g][%g][%.3g][%10.4g][%#g]", 100000.0, 1000000.0, 0.0001,
+	    3.14159, 1e-5, 2.0);
+
+	n = sscanf("-1.25e-3 6.02214076e23", "%lf %lf", &x, &y);
+	wrong += n != 2 || x != -1.25e-3 || y != 6.02214076e23;
+	FMT("-0.00125 6.0221407599999999e+23", "%.17g %.17g", x, y);
+
+	FMT("1.4142135623730951 1.4142135623730951", "%.17g %.17g", sqrt(two),
+	    pow(two, half));
+	FMT("0.841470984807897 2.718281828459045", "%.15f %.15f", sin(one),
+	    exp(one));
+	FMT("57.6650390625 -3 7", "%.12g %g %g", pow(base, 10), floor(neg),
+	    floor(almost));
+	part("floating point: printf, sscanf, libm", wrong);
+}
+
 static void test_time(void)
 {
 	struct timeval a, b;
@@ -360,6 +401,7 @@ int main(int arg)
 	test_file();
 	test_errno();
 	test_string();
+	test_float();
 	test_time();
 	if (failures)
 		printf("guest: libc: FAIL: %d parts failed\n", failures);
