@@ -40,7 +40,7 @@ GUEST_OBJS := $(patsubst paravirt-guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 # newlib, the user programs' C library: Debian's newlib-source, built by
 # user/newlib/build.sh into build/newlib once (its stamp file says so; a
-# few minutes, README.md), for every build directory (SELFTEST=1 too), and
+# minute, README.md), for every build directory (SELFTEST=1 too), and
 # again only when the script changes.
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_DIR := build/newlib

@@ -9,9 +9,10 @@
  * one, so proc.c builds a stack that looks as if it had, with trap_return
  * (entry.S) as the return address.
  *
- * Everything else about a process is switched by hypercalls before this
- * (proc.c): its page directory (NEW_PGTABLE) and the kernel stack the
- * hypervisor should use when it next traps from user mode (SET_STACK).
+ * Everything else about a process is switched before this (proc.c): by
+ * hypercalls, its page directory (NEW_PGTABLE) and the kernel stack the
+ * hypervisor should use when it next traps from user mode (SET_STACK);
+ * by fxsave and fxrstor, its FPU registers (fpu.c).
  */
 	.text
 	.globl swtch
