@@ -85,6 +85,22 @@ static int scenario_preempt(void)
  */
 #define FPU_MIN_PREEMPTIONS 4
 
+/* An FPU exception kills its process; the next starts with clean
+ * registers (fpumath 4 checks the control words). */
+static int fpu_exception_kills(void)
+{
+	int status = 0;
+
+	if (!spawn("fpumath", 5))
+		return 1;
+	if (proc_wait(&status) < 0 || status != KILLED) {
+		printf("guest: FAIL: fpumath 5 exited with %d, not killed\n",
+		       status);
+		return 1;
+	}
+	return spawn("fpumath", 4) ? reap() : 1;
+}
+
 static int scenario_fpu(void)
 {
 	uint32_t preempted = sched_stats.preemptions;
@@ -109,7 +125,8 @@ static int scenario_fpu(void)
 	       preempted >= FPU_MIN_PREEMPTIONS ? "ok" : "FAIL (too few)");
 	if (!spawn("fpumath", 3))
 		return 1 + bad;
-	return bad + reap() + (preempted < FPU_MIN_PREEMPTIONS);
+	bad += reap() + (preempted < FPU_MIN_PREEMPTIONS);
+	return bad + fpu_exception_kills();
 }
 
 static int scenario_isolation(void)

@@ -19,6 +19,10 @@
  * and the x87 control word, forks, and the child must see them (fork
  * copies the registers); the child then execs fpumath 4, which must see
  * the defaults, MXCSR 0x1F80 and FCW 0x037F (exec resets them).
+ *
+ * fpumath 5 unmasks the x87 divide-by-zero exception and divides by
+ * zero: the kernel must kill it (trap 16), its registers still in the
+ * CPU, and the next process (fpumath 4 again) must start clean.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +38,7 @@
 #define MXCSR_ROUND_DOWN 0x3F80
 #define FCW_DEFAULT 0x037F
 #define FCW_ROUND_UP 0x0B7F
+#define FCW_TRAP_ZERO_DIVIDE 0x037B /* ZM, bit 2, clear */
 
 struct expected {
 	uint64_t sse;
@@ -149,6 +154,17 @@ static int fork_and_exec(void)
 	return control_words("parent after fork", mxcsr, fcw);
 }
 
+static int divide_by_zero(void)
+{
+	uint16_t fcw = FCW_TRAP_ZERO_DIVIDE;
+
+	printf("guest: fpumath: dividing by zero with the exception "
+	       "unmasked\n");
+	asm volatile("fldcw %0; fld1; fldz; fdivrp; fwait" : : "m"(fcw));
+	printf("guest: fpumath: FAIL: no trap\n");
+	return 1;
+}
+
 int main(int arg)
 {
 	if (arg == 1 || arg == 2)
@@ -156,7 +172,10 @@ int main(int arg)
 	if (arg == 3)
 		return fork_and_exec();
 	if (arg == 4)
-		return control_words("after exec", MXCSR_DEFAULT, FCW_DEFAULT);
+		return control_words("a new program", MXCSR_DEFAULT,
+				     FCW_DEFAULT);
+	if (arg == 5)
+		return divide_by_zero();
 	printf("guest: fpumath: FAIL: no mode %d\n", arg);
 	return 1;
 }
