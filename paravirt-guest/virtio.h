@@ -54,6 +54,7 @@ void virtio_fail(struct virtio_dev *vd);
 void virtio_reset(struct virtio_dev *vd);
 uint8_t virtio_status(struct virtio_dev *vd);
 uint8_t virtio_read_isr(struct virtio_dev *vd);
+bool virtio_irq_needs_reset(struct virtio_dev *vd);
 void virtio_notify(struct virtio_dev *vd, struct vq *vq);
 uint8_t virtio_config_generation(struct virtio_dev *vd);
 uint8_t virtio_cfg8(struct virtio_dev *vd, unsigned int off);

@@ -168,10 +168,7 @@ static bool reap(void)
 
 static void vblk_interrupt(struct trapframe *tf)
 {
-	uint8_t isr = virtio_read_isr(&dev);
-
-	if ((isr & VIRTIO_ISR_CONFIG) &&
-	    (virtio_status(&dev) & VIRTIO_STATUS_NEEDS_RESET))
+	if (virtio_irq_needs_reset(&dev))
 		broken = true;
 	reap();
 }

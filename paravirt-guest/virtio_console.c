@@ -164,13 +164,11 @@ bool vcon_write(const char *s, uint32_t len)
  */
 static void vcon_interrupt(struct trapframe *tf)
 {
-	uint8_t isr = virtio_read_isr(&con);
 	bool reposted = false;
 	uint16_t head;
 	uint32_t len;
 
-	if ((isr & VIRTIO_ISR_CONFIG) &&
-	    (virtio_status(&con) & VIRTIO_STATUS_NEEDS_RESET))
+	if (virtio_irq_needs_reset(&con))
 		printf("guest: virtio: console needs reset\n");
 	while (vq_pop_used(&rxq, &head, &len)) {
 		unsigned int i = rx_buf_of[head];

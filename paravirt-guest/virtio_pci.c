@@ -200,6 +200,14 @@ uint8_t virtio_read_isr(struct virtio_dev *vd)
 	return ioread8(vd->isr);
 }
 
+/* The interrupt handler's ISR read, for a device that has no use for
+ * configuration changes but this one: true when it asks to be reset. */
+bool virtio_irq_needs_reset(struct virtio_dev *vd)
+{
+	return (virtio_read_isr(vd) & VIRTIO_ISR_CONFIG) &&
+	       (virtio_status(vd) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
 /*
  * "Look at queue n": a 16-bit write of the queue's index at its notify
  * address.  Here the multiplier and every queue_notify_off are 0, so all
