@@ -84,6 +84,8 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /* parse.c: numbers and words, for the option, module and monitor parsers. */
 bool parse_u32(const char *s, size_t len, uint32_t *out);
+/* One hexadecimal digit's value (either case), or -1. */
+int parse_hex_digit(char c);
 bool parse_size(const char *s, size_t len, uint64_t *out);
 /* Does s[0..len) hold only letters, digits, '-', '_' and the characters
  * of `extra` (may be "")?  The rule for the names on the command lines:

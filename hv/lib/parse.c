@@ -6,6 +6,17 @@
  */
 #include "hv/lib/lib.h"
 
+int parse_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Decimal, or hexadecimal with 0x, into 64 bits; false on junk/overflow. */
 static bool parse_u64(const char *s, size_t len, uint64_t *out)
 {
@@ -20,16 +31,9 @@ static bool parse_u64(const char *s, size_t len, uint64_t *out)
 	if (i == len)
 		return false;
 	for (; i < len; i++) {
-		unsigned d;
-		char c = s[i];
+		int d = parse_hex_digit(s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0 || (unsigned)d >= base)
 			return false;
 		if (v > (UINT64_MAX - d) / base)
 			return false;

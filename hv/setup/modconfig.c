@@ -92,24 +92,13 @@ static void disk_option(struct guest_config *g, unsigned mod, const char *val,
 	g->disk_spec[vlen] = 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "52:54:00:12:34:56": a unicast address someone could own. */
 static bool parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
 	if (len != 17)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
+		int hi = parse_hex_digit(s[3 * i]), lo = parse_hex_digit(s[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
 			return false;

@@ -870,17 +870,6 @@ bool partition_parse(uint64_t sectors, uint32_t sector_size, part_read_fn read,
 static const uint8_t guid_text_order[16] = { 3, 2, 1,  0,  5,  4,  7,  6,
 					     8, 9, 10, 11, 12, 13, 14, 15 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Before text bytes 4, 6, 8 and 10 comes a '-': 8-4-4-4-12 digits. */
 static bool guid_dash_before(unsigned k)
 {
@@ -899,8 +888,8 @@ bool part_parse_guid(const char *s, size_t len, uint8_t out[16])
 
 		if (guid_dash_before(k) && s[pos++] != '-')
 			return false;
-		hi = hex_digit(s[pos]);
-		lo = hex_digit(s[pos + 1]);
+		hi = parse_hex_digit(s[pos]);
+		lo = parse_hex_digit(s[pos + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		g[guid_text_order[k]] = (uint8_t)(hi << 4 | lo);

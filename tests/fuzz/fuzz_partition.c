@@ -53,7 +53,7 @@
  * Built and run by tests/fuzz.sh; seeds are in tests/fuzz/corpus/partition
  * (first made by tests/fuzz/seeds_partition.py).
  *
- * FUZZ_SOURCES: hv/storage/partition.c hv/lib/crc32.c hv/lib/string.c hv/lib/format.c
+ * FUZZ_SOURCES: hv/storage/partition.c hv/lib/parse.c hv/lib/crc32.c hv/lib/string.c hv/lib/format.c
  * FUZZ_MAX_LEN: 16384
  */
 #include <ctype.h>

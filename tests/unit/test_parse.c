@@ -236,6 +236,21 @@ static void test_next_word(void **state)
 	assert_int_equal(parse_next_word(&p, &w), 0); /* and stays there */
 }
 
+/* Every byte: the 22 hex digits have their values, nothing else does. */
+static void test_hex_digit(void **state)
+{
+	for (int c = 0; c < 256; c++) {
+		int want = c >= '0' && c <= '9'	  ? c - '0'
+			   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+						  : -1;
+
+		assert_int_equal(parse_hex_digit((char)c), want);
+	}
+	assert_int_equal(parse_hex_digit('f'), 15);
+	assert_int_equal(parse_hex_digit('G'), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_word_is),
 		cmocka_unit_test(test_on_off),
 		cmocka_unit_test(test_next_word),
+		cmocka_unit_test(test_hex_digit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@
  * the very tables it then accepts.  (zlib's crc32 would be a third
  * opinion, but would make zlib a dependency of `make check`.)
  *
- * UNIT_SOURCES: hv/storage/partition.c hv/lib/crc32.c hv/lib/string.c hv/lib/format.c
+ * UNIT_SOURCES: hv/storage/partition.c hv/lib/parse.c hv/lib/crc32.c hv/lib/string.c hv/lib/format.c
  */
 #include <stdarg.h>
 #include <stddef.h>
