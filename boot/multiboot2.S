@@ -10,7 +10,13 @@
  * alike: GRUB's EFI build exits boot services and drops to 32-bit mode for
  * us, so there is one entry path.
  */
+#include "hv/include/layout.h"
 #include "hv/include/multiboot2.h"
+
+/* x86.h keeps its C suffixes; these three are SDM vol. 3, 2.5 and 4.3. */
+#define BOOT_PDE_4M 0x83		/* present, writable, 4 MiB page */
+#define BOOT_CR4_PSE 0x10
+#define BOOT_CR0_PG_WP 0x80010000
 
 	.section .multiboot2, "a"
 	.align 8
@@ -64,19 +70,59 @@
 	.long 8
 .Lmb2_header_end:
 
-	.text
+/*
+ * [Boot 1a] Paging first.  Everything but these lines is linked at
+ * HV_BASE + its load address (linker.ld), so before any C runs we need a
+ * page directory that maps the image there.  A temporary one will do:
+ * the first DIRECT_MAP_SIZE of physical memory twice, at 0 (where this
+ * code is running, for the instructions between turning paging on and
+ * the jump) and at HV_BASE, in 4 MiB pages.  paging_init() replaces it
+ * with the real one, which keeps only the second.  Every CPU that can run
+ * the hypervisor has 4 MiB pages (paging_init() says so if not, though by
+ * then it is too late: this is a Pentium-era feature).
+ */
+	.section .boot.text, "ax"
 	.globl _start
 _start:
 	cli
 	cld
+	movl %eax, %esi		/* keep the Multiboot2 magic and address */
+	movl %ebx, %edi
+	movl $boot_pgdir, %edx
+	xorl %ecx, %ecx
+1:	movl %ecx, %eax
+	shll $22, %eax
+	orl $BOOT_PDE_4M, %eax
+	movl %eax, (%edx,%ecx,4)
+	movl %eax, (4 * HV_BASE_PDX)(%edx,%ecx,4)
+	incl %ecx
+	cmpl $(DIRECT_MAP_SIZE >> 22), %ecx
+	jb 1b
+	movl %cr4, %eax
+	orl $BOOT_CR4_PSE, %eax
+	movl %eax, %cr4
+	movl %edx, %cr3
+	movl %cr0, %eax
+	orl $BOOT_CR0_PG_WP, %eax
+	movl %eax, %cr0
+	movl $start_high, %eax
+	jmp *%eax
+
+	.section .boot.bss, "aw", @nobits
+	.align 4096
+boot_pgdir:
+	.skip 4096
+
+	.text
+start_high:
 	/* One boot stack serves the hypervisor for its whole life: it never
 	 * takes an interrupt on top of itself except while idle (see idle.c). */
 	movl $boot_stack_top, %esp
 	xorl %ebp, %ebp		/* ends the backtrace chain */
 	pushl $0		/* clear EFLAGS: no stray flags from the loader */
 	popfl
-	pushl %ebx		/* Multiboot2 information address */
-	pushl %eax		/* Multiboot2 magic */
+	pushl %edi		/* Multiboot2 information address (physical) */
+	pushl %esi		/* Multiboot2 magic */
 	call hv_main
 	/* hv_main never returns; if it did, stop here for good. */
 1:	cli

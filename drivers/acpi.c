@@ -47,16 +47,24 @@ static bool checksum_ok(const void *p, uint32_t len)
 	return sum == 0;
 }
 
-/* A table we may read: below the Switcher, sane length, checksum right. */
+/* Firmware memory: through the direct map when it is there, else (ACPI
+ * tables at the top of a large RAM) a device window. */
+static const void *map_firmware(uint64_t phys, uint32_t len)
+{
+	if (phys_in_direct_map(phys, len))
+		return phys_to_virt((uint32_t)phys);
+	return drv_map_mmio(phys, len);
+}
+
+/* A table we may read: reachable, sane length, checksum right. */
 static const struct sdt_header *map_table(uint64_t phys, const char *sig)
 {
 	const struct sdt_header *h;
 
-	if (!phys || phys + sizeof(*h) > IDENTITY_MAP_END)
+	if (!phys || !(h = map_firmware(phys, sizeof(*h))))
 		return NULL;
-	h = (const void *)(uintptr_t)phys;
 	if (h->length < sizeof(*h) || h->length > MiB(1) ||
-	    phys + h->length > IDENTITY_MAP_END)
+	    !(h = map_firmware(phys, h->length)))
 		return NULL;
 	if (sig && hv_memcmp(h->signature, sig, 4) != 0)
 		return NULL;
@@ -147,28 +155,29 @@ const void *acpi_table(const char sig[4], uint32_t *len)
 	return NULL;
 }
 
-/* A register named by a generic address: a port, or memory in the
- * identity map; false if it is neither.  Memory is made uncached here,
- * through drv_map_mmio() like every other device register (below
- * IDENTITY_MAP_END its address stays the register's own), so that the
- * write that switches the machine off or resets it is not held in a
- * cache; the first 4 MiB, which hold our image and stay cached, are
- * refused. */
+/* A register named by a generic address: a port, or memory that
+ * drv_map_mmio() can map (uncached, like every other device register, so
+ * that the write that switches the machine off or resets it is not held
+ * in a cache); false if it is neither. */
+static volatile void *gas_memory(const struct acpi_gas *g)
+{
+	return drv_map_mmio(g->addr, 2); /* the same window each time */
+}
+
 static bool gas_usable(const struct acpi_gas *g)
 {
 	if (g->addr == 0)
 		return false;
 	if (g->space == ACPI_SPACE_IO)
 		return g->addr <= 0xFFFE;
-	return g->space == ACPI_SPACE_MEMORY &&
-	       g->addr < IDENTITY_MAP_END - 2 && drv_map_mmio(g->addr, 2);
+	return g->space == ACPI_SPACE_MEMORY && gas_memory(g);
 }
 
 static uint16_t gas_read16(const struct acpi_gas *g)
 {
 	if (g->space == ACPI_SPACE_IO)
 		return inw((uint16_t)g->addr);
-	return *(volatile uint16_t *)(uintptr_t)g->addr;
+	return *(volatile uint16_t *)gas_memory(g);
 }
 
 static void gas_write(const struct acpi_gas *g, uint16_t v)
@@ -179,9 +188,9 @@ static void gas_write(const struct acpi_gas *g, uint16_t v)
 		else
 			outw((uint16_t)g->addr, v);
 	} else if (g->bit_width == 8) {
-		*(volatile uint8_t *)(uintptr_t)g->addr = (uint8_t)v;
+		*(volatile uint8_t *)gas_memory(g) = (uint8_t)v;
 	} else {
-		*(volatile uint16_t *)(uintptr_t)g->addr = v;
+		*(volatile uint16_t *)gas_memory(g) = v;
 	}
 }
 

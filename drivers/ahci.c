@@ -43,6 +43,7 @@
 #include "drivers/disk.h"
 #include "drivers/driver_env.h"
 #include "drivers/pci_host.h"
+#include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 
 #define AHCI_SLOTS 8		/* slots we use per port (of up to 32) */
@@ -235,7 +236,7 @@ static void slot_build(struct ahci_port *p, unsigned slot, uint8_t command,
 			      (write ? AHCI_CMD_WRITE : 0));
 	h->prdtl = (uint16_t)nsegs;
 	h->prdbc = 0;
-	h->ctba = (uint32_t)(uintptr_t)t; /* identity map: the bus address */
+	h->ctba = (uint32_t)virt_to_phys(t);
 	h->ctbau = 0;
 }
 
@@ -624,7 +625,7 @@ static void ata_string(char *dst, const uint16_t *words, unsigned nwords)
 /* IDENTIFY DEVICE through slot 0, waiting for the answer (boot time). */
 static bool port_identify(struct ahci_port *p)
 {
-	struct disk_seg seg = { (uintptr_t)p->identify, ATA_ID_WORDS * 2 };
+	struct disk_seg seg = { virt_to_phys(p->identify), ATA_ID_WORDS * 2 };
 	uint64_t until = drv_now_ns() + (uint64_t)disk_timeout_ms * 1000000;
 	uint32_t tfd;
 
@@ -734,9 +735,9 @@ static bool port_setup(struct ahci_port *p, uint32_t cap)
 		p->table[s] = (struct ahci_cmd_table *)(mem + MEM_TABLES +
 							s * TABLE_BYTES);
 	/* Addresses below 4 GiB: the upper halves are 0 (no CAP.S64A). */
-	port_wr(p, PX_CLB, (uint32_t)(uintptr_t)p->cmd_list);
+	port_wr(p, PX_CLB, (uint32_t)virt_to_phys(p->cmd_list));
 	port_wr(p, PX_CLBU, 0);
-	port_wr(p, PX_FB, (uint32_t)(uintptr_t)(mem + MEM_RFIS));
+	port_wr(p, PX_FB, (uint32_t)virt_to_phys(mem + MEM_RFIS));
 	port_wr(p, PX_FBU, 0);
 	port_wr(p, PX_IE, 0);
 	port_clear_errors(p);

@@ -3,6 +3,7 @@
  * (see disk.h).
  */
 #include "drivers/disk.h"
+#include "hv/include/layout.h"
 
 uint32_t disk_timeout_ms = DISK_TIMEOUT_DEFAULT_MS;
 
@@ -39,7 +40,7 @@ bool disk_io_sync(struct disk *d, enum disk_op op, uint64_t lba,
 		    lba + sectors > d->sectors)
 			return false;
 		io.nsegs = 1;
-		io.seg[0].addr = (uintptr_t)buf;
+		io.seg[0].addr = virt_to_phys(buf);
 		io.seg[0].len = sectors * d->sector_size;
 	}
 	/* The driver's timeout bounds both loops. */

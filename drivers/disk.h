@@ -35,7 +35,7 @@ enum disk_status {
 #define DISK_IO_MAX_SEGS 32
 
 struct disk_seg {
-	uintptr_t addr; /* bus address: the identity map makes it a pointer */
+	uintptr_t addr; /* bus address (physical; drv_dma_addr()) */
 	uint32_t len;	/* bytes */
 };
 

@@ -16,13 +16,14 @@
 struct driver_env {
 	/* Nanoseconds since boot, monotonic. */
 	uint64_t (*now_ns)(void);
-	/* `count` zeroed pages, physically contiguous and page-aligned,
-	 * identity-mapped (a pointer is its own bus address); NULL when
-	 * memory is out.  Drivers keep what they take for good. */
+	/* `count` zeroed pages, physically contiguous and page-aligned
+	 * (virt_to_phys(), hv/include/layout.h, gives a device their bus
+	 * address); NULL when memory is out.  Drivers keep what they take
+	 * for good. */
 	void *(*alloc_pages)(uint32_t count);
 	/* Device registers at [phys, phys+len), uncached: where they can be
-	 * reached, or NULL (the reason said) when they cannot.  Below 4 GiB
-	 * that is phys itself (the identity map); above, a window. */
+	 * reached (a device window, hv/mm/paging.c), or NULL (the reason
+	 * said) when they cannot. */
 	void *(*map_mmio)(uint64_t phys, uint64_t len);
 };
 

@@ -64,6 +64,7 @@
 #include "drivers/e1000_regs.h"
 #include "drivers/nic.h"
 #include "drivers/pci_host.h"
+#include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 
 #define E1000_MAX_CARDS 4
@@ -311,11 +312,11 @@ static void rx_setup(struct e1000 *c)
 		reg_wr(c, E1000_MTA + 4 * i, 0);
 	reg_wr(c, E1000_RXCSUM, 0);
 	for (unsigned i = 0; i < RX_DESCS; i++) {
-		c->rx[i].addr = (uintptr_t)(c->rx_buf + i * BUF_SIZE);
+		c->rx[i].addr = virt_to_phys(c->rx_buf + i * BUF_SIZE);
 		c->rx[i].status = 0;
 	}
 	compiler_barrier();
-	reg_wr(c, E1000_RDBAL, (uint32_t)(uintptr_t)c->rx);
+	reg_wr(c, E1000_RDBAL, (uint32_t)virt_to_phys(c->rx));
 	reg_wr(c, E1000_RDBAH, 0);
 	reg_wr(c, E1000_RDLEN, RX_RING_BYTES);
 	reg_wr(c, E1000_RDH, 0);
@@ -335,12 +336,12 @@ static void rx_setup(struct e1000 *c)
 static void tx_setup(struct e1000 *c)
 {
 	for (unsigned i = 0; i < TX_DESCS; i++) {
-		c->tx[i].addr = (uintptr_t)(c->tx_buf + i * BUF_SIZE);
+		c->tx[i].addr = virt_to_phys(c->tx_buf + i * BUF_SIZE);
 		c->tx[i].cmd = 0;
 		c->tx[i].status = 0;
 	}
 	compiler_barrier();
-	reg_wr(c, E1000_TDBAL, (uint32_t)(uintptr_t)c->tx);
+	reg_wr(c, E1000_TDBAL, (uint32_t)virt_to_phys(c->tx));
 	reg_wr(c, E1000_TDBAH, 0);
 	reg_wr(c, E1000_TDLEN, TX_RING_BYTES);
 	reg_wr(c, E1000_TDH, 0);

@@ -37,6 +37,7 @@
 #include "drivers/driver_env.h"
 #include "drivers/nvme_regs.h"
 #include "drivers/pci_host.h"
+#include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 
 #define NVME_MAX_CONTROLLERS 4
@@ -348,7 +349,7 @@ static int identify(struct nvme_ctrl *c, uint32_t cns, uint32_t nsid)
 	struct nvme_sqe cmd = {
 		.cdw0 = NVME_CDW0(NVME_ADMIN_IDENTIFY, 0),
 		.nsid = nsid,
-		.prp1 = (uintptr_t)c->identify,
+		.prp1 = virt_to_phys(c->identify),
 		.cdw10 = cns,
 	};
 
@@ -363,7 +364,8 @@ static int identify(struct nvme_ctrl *c, uint32_t cns, uint32_t nsid)
 static bool controller_enable(struct nvme_ctrl *c)
 {
 	uint32_t cc = reg_read(c, NVME_REG_CC);
-	uint64_t asq = (uintptr_t)c->admin.sq, acq = (uintptr_t)c->admin.cq;
+	uint64_t asq = virt_to_phys(c->admin.sq),
+		 acq = virt_to_phys(c->admin.cq);
 
 	if (cc & NVME_CC_EN)
 		reg_write(c, NVME_REG_CC, cc & ~NVME_CC_EN);
@@ -389,13 +391,13 @@ static bool io_queues_create(struct nvme_ctrl *c)
 {
 	struct nvme_sqe cq = {
 		.cdw0 = NVME_CDW0(NVME_ADMIN_CREATE_IO_CQ, 0),
-		.prp1 = (uintptr_t)c->io.cq,
+		.prp1 = virt_to_phys(c->io.cq),
 		.cdw10 = NVME_QUEUE_CDW10(NVME_IO_QID, c->io.entries),
 		.cdw11 = NVME_QUEUE_PC, /* IEN clear: we poll */
 	};
 	struct nvme_sqe sq = {
 		.cdw0 = NVME_CDW0(NVME_ADMIN_CREATE_IO_SQ, 0),
-		.prp1 = (uintptr_t)c->io.sq,
+		.prp1 = virt_to_phys(c->io.sq),
 		.cdw10 = NVME_QUEUE_CDW10(NVME_IO_QID, c->io.entries),
 		.cdw11 = NVME_QUEUE_PC | NVME_SQ_CQID(NVME_IO_QID),
 	};
@@ -550,7 +552,7 @@ static void build_prps(const struct disk_io *io, struct nvme_slot *s,
 	if (n == 2)
 		cmd->prp2 = s->prp_list[0];
 	else if (n > 2)
-		cmd->prp2 = (uintptr_t)s->prp_list;
+		cmd->prp2 = virt_to_phys(s->prp_list);
 }
 
 /* Fail io before it reaches the controller, saying why. */

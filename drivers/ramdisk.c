@@ -4,6 +4,7 @@
  * the moment they are submitted: a memcpy per piece.
  */
 #include "drivers/disk.h"
+#include "hv/include/layout.h"
 
 #define RAM_SECTOR 512u
 
@@ -12,7 +13,7 @@ static bool ram_submit(struct disk *d, struct disk_io *io)
 	uint8_t *p = (uint8_t *)d->priv + io->lba * RAM_SECTOR;
 
 	for (unsigned i = 0; i < io->nsegs; i++) {
-		void *mem = (void *)(uintptr_t)io->seg[i].addr;
+		void *mem = phys_to_virt(io->seg[i].addr);
 
 		if (io->op == DISK_READ)
 			hv_memcpy(mem, p, io->seg[i].len);

@@ -5,6 +5,7 @@
  * machines report a pixel framebuffer instead (drivers/fbscreen.c).
  */
 #include "drivers/vga.h"
+#include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/console.h"
 #include "hv/lib/lib.h"
@@ -21,8 +22,8 @@ void vga_init(uint32_t phys, uint32_t width, uint32_t height)
 {
 	if (!phys || width == 0 || height == 0 || width > 256 || height > 128)
 		return;
-	/* Identity-mapped: the physical address is usable as it is. */
-	screen = (volatile uint16_t *)(uintptr_t)phys;
+	/* Below 1 MiB: the direct map's first 4 MiB show it. */
+	screen = phys_to_virt(phys);
 	cols = width;
 	rows = height;
 	for (uint32_t i = 0; i < cols * rows; i++)

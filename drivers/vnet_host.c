@@ -53,6 +53,7 @@
 #include "drivers/driver_env.h"
 #include "drivers/nic.h"
 #include "drivers/pci_host.h"
+#include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 
 #include <linux/virtio_config.h>
@@ -446,7 +447,7 @@ static const char *queue_setup(struct vnet *c, uint16_t index,
 	q->used = (volatile struct vring_used *)(ring + RING_USED_OFF);
 	q->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
 	for (unsigned i = 0; i < q->size; i++) {
-		q->desc[i].addr = (uintptr_t)(q->buf + i * BUF_SIZE);
+		q->desc[i].addr = virt_to_phys(q->buf + i * BUF_SIZE);
 		q->desc[i].len = BUF_SIZE;
 		q->desc[i].flags = receive ? VRING_DESC_F_WRITE : 0;
 		if (receive) {
@@ -462,11 +463,14 @@ static const char *queue_setup(struct vnet *c, uint16_t index,
 	compiler_barrier();
 	wr16(c->common, COMMON(queue_size), (uint16_t)q->size);
 	wr16(c->common, COMMON(queue_msix_vector), VIRTIO_MSI_NO_VECTOR);
-	mmio_write32(c->common, COMMON(queue_desc_lo), (uintptr_t)q->desc);
+	mmio_write32(c->common, COMMON(queue_desc_lo),
+		     (uint32_t)virt_to_phys(q->desc));
 	mmio_write32(c->common, COMMON(queue_desc_hi), 0);
-	mmio_write32(c->common, COMMON(queue_avail_lo), (uintptr_t)q->avail);
+	mmio_write32(c->common, COMMON(queue_avail_lo),
+		     (uint32_t)virt_to_phys(q->avail));
 	mmio_write32(c->common, COMMON(queue_avail_hi), 0);
-	mmio_write32(c->common, COMMON(queue_used_lo), (uintptr_t)q->used);
+	mmio_write32(c->common, COMMON(queue_used_lo),
+		     (uint32_t)virt_to_phys(q->used));
 	mmio_write32(c->common, COMMON(queue_used_hi), 0);
 	wr16(c->common, COMMON(queue_enable), 1);
 	return NULL;

@@ -62,12 +62,35 @@ static void read_boot_info(uint32_t magic, uint32_t mbi_addr)
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not loaded by a Multiboot2 loader (magic %#x)", magic);
-	size = *(const uint32_t *)(uintptr_t)mbi_addr;
-	if (!mb2_parse((const void *)(uintptr_t)mbi_addr, size, &boot_info, err,
+	/* boot/multiboot2.S maps the direct map already; the loaders keep
+	 * the information low (GRUB next to us, hv.efi below 448 MiB). */
+	if (!phys_in_direct_map(mbi_addr, 8))
+		panic("the boot information at %#x is above the %u MiB the "
+		      "hypervisor maps",
+		      mbi_addr, DIRECT_MAP_SIZE >> 20);
+	size = *(const uint32_t *)phys_to_virt(mbi_addr);
+	if (!phys_in_direct_map(mbi_addr, size))
+		panic("the boot information at %#x (%u bytes) runs past the "
+		      "%u MiB the hypervisor maps",
+		      mbi_addr, size, DIRECT_MAP_SIZE >> 20);
+	if (!mb2_parse(phys_to_virt(mbi_addr), size, &boot_info, err,
 		       sizeof(err)))
 		panic("cannot use the boot information: %s", err);
 	boot_info_addr = mbi_addr;
 	boot_info_size = size;
+	/* A module the direct map does not reach cannot be read; it is left
+	 * empty, so whoever names it says so by name (a guest's loader: "not
+	 * a kernel"). */
+	for (unsigned i = 0; i < boot_info.nr_mods; i++) {
+		struct boot_module *m = &boot_info.mods[i];
+
+		if (phys_in_direct_map(m->start, m->end - m->start))
+			continue;
+		printk("hv: module %u ('%s') at %#x-%#x lies above the %u MiB "
+		       "the hypervisor maps; not used\n",
+		       i, m->string, m->start, m->end, DIRECT_MAP_SIZE >> 20);
+		m->end = m->start;
+	}
 }
 
 static void apply_options(void)
@@ -144,7 +167,7 @@ static void print_banner(void)
 {
 	static const char *const src[] = { "none", "BIOS e820", "UEFI",
 					   "basic" };
-	uint64_t usable = 0;
+	uint64_t usable = 0, above = 0;
 	bool screen;
 
 	printk("\n%s %s: a type-1 hypervisor for lguest guests\n", HV_NAME,
@@ -168,8 +191,14 @@ static void print_banner(void)
 	       boot_info.mem_truncated ? ", truncated" : "");
 	for (unsigned i = 0; i < boot_info.nr_mem; i++) {
 		const struct mem_region *r = &boot_info.mem[i];
-		if (r->type == MEM_USABLE)
+		if (r->type == MEM_USABLE) {
 			usable += r->len;
+			if (r->base + r->len > DIRECT_MAP_SIZE)
+				above += r->base + r->len -
+					 (r->base > DIRECT_MAP_SIZE
+						  ? r->base
+						  : DIRECT_MAP_SIZE);
+		}
 		pr_debug("hv:   0x%09llx-0x%09llx %s\n",
 			 (unsigned long long)r->base,
 			 (unsigned long long)(r->base + r->len - 1),
@@ -183,9 +212,14 @@ static void print_banner(void)
 	       (unsigned long long)(usable >> 20), pmem.total_pages >> 8,
 	       pmem.free_pages >> 8, pmem.free_pages,
 	       pmem_largest_run(&pmem) >> 8);
-	printk("hv: image %#x-%#x, switcher at %#x\n",
-	       (unsigned)(uintptr_t)__image_start,
-	       (unsigned)(uintptr_t)__image_end, SWITCHER_BASE);
+	if (above)
+		printk("hv: memory: %llu MiB of it lie above the %u MiB the "
+		       "hypervisor maps, and are not used\n",
+		       (unsigned long long)(above >> 20), DIRECT_MAP_SIZE >> 20);
+	printk("hv: image %#x-%#x (at %#x), switcher at %#x, exits=%s\n",
+	       virt_to_phys(__image_start), virt_to_phys(__image_end),
+	       (unsigned)(uintptr_t)__image_start, SWITCHER_BASE,
+	       hv_resident ? "resident" : "switch");
 	printk("hv: modules: %u%s\n", boot_info.nr_mods,
 	       boot_info.mods_truncated ? " (more were given and ignored)"
 					: "");
@@ -224,13 +258,13 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	cpu_identify();
 	cpu_init_control_regs();
 	hv_pmem_init(&boot_info, mbi_addr);
-	paging_init();
+	paging_init(hv_options.exits == EXITS_RESIDENT);
 	paging_map_switcher(switcher_build_page_tables());
-	switcher_init();
+	switcher_init(hv_resident);
 	/* ACPI's tables first: the MADT, HPET and FADT say which interrupt
 	 * controller and clocks there are; drivers map their registers. */
-	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	driver_env_set(&hv_driver_env);
+	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	irq_init(hv_options.irqchip);
 	time_init();
 	start_screen();

@@ -75,18 +75,21 @@ common_entry:
 	movl $HV_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
-	/* Almost always we are already in our own address space.  The
-	 * exception is an NMI or machine check in the few instructions of
-	 * switcher_enter() between loading a guest's CR3 and its iret: then
-	 * hv_trap() is not mapped, so switch for the call and back after.
-	 * (Only when needed: every CR3 load flushes the TLB.) */
+	/* With exits=switch we are almost always in our own address space.
+	 * The exception is an NMI or machine check in the few instructions
+	 * of switcher_enter() between loading a guest's CR3 and its iret:
+	 * then hv_trap() is not mapped, so switch for the call and back
+	 * after.  (Only when needed: every CR3 load flushes the TLB.)  With
+	 * exits=resident (exit_cr3 0) every guest directory maps us. */
 	movl %cr3, %ebx
-	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	testl %eax, %eax
+	jz 2f
 	cmpl %eax, %ebx
 	je 2f
 	movl %eax, %cr3
 2:	pushl %esp		/* the struct trapframe * argument */
-	call hv_trap		/* hv/machine/trap.c, identity-mapped */
+	call hv_trap		/* hv/machine/trap.c */
 	addl $4, %esp
 	movl %cr3, %eax
 	cmpl %eax, %ebx
@@ -103,8 +106,10 @@ common_entry:
 /*
  * [Switcher 4] A guest trapped.  The CPU switched to the Switcher stack
  * page (TSS.esp0) and we saved the guest's registers there.  We are still
- * in the guest's address space: load the hypervisor's segments and page
- * directory, then resume the hypervisor where switcher_enter() left it.
+ * in the guest's address space: load the hypervisor's segments and, with
+ * exits=switch, its page directory; with exits=resident the guest's maps
+ * all of the hypervisor (hv/include/layout.h), and we stay.  Then resume
+ * the hypervisor where switcher_enter() left it.
  */
 from_guest:
 	movl $HV_DS, %eax
@@ -113,9 +118,11 @@ from_guest:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	testl %eax, %eax
+	jz 1f
 	movl %eax, %cr3
-	xorl %eax, %eax		/* result: a normal exit, frame in place */
+1:	xorl %eax, %eax		/* result: a normal exit, frame in place */
 	jmp back_to_host
 
 bad_guest_state:
@@ -125,9 +132,11 @@ bad_guest_state:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movl switcher_desc + SWDESC_HOST_CR3, %eax
+	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	testl %eax, %eax
+	jz 1f
 	movl %eax, %cr3
-	movl TF_TRAPNO(%esp), %eax
+1:	movl TF_TRAPNO(%esp), %eax
 	movl %eax, switcher_bad_vector	/* hypervisor data: mapped now */
 	movl $TRAP_BAD_GUEST_STATE, %eax
 
@@ -157,6 +166,9 @@ switcher_enter:
 	movl %esp, host_esp
 	movl 20(%esp), %eax
 	movl $(switcher_stack + 4096 - TF_SIZE), %esp
+	movl %cr3, %edx
+	cmpl %eax, %edx
+	je guest_return_start	/* resident: already in it, nothing to flush */
 	movl %eax, %cr3
 guest_return_start:
 	popal

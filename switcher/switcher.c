@@ -72,14 +72,14 @@ uint32_t switcher_build_page_tables(void)
 		host_switcher_pt[PTX(va)] = host;
 		guest_switcher_pt[PTX(va)] = guest;
 	}
-	return (uint32_t)(uintptr_t)host_switcher_pt;
+	return virt_to_phys(host_switcher_pt);
 }
 
 uint32_t switcher_guest_pde(void)
 {
 	/* Supervisor-only and read-only at the directory level too: ring 3
 	 * can never reach it; ring 1 only as the table says. */
-	return (uint32_t)(uintptr_t)guest_switcher_pt | PTE_P | PTE_RW;
+	return virt_to_phys(guest_switcher_pt) | PTE_P | PTE_RW;
 }
 
 static void build_gdt_tss(void)
@@ -127,11 +127,12 @@ static void build_idt(void)
 		switcher_default_gate(v);
 }
 
-void switcher_init(void)
+void switcher_init(bool resident)
 {
 	build_gdt_tss();
 	build_idt();
 	switcher_desc.host_cr3 = read_cr3();
+	switcher_desc.exit_cr3 = resident ? 0 : switcher_desc.host_cr3;
 
 	lgdt((uint32_t)(uintptr_t)switcher_desc.gdt,
 	     sizeof(switcher_desc.gdt) - 1);

@@ -22,6 +22,7 @@
 #define SWDESC_GDT 0x000
 #define SWDESC_TSS 0x100
 #define SWDESC_HOST_CR3 0x180
+#define SWDESC_EXIT_CR3 0x184
 #define SWDESC_IDT 0x800
 
 #ifndef __ASSEMBLER__
@@ -32,8 +33,12 @@ struct switcher_desc {
 	struct desc gdt[GDT_ENTRIES];
 	struct tss tss;
 	uint8_t _pad0[SWDESC_HOST_CR3 - SWDESC_TSS - sizeof(struct tss)];
-	uint32_t host_cr3; /* the hypervisor's page directory, for exits */
-	uint8_t _pad1[SWDESC_IDT - SWDESC_HOST_CR3 - 4];
+	uint32_t host_cr3; /* the hypervisor's page directory */
+	/* What an exit loads into CR3: host_cr3 with exits=switch; 0 with
+	 * exits=resident, where the guest's directory maps us too and the
+	 * exit stays in it. */
+	uint32_t exit_cr3;
+	uint8_t _pad1[SWDESC_IDT - SWDESC_EXIT_CR3 - 4];
 	struct desc idt[256];
 	uint8_t _pad2[4096 - SWDESC_IDT - 256 * 8];
 } __attribute__((aligned(4096)));
@@ -42,6 +47,9 @@ _Static_assert(__builtin_offsetof(struct switcher_desc, tss) == SWDESC_TSS,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, host_cr3) ==
 		       SWDESC_HOST_CR3,
+	       "switcher layout");
+_Static_assert(__builtin_offsetof(struct switcher_desc, exit_cr3) ==
+		       SWDESC_EXIT_CR3,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, idt) == SWDESC_IDT,
 	       "switcher layout");
@@ -57,7 +65,8 @@ extern char switcher_stack[4096];
 extern const uint32_t switcher_stub_table[256];
 
 /*
- * Enter a guest: load `guest_cr3` and "iret" using the trapframe at
+ * Enter a guest: load `guest_cr3` (unless it is loaded already: with
+ * exits=resident it usually is) and "iret" using the trapframe at
  * switcher_guest_frame().  Returns when the guest traps back: 0 with the
  * guest's registers in that same frame, or TRAP_BAD_GUEST_STATE if the
  * entry itself faulted (a bad guest selector), with the vector that
@@ -75,7 +84,8 @@ static inline struct trapframe *switcher_guest_frame(void)
 /* Build both worlds' Switcher page tables; returns the hypervisor's, for
  * the host page directory (hv/mm/paging.c). */
 uint32_t switcher_build_page_tables(void);
-void switcher_init(void);
+/* `resident`: exits stay in the guest's address space (exits=resident). */
+void switcher_init(bool resident);
 /* The page table that maps the Switcher into a guest's address space
  * (read-only code and descriptors, writable stack), as a PDE value. */
 uint32_t switcher_guest_pde(void);

@@ -12,7 +12,7 @@
  *      overwritten after boot services end; if the firmware holds them
  *      for good we stop and say who holds them (the hypervisor is
  *      linked to run there);
- *   3. load each module into pages below 4 GiB (page-aligned, as the
+ *   3. load each module into pages below 448 MiB (page-aligned, as the
  *      hypervisor's Multiboot2 header asks);
  *   4. take the GOP framebuffer, the ACPI RSDP and the system table;
  *   5. allocate room for the information block and the memory map, the
@@ -41,9 +41,12 @@
 #define PAGE 4096u
 #define PAGES(n) (((n) + PAGE - 1) / PAGE)
 #define BELOW_4G 0xFFFFFFFFull
-/* Modules end below the last page of 4 GiB, so that a module's end
- * (start + size) still fits the 32 bits of its Multiboot2 tag. */
-#define MODULE_TOP 0xFFFFEFFFull
+/* What the hypervisor reads (the modules, the boot information) must lie
+ * in its direct map, the first 448 MiB of physical memory
+ * (DIRECT_MAP_SIZE, hv/include/layout.h, which this program may not
+ * include; the hypervisor says so by name if the two disagree). */
+#define HV_READABLE_TOP (0x1C000000ull - 1)
+#define MODULE_TOP HV_READABLE_TOP
 #define ERROR_WAIT_100NS (10 * 10000000ull) /* 10 s in UEFI's units */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -162,7 +165,7 @@ static EFI_STATUS read_all(EFI_FILE_HANDLE fh, void *buf, UINT64 size)
 /*
  * Load a file named on hv.cfg line `line`.  With max_size, into pool
  * memory (hv.cfg, hv.elf: read, then copied where they belong);
- * otherwise into pages below 4 GiB that stay the module's.  Every
+ * otherwise into pages below 448 MiB that stay the module's.  Every
  * failure is printed here, naming the file.
  */
 static bool load_file(const char *name, unsigned line, UINT64 max_size,
@@ -205,7 +208,7 @@ static bool load_file(const char *name, unsigned line, UINT64 max_size,
 	}
 	if (EFI_ERROR(st)) {
 		print_where(line);
-		Print(L"not enough memory below 4 GiB for %a (%ld bytes): "
+		Print(L"not enough memory below 448 MiB for %a (%ld bytes): "
 		      L"%r\r\n",
 		      name, *size, st);
 		uefi_call_wrapper(fh->Close, 1, fh);
@@ -369,7 +372,7 @@ static bool load_hypervisor(uint32_t *entry)
 	return true;
 }
 
-/* Step 3: the modules, in pages of their own below 4 GiB. */
+/* Step 3: the modules, in pages of their own below 448 MiB. */
 static bool load_modules(void)
 {
 	for (unsigned i = 0; i < cfg.nr_mods; i++) {
@@ -493,7 +496,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	static struct mbi_input in;
 	struct hvcfg_error err;
 	EFI_LOADED_IMAGE *self;
-	EFI_PHYSICAL_ADDRESS mbi = BELOW_4G, map = BELOW_4G, code = BELOW_4G;
+	EFI_PHYSICAL_ADDRESS mbi = HV_READABLE_TOP, map = BELOW_4G,
+			     code = BELOW_4G;
 	UINTN map_room = 0, key, dsize, mbi_room;
 	UINT32 dver;
 	uint32_t entry;
@@ -554,7 +558,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				 PAGES(map_room), &map)) ||
 	    EFI_ERROR(take_pages(AllocateMaxAddress, EfiLoaderData,
 				 PAGES(mbi_room), &mbi))) {
-		Print(L"hv.efi: not enough memory below 4 GiB for the boot "
+		Print(L"hv.efi: not enough memory below 448 MiB for the boot "
 		      L"information\r\n");
 		return stop(EFI_OUT_OF_RESOURCES);
 	}

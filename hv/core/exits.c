@@ -110,6 +110,7 @@ void guest_enter_once(struct guest *g)
 	f->eflags = (f->eflags | EFLAGS_IF | EFLAGS_RESERVED1) &
 		    ~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_NT);
 	BUG_ON((f->cs & 3) == 0 || (f->ss & 3) == 0);
+	shadow_sync_tlb(g);
 	status = switcher_enter(shadow_cr3(g));
 	cr2 = read_cr2();
 	g->regs = *f;

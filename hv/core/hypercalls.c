@@ -16,6 +16,7 @@
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/power.h"
+#include "hv/mm/paging.h"
 #include "hv/mm/shadow.h"
 
 /* The hypervisor region as the guest sees it: 4 GiB minus H. */

@@ -79,7 +79,7 @@ static const struct boot_module *module(int idx)
 
 static const uint8_t *module_bytes(const struct boot_module *m)
 {
-	return (const uint8_t *)(uintptr_t)m->start;
+	return phys_to_virt(m->start);
 }
 
 /* Load kernel, initrd and boot_params into g's (zeroed) RAM. */
@@ -119,7 +119,7 @@ static bool load_images(struct guest *g)
 	g->kernel_end = info.kernel_end;
 	pr_info("hv: guest %s: %s kernel, entry %#x, %u MiB RAM at %#x%s\n",
 		g->name, info.kind == LOADER_BZIMAGE ? "bzImage" : "ELF",
-		info.entry, g->mem_size >> 20, (unsigned)(uintptr_t)g->mem,
+		info.entry, g->mem_size >> 20, virt_to_phys(g->mem),
 		rd ? ", initrd" : "");
 	return true;
 }

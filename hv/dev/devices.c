@@ -105,7 +105,7 @@ static bool open_ram_disk(struct guest *g, const struct guest_config *cfg)
 	struct disk *ram = &g->dev->ram;
 	uint32_t len = m->end - m->start;
 
-	ramdisk_init(ram, (void *)(uintptr_t)m->start, len);
+	ramdisk_init(ram, phys_to_virt(m->start), len);
 	if (ram->sectors == 0) {
 		printk("hv: guest %s: disk module is %u bytes, less than one "
 		       "sector\n",

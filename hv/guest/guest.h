@@ -118,8 +118,6 @@ struct guest {
 	struct guest_stats stats;
 };
 
-#define GUEST_H SWITCHER_BASE /* the hypervisor region starts here */
-
 /*
  * What every room may do to a guest.  They are implemented above this
  * room, where guests are run (hv/core/lifecycle.c, sched.c,

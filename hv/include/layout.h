@@ -5,43 +5,108 @@
  * The picture (docs/architecture.md has it drawn out):
  *
  *   hypervisor address space          guest address space (shadow tables)
- *   0xFFC00000 +-- Switcher --+       0xFFC00000 +-- Switcher --+   same pages,
- *              | code, GDT/IDT|                  | code, GDT/IDT|   same address
- *              | TSS, stack   |                  | TSS, stack   |
- *   0xFFBFFFFF +--------------+       0xFFBFFFFF +--------------+
- *              | windows onto |                  |              |
- *              | high BARs    |                  |              |
- *   0xFF000000 +--------------+                  |              |
- *              | all physical |                  | guest kernel |
- *              | memory,      |                  | and user     |
- *              | identity     |                  | mappings     |
- *              | mapped       |                  | (shadowed)   |
+ *   0xFFC00000 +-- Switcher --+       0xFFC00000 +-- Switcher --+
+ *              | code, GDT/IDT|                  |              |
+ *              | TSS, stack   |                  | exits=switch:|
+ *   0xFFBFFFFF +--------------+                  | only the     |
+ *              | windows onto |                  | Switcher     |
+ *              | device regs  |                  |              |
+ *   0xFC000000 +--------------+                  | exits=       |
+ *              | direct map:  |                  | resident:    |
+ *              | physical     |                  | all of the   |
+ *              | 0..448 MiB,  |                  | left, same   |
+ *              | our image    |                  | addresses    |
+ *   0xE0000000 +--------------+       0xE0000000 +--------------+
+ *              |  (nothing)   |                  | guest kernel |
+ *              |              |                  | and user     |
  *   0x00000000 +--------------+       0x00000000 +--------------+
  *
- * The hypervisor itself runs identity-mapped (virtual == physical), so the
- * only addresses both worlds share are the Switcher's.  A guest never sees
- * the rest of the hypervisor: it is simply not in the guest's page tables.
+ * The hypervisor runs in the top 512 MiB: its image is linked at
+ * HV_BASE + its physical address (linker.ld), and it reaches physical
+ * memory through the direct map, phys_to_virt() (hv/mm/paging.h).  The
+ * bottom 3.5 GiB of its own address space is empty, so a stray pointer
+ * that was meant to be physical faults instead of touching memory.
+ *
+ * With exits=switch (the lguest design) a guest's address space holds only
+ * the Switcher, and every exit loads the hypervisor's CR3.  With
+ * exits=resident all of the top 512 MiB is mapped into every guest's shadow
+ * tables too, supervisor-only (ring 3 cannot touch it) and beyond the limit
+ * of every segment ring 1 can use (hv/core/segments.c), so exits are served
+ * without changing address space (docs/isolation.md).
  */
 #ifndef HV_LAYOUT_H
 #define HV_LAYOUT_H
 
 /*
- * The hypervisor region ("H" in the ABI doc): the top 4 MiB of every address
- * space.  LGUEST_INIT tells the guest reserve_mem = 4 GiB - H.
+ * The Switcher: the top 4 MiB of every address space, in both designs.
  */
 #define SWITCHER_BASE 0xFFC00000u
 #define SWITCHER_PDX 1023
 
 /*
- * Below the Switcher, three 4 MiB slots of the hypervisor's own address
- * space are windows onto device registers above 4 GiB (a 64-bit PCI BAR,
- * which UEFI firmware likes to place high), through PSE-36 pages
- * (hv/mm/paging.c).  Physically these addresses are the firmware's flash
- * on every PC, which the hypervisor never reads; RAM is never there.
+ * Where the hypervisor lives, and how much physical memory it can reach.
+ * linker.ld links the image at HV_BASE + its load address and says the
+ * same number again (checked at boot).  Physical memory from 0 up to
+ * DIRECT_MAP_SIZE appears at HV_BASE; RAM above that is not used (a
+ * 32-bit hypervisor without PAE has 4 GiB of addresses for everything; 32-bit
+ * Linux draws the same line at 896 MiB).  512 MiB leaves a Linux guest
+ * (kernel at 0xC0000000) about 360 MiB of direct-mapped RAM below it.
  */
-#define DEVICE_WINDOWS_BASE 0xFF000000u
-#define DEVICE_WINDOWS 3
-#define IDENTITY_MAP_END DEVICE_WINDOWS_BASE
+#define HV_BASE 0xE0000000 /* (no "u": boot/multiboot2.S uses these) */
+#define HV_BASE_PDX (HV_BASE >> 22)
+#define DIRECT_MAP_SIZE 0x1C000000 /* 448 MiB, up to the device windows */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+static inline bool phys_in_direct_map(uint64_t phys, uint64_t len)
+{
+	return phys < DIRECT_MAP_SIZE && len <= DIRECT_MAP_SIZE - phys;
+}
+
+/*
+ * A physical address the direct map covers (phys_in_direct_map()) as a
+ * pointer, and back: the bus address a device is given.  virt_to_phys()
+ * takes only pointers into the image or the direct map (anything
+ * page_alloc() or a static gave out, a guest's RAM), never a Switcher or
+ * device-window address.  In the host's unit tests (HV_HOST_TEST) memory
+ * is the test's own and its fake devices read the same pointers.
+ */
+#ifndef HV_HOST_TEST
+static inline void *phys_to_virt(uint32_t phys)
+{
+	return (void *)(uintptr_t)(phys + HV_BASE);
+}
+
+static inline uint32_t virt_to_phys(const volatile void *p)
+{
+	return (uint32_t)(uintptr_t)p - HV_BASE;
+}
+#else
+static inline void *phys_to_virt(uintptr_t phys)
+{
+	return (void *)phys;
+}
+
+static inline uintptr_t virt_to_phys(const volatile void *p)
+{
+	return (uintptr_t)p;
+}
+#endif
+#endif
+
+/*
+ * Between the direct map and the Switcher, fifteen 4 MiB windows onto
+ * device registers: the local and I/O APICs, the HPET, PCI BARs, the
+ * framebuffer, anything the firmware or the boot loader hands us outside
+ * the direct map (hv/mm/paging.c), including registers above 4 GiB (a
+ * 64-bit PCI BAR, which UEFI firmware likes to place high) through PSE-36
+ * pages.  Each window is one uncached 4 MiB page; registers that share
+ * one share its window.
+ */
+#define DEVICE_WINDOWS_BASE (HV_BASE + DIRECT_MAP_SIZE) /* 0xFC000000 */
+#define DEVICE_WINDOWS 15
 
 /*
  * GDT slots.  The lguest ABI (section 7) gives the guest every slot except

@@ -2,15 +2,16 @@
  * pages.c - [Boot 7] build the page allocator from the memory map, and
  * hand out zeroed pages.
  *
- * Usable memory is what the map says is usable, below the Switcher
- * (physical memory above 0xFFC00000 could not be identity-mapped) and
- * above the first MiB (BIOS data, the EBDA and the ISA hole: not worth the
+ * Usable memory is what the map says is usable, inside the direct map
+ * (hv/include/layout.h: physical memory above DIRECT_MAP_SIZE has no
+ * address of ours, and is left alone) and above the first MiB (BIOS data, the EBDA and the ISA hole: not worth the
  * risk).  Then we take out what is already in use: our own image, GRUB's
  * boot information and every module (guest kernels, initrds, disks).
  */
 #include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
+#include "hv/mm/paging.h"
 #include "hv/mm/pmem_hv.h"
 #include "hv/setup/bootinfo.h"
 
@@ -21,7 +22,7 @@ extern char __image_start[], __image_end[];
 
 void hv_pmem_init(const struct boot_info *bi, uint32_t mbi_addr)
 {
-	pmem_init(&pmem, IDENTITY_MAP_END);
+	pmem_init(&pmem, DIRECT_MAP_SIZE);
 	for (unsigned i = 0; i < bi->nr_mem; i++)
 		if (bi->mem[i].type == MEM_USABLE)
 			pmem_add(&pmem, bi->mem[i].base, bi->mem[i].len);
@@ -30,9 +31,9 @@ void hv_pmem_init(const struct boot_info *bi, uint32_t mbi_addr)
 		if (bi->mem[i].type != MEM_USABLE)
 			pmem_reserve(&pmem, bi->mem[i].base, bi->mem[i].len);
 	pmem_reserve(&pmem, 0, MiB(1));
-	pmem_reserve(&pmem, (uint32_t)(uintptr_t)__image_start,
-		     (uint32_t)(uintptr_t)(__image_end - __image_start));
-	pmem_reserve(&pmem, mbi_addr, *(const uint32_t *)(uintptr_t)mbi_addr);
+	pmem_reserve(&pmem, virt_to_phys(__image_start),
+		     (uint32_t)(__image_end - __image_start));
+	pmem_reserve(&pmem, mbi_addr, *(const uint32_t *)phys_to_virt(mbi_addr));
 	for (unsigned i = 0; i < bi->nr_mods; i++)
 		pmem_reserve(&pmem, bi->mods[i].start,
 			     bi->mods[i].end - bi->mods[i].start);
@@ -48,14 +49,14 @@ void *page_alloc(void)
 
 	if (!pmem_alloc(&pmem, &pfn))
 		return NULL;
-	p = (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+	p = phys_to_virt(pfn << PAGE_SHIFT);
 	hv_memset(p, 0, PAGE_SIZE);
 	return p;
 }
 
 void page_free(void *page)
 {
-	if (!pmem_free(&pmem, (uint32_t)(uintptr_t)page >> PAGE_SHIFT, 1))
+	if (!pmem_free(&pmem, virt_to_phys(page) >> PAGE_SHIFT, 1))
 		panic("page_free(%p): not an allocated page", page);
 }
 
@@ -66,13 +67,13 @@ void *pages_alloc_contig(uint32_t count, uint32_t align)
 
 	if (!pmem_alloc_contig(&pmem, count, align, &pfn))
 		return NULL;
-	p = (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+	p = phys_to_virt(pfn << PAGE_SHIFT);
 	hv_memset(p, 0, (size_t)count * PAGE_SIZE);
 	return p;
 }
 
 void pages_free(void *first, uint32_t count)
 {
-	if (!pmem_free(&pmem, (uint32_t)(uintptr_t)first >> PAGE_SHIFT, count))
+	if (!pmem_free(&pmem, virt_to_phys(first) >> PAGE_SHIFT, count))
 		panic("pages_free(%p, %u): not allocated", first, count);
 }

@@ -1,14 +1,19 @@
 /*
- * paging.c - [Boot 6] turn on paging for the hypervisor.
+ * paging.c - [Boot 6] the hypervisor's own page directory.
  *
- * Two-level 32-bit paging with 4 MiB pages (PSE) for the identity map, and
- * one 4 KiB page table for the first 4 MiB so page 0 can stay unmapped.
- * The identity mappings are deliberately not global: a guest's shadow
- * tables map different things at those addresses, and a global TLB entry
- * would leak our mapping into its world.
+ * Two-level 32-bit paging with 4 MiB pages (PSE).  The direct map puts
+ * physical memory 0..DIRECT_MAP_SIZE at HV_BASE: the first 4 MiB through a
+ * table of 4 KiB pages, so that physical page 0 stays unmapped and the
+ * VGA text buffer and BIOS areas can be made uncached page by page, the
+ * rest with 4 MiB pages.  Above it the device windows, then the Switcher.
+ * Nothing below HV_BASE: that is guest space.
+ *
+ * Global pages (PTE_G) only with exits=resident, where these mappings are
+ * the same in every address space.  With exits=switch a guest's address
+ * space has its own mappings at these addresses, and a global TLB entry
+ * of ours would survive into it.
  */
 #include "hv/mm/paging.h"
-#include "hv/include/layout.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
@@ -16,71 +21,115 @@
 
 /* A 4 MiB PDE's frame: physical address bits 22-31. */
 #define PDE_4M_FRAME 0xFFC00000u
+#define UNCACHED (PTE_PCD | PTE_PWT)
 
 static uint32_t host_pgdir[1024] __attribute__((aligned(4096)));
-static uint32_t low_pt[1024] __attribute__((aligned(4096)));
+static uint32_t first_pt[1024] __attribute__((aligned(4096)));
 
-void paging_init(void)
+uint32_t hv_region_base = SWITCHER_BASE;
+bool hv_resident;
+static uint32_t global_bit;  /* PTE_G or 0 */
+static bool region_copied;   /* a guest directory holds our PDEs */
+
+extern char __hv_base[]; /* linker.ld's own idea of HV_BASE */
+
+/* Drop every translation, global ones too. */
+static void flush_all(void)
 {
+	uint32_t cr4 = read_cr4();
+
+	if (cr4 & CR4_PGE) {
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
+void paging_init(bool resident)
+{
+	uint32_t pdx;
+
 	if (!cpu_has(CPU_PSE))
 		panic("this CPU lacks 4 MiB pages (PSE); cannot continue");
+	if ((uint32_t)(uintptr_t)__hv_base != HV_BASE)
+		panic("linker.ld links the image at %#x, layout.h says %#x",
+		      (unsigned)(uintptr_t)__hv_base, HV_BASE);
+	hv_resident = resident;
+	hv_region_base = resident ? HV_BASE : SWITCHER_BASE;
+	global_bit = resident && cpu_has(CPU_PGE) ? PTE_G : 0;
 
 	for (uint32_t i = 1; i < 1024; i++)
-		low_pt[i] = (i << PAGE_SHIFT) | PTE_P | PTE_RW;
-	low_pt[0] = 0; /* NULL dereferences fault */
-	host_pgdir[0] = (uint32_t)(uintptr_t)low_pt | PTE_P | PTE_RW;
-	for (uint32_t i = 1; i < IDENTITY_MAP_END >> PGDIR_SHIFT; i++)
-		host_pgdir[i] = (i << PGDIR_SHIFT) | PTE_P | PTE_RW | PTE_PS;
+		first_pt[i] = (i << PAGE_SHIFT) | PTE_P | PTE_RW | global_bit;
+	first_pt[0] = 0; /* phys_to_virt(0) faults */
+	host_pgdir[HV_BASE_PDX] = virt_to_phys(first_pt) | PTE_P | PTE_RW;
+	for (pdx = 1; pdx < DIRECT_MAP_SIZE >> PGDIR_SHIFT; pdx++)
+		host_pgdir[HV_BASE_PDX + pdx] = (pdx << PGDIR_SHIFT) | PTE_P |
+						PTE_RW | PTE_PS | global_bit;
 
 	write_cr4(read_cr4() | CR4_PSE | (cpu_has(CPU_PGE) ? CR4_PGE : 0));
-	write_cr3((uint32_t)(uintptr_t)host_pgdir);
+	write_cr3(virt_to_phys(host_pgdir));
 	/* WP: ring 0 (and ring 1) obey read-only pages, which the shadow
 	 * paging's dirty tracking and the Switcher's protection rely on. */
 	write_cr0(read_cr0() | CR0_PG | CR0_WP);
+	flush_all(); /* the boot directory's global entries, if any */
 }
 
 void paging_map_switcher(uint32_t pt_phys)
 {
 	host_pgdir[SWITCHER_PDX] = pt_phys | PTE_P | PTE_RW;
-	write_cr3(read_cr3()); /* not global yet: flush is enough */
+	flush_all();
 }
 
 uint32_t paging_host_cr3(void)
 {
-	return (uint32_t)(uintptr_t)host_pgdir;
+	return virt_to_phys(host_pgdir);
 }
 
-/* The identity map's own pages, made uncached. */
-static void *map_low(uint64_t phys, uint64_t len)
+void paging_copy_region(uint32_t *pgdir)
 {
-	uint32_t first = (uint32_t)(phys >> PGDIR_SHIFT);
-	uint32_t last = (uint32_t)((phys + len - 1) >> PGDIR_SHIFT);
+	for (uint32_t i = HV_BASE_PDX; i < 1024; i++)
+		pgdir[i] = host_pgdir[i];
+	region_copied = true;
+}
 
-	if (first == 0)
-		return NULL; /* the first 4 MiB are RAM and our image */
-	for (uint32_t i = first; i <= last; i++)
-		host_pgdir[i] |= PTE_PCD | PTE_PWT;
-	write_cr3(read_cr3());
-	return (void *)(uintptr_t)phys;
+/* Registers in the first 4 MiB (legacy VGA, BIOS areas): their own
+ * 4 KiB pages of the direct map, made uncached. */
+static void *map_first_4m(uint32_t phys, uint32_t len)
+{
+	for (uint32_t pfn = phys >> PAGE_SHIFT;
+	     pfn <= (phys + len - 1) >> PAGE_SHIFT; pfn++)
+		if (pfn)
+			first_pt[pfn] |= UNCACHED;
+	flush_all();
+	return phys_to_virt(phys);
 }
 
 /*
- * Registers above 4 GiB: a 4 MiB page whose PDE carries physical address
- * bits 32-39 in its bits 13-20 (PSE-36; SDM vol. 3, 4.3 and table 4-4),
- * in one of the device windows, reused when another BAR shares its 4 MiB.
- * A BAR is at most a few MiB; one that crosses a 4 MiB boundary takes
- * two windows side by side.
+ * Anywhere else: one or more 4 MiB pages in the device windows.  Above
+ * 4 GiB a PDE carries physical address bits 32-39 in its bits 13-20
+ * (PSE-36; SDM vol. 3, 4.3 and table 4-4).  A window is reused when
+ * another device's registers share its 4 MiB.  Registers are at most a
+ * few MiB; a range that crosses a 4 MiB boundary takes windows side by
+ * side.
  */
-static void *map_high(uint64_t phys, uint64_t len)
+static uint32_t window_pde(uint64_t p)
+{
+	return ((uint32_t)p & PDE_4M_FRAME) | ((uint32_t)(p >> 32) << 13) |
+	       PTE_P | PTE_RW | PTE_PS | UNCACHED | global_bit;
+}
+
+static void *map_window(uint64_t phys, uint64_t len)
 {
 	uint64_t first = phys & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
-	uint32_t pages = (uint32_t)((phys + len - 1 - first) >> PGDIR_SHIFT) + 1;
+	uint64_t span = (phys + len - 1 - first) >> PGDIR_SHIFT;
+	uint32_t pages = span >= DEVICE_WINDOWS ? DEVICE_WINDOWS + 1
+						: (uint32_t)span + 1;
 	uint32_t base_pdx = DEVICE_WINDOWS_BASE >> PGDIR_SHIFT;
 
-	if (len > DEVICE_WINDOWS * LARGE_PAGE_SIZE)
-		pages = DEVICE_WINDOWS + 1; /* cannot fit: said below */
-	if (!cpu_has(CPU_PSE36) || phys + len - 1 >= 1ull << 40 ||
-	    phys + len - 1 >= 1ull << boot_cpu.phys_bits) {
+	if (phys + len - 1 >= 1ull << 32 &&
+	    (!cpu_has(CPU_PSE36) || phys + len - 1 >= 1ull << 40 ||
+	     phys + len - 1 >= 1ull << boot_cpu.phys_bits)) {
 		printk("hv: device registers at %#llx: beyond what this CPU's "
 		       "4 MiB pages reach (PSE-36 %s, %u address bits)\n",
 		       (unsigned long long)phys,
@@ -88,28 +137,32 @@ static void *map_high(uint64_t phys, uint64_t len)
 		return NULL;
 	}
 	for (uint32_t w = 0; w + pages <= DEVICE_WINDOWS; w++) {
-		bool fits = true;
+		bool fits = true, fresh = false;
 
 		for (uint32_t k = 0; k < pages && fits; k++) {
-			uint64_t p = first + ((uint64_t)k << PGDIR_SHIFT);
-			uint32_t want = ((uint32_t)p & PDE_4M_FRAME) |
-					((uint32_t)(p >> 32) << 13) | PTE_P |
-					PTE_RW | PTE_PS | PTE_PCD | PTE_PWT;
-			uint32_t have = host_pgdir[base_pdx + w + k];
+			/* (The CPU sets accessed and dirty in a used one.) */
+			uint32_t have = host_pgdir[base_pdx + w + k] &
+					~(PTE_A | PTE_D);
 
-			fits = have == 0 || have == want;
+			fits = have == 0 ||
+			       have == window_pde(first + ((uint64_t)k << 22));
+			fresh |= have == 0;
 		}
 		if (!fits)
 			continue;
-		for (uint32_t k = 0; k < pages; k++) {
-			uint64_t p = first + ((uint64_t)k << PGDIR_SHIFT);
-
-			host_pgdir[base_pdx + w + k] =
-				((uint32_t)p & PDE_4M_FRAME) |
-				((uint32_t)(p >> 32) << 13) | PTE_P | PTE_RW |
-				PTE_PS | PTE_PCD | PTE_PWT;
+		if (fresh && region_copied) {
+			/* Guest directories hold a copy of our PDEs taken
+			 * when they were made; a new window would be
+			 * missing from them. */
+			printk("hv: device registers at %#llx: mapped after "
+			       "the first guest started; refused\n",
+			       (unsigned long long)phys);
+			return NULL;
 		}
-		write_cr3(read_cr3());
+		for (uint32_t k = 0; k < pages; k++)
+			host_pgdir[base_pdx + w + k] =
+				window_pde(first + ((uint64_t)k << 22));
+		flush_all();
 		return (void *)(uintptr_t)(DEVICE_WINDOWS_BASE +
 					   (w << PGDIR_SHIFT) +
 					   (uint32_t)(phys - first));
@@ -137,12 +190,7 @@ void *paging_map_device(uint64_t phys, uint64_t len)
 		       (unsigned long long)phys, (unsigned long long)len);
 		return NULL;
 	}
-	if (phys < IDENTITY_MAP_END && len <= IDENTITY_MAP_END - phys)
-		return map_low(phys, len);
-	if (phys >= 1ull << 32)
-		return map_high(phys, len);
-	printk("hv: device registers at %#llx: in the top 16 MiB below "
-	       "4 GiB, which the hypervisor keeps for itself\n",
-	       (unsigned long long)phys);
-	return NULL;
+	if (phys < LARGE_PAGE_SIZE && len <= LARGE_PAGE_SIZE - phys)
+		return map_first_4m((uint32_t)phys, (uint32_t)len);
+	return map_window(phys, len);
 }

@@ -1,12 +1,17 @@
 /*
- * paging.h - the hypervisor's own address space.
+ * paging.h - the hypervisor's own address space (the picture is in
+ * hv/include/layout.h).
  *
- * Everything below IDENTITY_MAP_END is identity-mapped (virtual ==
- * physical) with 4 MiB pages, so the hypervisor reaches any machine
- * address, including every guest's RAM, by using it as a pointer.  Page 0
- * is left unmapped to catch NULL pointers.  The top 4 MiB holds the
- * Switcher, and the 12 MiB below it are windows onto device registers
- * above 4 GiB (layout.h).
+ * The hypervisor lives in the top 512 MiB of the address space: its image
+ * and, at HV_BASE, every physical page below DIRECT_MAP_SIZE (the "direct
+ * map"), so it reaches any page it manages, including every guest's RAM,
+ * as phys_to_virt(address).  Physical page 0 is left unmapped there to
+ * catch a physical NULL.  Below HV_BASE nothing is mapped at all.  Above
+ * the direct map, device windows and the Switcher.
+ *
+ * With exits=resident the same top 512 MiB is copied into every guest's
+ * shadow directory (paging_copy_region()), at the same addresses, so the
+ * hypervisor keeps running when the guest's CR3 is loaded.
  */
 #ifndef HV_PAGING_H
 #define HV_PAGING_H
@@ -14,13 +19,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-void paging_init(void);
+#include "hv/include/layout.h"
+
+/* Where the guest-visible hypervisor region starts ("H" in the ABI doc,
+ * LGUEST_INIT's reserve_mem = 4 GiB - H): the Switcher alone with
+ * exits=switch, HV_BASE with exits=resident.  Set once, by paging_init(). */
+extern uint32_t hv_region_base;
+extern bool hv_resident;
+#define GUEST_H hv_region_base
+
+/* Build and load the hypervisor's page directory (boot/multiboot2.S ran
+ * on a temporary one); `resident` is exits=resident. */
+void paging_init(bool resident);
 void paging_map_switcher(uint32_t pt_phys);
 uint32_t paging_host_cr3(void);
-/* Device registers (a PCI BAR, the ECAM window), uncached so that every
- * access reaches the device: below 4 GiB the identity map's 4 MiB pages
- * holding [phys, phys+len), above it a device window.  Returns where the
- * registers are, or NULL (said why) when they cannot be reached. */
+/* exits=resident: copy the hypervisor's PDEs, HV_BASE to 4 GiB, into a
+ * guest's shadow directory. */
+void paging_copy_region(uint32_t *pgdir);
+/* Device registers (a PCI BAR, the ECAM window, the APICs), uncached so
+ * that every access reaches the device: in the first 4 MiB through the
+ * direct map's own page table, elsewhere through a device window.
+ * Returns where the registers are, or NULL (said why) when they cannot
+ * be reached. */
 void *paging_map_device(uint64_t phys, uint64_t len);
 
 #endif

@@ -13,7 +13,7 @@ extern struct pmem pmem;
 extern uint32_t boot_info_addr, boot_info_size;
 
 void hv_pmem_init(const struct boot_info *bi, uint32_t mbi_addr);
-/* A zeroed page, as a pointer (identity-mapped); NULL when out of memory. */
+/* A zeroed page, as a pointer (direct map); NULL when out of memory. */
 __must_check void *page_alloc(void);
 void page_free(void *page);
 /* `count` zeroed contiguous pages aligned to `align` pages, or NULL. */

@@ -14,13 +14,15 @@
  * directory it shadows, so that switching between a few processes does
  * not throw away their mappings.  Mappings above kernel_address are the
  * same in every guest directory, so they are shared knowledge: updates to
- * them go to every cached shadow.  The top PDE of every shadow maps the
- * Switcher, and no guest entry can ever replace it.
+ * them go to every cached shadow.  The top PDEs of every shadow are the
+ * hypervisor's (the Switcher, or with exits=resident all of the top
+ * 512 MiB), and no guest entry can ever replace them.
  */
 #include "hv/mm/shadow.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"
+#include "hv/mm/paging.h"
 #include "hv/mm/pmem_hv.h"
 #include "hv/mm/ptwalk.h"
 #include "switcher/switcher.h"
@@ -69,34 +71,97 @@ static void free_table(uint32_t *p)
  * to be inside the guest's RAM). */
 static uint32_t machine_frame(const struct guest *g, uint32_t entry)
 {
-	return (uint32_t)(uintptr_t)g->mem + (entry & PTE_FRAME);
+	return virt_to_phys(g->mem) + (entry & PTE_FRAME);
 }
 
 static uint32_t *table_of(uint32_t pde)
 {
-	return (uint32_t *)(uintptr_t)(pde & PTE_FRAME);
+	return phys_to_virt(pde & PTE_FRAME);
+}
+
+/* The first PDE that is the hypervisor's, not the guest's. */
+static unsigned region_pdx(void)
+{
+	return PDX(GUEST_H);
+}
+
+/*
+ * Keeping the TLB honest.  With exits=switch every guest entry
+ * loads the guest's CR3, which flushes whatever we changed.  With
+ * exits=resident the hypervisor runs on the guest's own shadow directory
+ * and enters it again without a CR3 load, so a change to the directory
+ * that is loaded must be flushed by hand: one page with invlpg, more by
+ * reloading CR3 (our own mappings are global and survive that).  A
+ * directory that is not loaded needs nothing: loading it flushes.
+ *
+ * The reload waits for the guest's next entry (shadow_sync_tlb()), so
+ * that the dozens of SET_PGDs of one exit's async batch, when Linux tears
+ * down a process, cost one flush.  Until then nothing can use the stale
+ * entries: the hypervisor never touches addresses below the hypervisor
+ * region, and a freed table page that is reused meanwhile is only
+ * written, through the direct map.
+ */
+static bool flush_pending;
+
+static bool loaded(const uint32_t *pgdir)
+{
+	return hv_resident && read_cr3() == virt_to_phys(pgdir);
+}
+
+void shadow_sync_tlb(const struct guest *g)
+{
+	if (!flush_pending)
+		return;
+	flush_pending = false;
+	if (read_cr3() == shadow_cr3(g))
+		write_cr3(read_cr3());
+	/* else switcher_enter() loads g's CR3, which flushes */
+}
+
+static void flush_page(const uint32_t *pgdir, uint32_t va)
+{
+	if (loaded(pgdir))
+		invlpg(va);
 }
 
 /* Drop shadow PDEs [from, to) and the page tables under them.  The
- * Switcher's PDE is above every range we are ever asked to drop. */
+ * hypervisor region is above every range we are ever asked to drop. */
 static void release_pdes(uint32_t *pgdir, unsigned from, unsigned to)
 {
-	if (to > SWITCHER_PDX)
-		to = SWITCHER_PDX;
+	bool dropped = false;
+
+	if (to > region_pdx())
+		to = region_pdx();
 	for (unsigned i = from; i < to; i++) {
-		if (pgdir[i] & PTE_P)
+		if (pgdir[i] & PTE_P) {
 			free_table(table_of(pgdir[i]));
+			dropped = true;
+		}
 		pgdir[i] = 0;
 	}
+	if (dropped && loaded(pgdir))
+		flush_pending = true;
 }
 
 static uint32_t *new_dir(void)
 {
 	uint32_t *pgdir = alloc_table();
 
-	if (pgdir)
+	if (!pgdir)
+		return NULL;
+	if (hv_resident)
+		paging_copy_region(pgdir);
+	else
 		pgdir[SWITCHER_PDX] = switcher_guest_pde();
 	return pgdir;
+}
+
+/* A directory about to be freed must not be the one the CPU uses. */
+static void free_dir(uint32_t *pgdir)
+{
+	if (read_cr3() == virt_to_phys(pgdir))
+		write_cr3(paging_host_cr3());
+	free_table(pgdir);
 }
 
 static unsigned user_pdes(const struct guest *g)
@@ -135,8 +200,8 @@ void shadow_destroy(struct guest *g)
 	for (unsigned i = 0; i < SHADOW_DIRS; i++) {
 		if (!s->dir[i].pgdir)
 			continue;
-		release_pdes(s->dir[i].pgdir, 0, SWITCHER_PDX);
-		free_table(s->dir[i].pgdir);
+		release_pdes(s->dir[i].pgdir, 0, region_pdx());
+		free_dir(s->dir[i].pgdir);
 		s->dir[i].pgdir = NULL;
 	}
 	page_free(s);
@@ -145,18 +210,17 @@ void shadow_destroy(struct guest *g)
 
 uint32_t shadow_cr3(const struct guest *g)
 {
-	return (uint32_t)(uintptr_t)g->shadow->dir[g->shadow->cur].pgdir;
+	return virt_to_phys(g->shadow->dir[g->shadow->cur].pgdir);
 }
 
 void shadow_discard_all(struct guest *g)
 {
 	struct shadow *s = g->shadow;
 
-	/* Our CR3 is loaded while we run, and every guest entry reloads the
-	 * guest's, so no stale translation survives in the TLB. */
+	/* release_pdes() sees that the TLB forgets what it drops. */
 	for (unsigned i = 0; i < SHADOW_DIRS; i++)
 		if (s->dir[i].pgdir)
-			release_pdes(s->dir[i].pgdir, 0, SWITCHER_PDX);
+			release_pdes(s->dir[i].pgdir, 0, region_pdx());
 }
 
 /* The shadow PTE slot for va in pgdir, making its page table if asked. */
@@ -171,7 +235,7 @@ static uint32_t *pte_slot(uint32_t *pgdir, uint32_t va, bool create)
 			return NULL;
 		/* Permissions live in the PTEs, which combine both guest
 		 * levels (ptwalk.c); the PDE only has to allow them. */
-		*pde = (uint32_t)(uintptr_t)pt | PTE_P | PTE_RW | PTE_US;
+		*pde = virt_to_phys(pt) | PTE_P | PTE_RW | PTE_US;
 	}
 	return &table_of(*pde)[PTX(va)];
 }
@@ -349,7 +413,7 @@ void shadow_new_pgtable(struct guest *g, uint32_t pgdir_gpa)
 
 	if (s->linear) {
 		/* Leaving linear mode: nothing of it may survive. */
-		release_pdes(s->dir[0].pgdir, 0, SWITCHER_PDX);
+		release_pdes(s->dir[0].pgdir, 0, region_pdx());
 		s->linear = false;
 		s->dir[0].tag = pgdir_gpa;
 		s->cur = 0;
@@ -414,6 +478,8 @@ static void apply_pte(struct guest *g, struct shadow_dir *d, uint32_t va,
 
 	if (!slot)
 		return; /* not shadowed yet: the next fault will read it */
+	if (*slot)
+		flush_page(d->pgdir, va);
 	*slot = 0;
 	/* An entry the guest has used (accessed or dirty) is installed now,
 	 * saving a fault; others wait for one.  Non-present entries (swap
@@ -482,7 +548,7 @@ void shadow_set_pgd(struct guest *g, uint32_t pgdir_gpa, uint32_t idx)
 		guest_kill(g, "SET_PGD index %u out of range", idx);
 		return;
 	}
-	if (s->linear || idx >= PDX(GUEST_H))
+	if (s->linear || idx >= region_pdx())
 		return; /* the hypervisor's PDE is not the guest's to touch */
 	for (unsigned i = 0; i < SHADOW_DIRS; i++)
 		if (s->dir[i].pgdir && s->dir[i].tag == pgdir_gpa)

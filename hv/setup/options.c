@@ -12,6 +12,8 @@
  *   irqchip=<auto|apic|pic>                  interrupt controller (auto)
  *   selftest=<name>                          test builds only
  *   keyboard=<on|off>                        the PS/2 keyboard (on)
+ *   exits=<resident|switch>                  how exits are served
+ *                                            (resident; docs/isolation.md)
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
  * bad value is reported by name and the default stays in force.
@@ -33,6 +35,7 @@ void options_defaults(struct hv_options *o)
 	o->exit = EXIT_ACPI;
 	o->keyboard = true;
 	o->qemu_exit_port = 0xF4;
+	o->exits = EXITS_SWITCH; /* until the segment views land */
 }
 
 /* A word of the command line: [key, key+klen) and [val, val+vlen). */
@@ -211,6 +214,17 @@ static bool parse_irqchip(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+static bool parse_exits(const struct word *w, struct hv_options *o)
+{
+	if (parse_word_is(w->val, w->vlen, "resident"))
+		o->exits = EXITS_RESIDENT;
+	else if (parse_word_is(w->val, w->vlen, "switch"))
+		o->exits = EXITS_SWITCH;
+	else
+		return false;
+	return true;
+}
+
 static bool parse_keyboard(const struct word *w, struct hv_options *o)
 {
 	return parse_on_off(w->val, w->vlen, &o->keyboard);
@@ -232,6 +246,7 @@ static const struct {
 	{ "selftest", parse_selftest, "a self-test name" },
 	{ "irqchip", parse_irqchip, "auto, apic or pic" },
 	{ "keyboard", parse_keyboard, "on or off" },
+	{ "exits", parse_exits, "resident or switch" },
 };
 
 unsigned options_parse(const char *cmdline, struct hv_options *o,

@@ -25,6 +25,11 @@ enum irqchip_mode {
 	IRQCHIP_PIC,  /* the 8259s and the PIT, even with an APIC */
 };
 
+enum exits_mode {
+	EXITS_RESIDENT, /* the hypervisor in every guest address space */
+	EXITS_SWITCH,	/* lguest's design: a CR3 load each way per exit */
+};
+
 struct hv_options {
 	int loglevel;	   /* LOG_ERR .. LOG_DEBUG */
 	uint32_t consoles; /* CONSOLE_SERIAL | CONSOLE_SCREEN */
@@ -40,6 +45,7 @@ struct hv_options {
 	char selftest[32]; /* test builds only: which self-test to run */
 	enum irqchip_mode irqchip;
 	bool keyboard;	   /* drive the PS/2 keyboard (keyboard=on, default) */
+	enum exits_mode exits;
 };
 
 typedef void (*report_fn)(const char *msg);

@@ -236,7 +236,7 @@ static uint32_t gather(struct virtio_dev *d, const struct vq_chain *c,
 		p = guest_ptr(d->g, s->gpa + skip, n);
 		if (!p)
 			return 0;
-		io->seg[io->nsegs].addr = (uintptr_t)p;
+		io->seg[io->nsegs].addr = virt_to_phys(p);
 		io->seg[io->nsegs].len = n;
 		io->nsegs++;
 		total += n;
@@ -284,7 +284,7 @@ static bool submit_next(struct virtio_dev *d, struct blk_work *w)
 		    vq_read(d, &w->req, w->skip + w->done, w->bounce, n) != n)
 			return false;
 		io->nsegs = 1;
-		io->seg[0].addr = (uintptr_t)w->bounce;
+		io->seg[0].addr = virt_to_phys(w->bounce);
 		io->seg[0].len = n;
 		w->bounced = true;
 	}
