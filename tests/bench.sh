@@ -6,8 +6,9 @@
 #
 #   guest: bench: NAME CYCLES cycles per op (N ops)
 #
-# and prints them as a table: the kernel's own measurements (bench.c) and
-# then those of its user program (tests/guest/user/ubench.c: system call,
+# and prints them as a table, one column per exit design (exits=switch and
+# exits=resident, one boot each): the kernel's own measurements (bench.c)
+# and then those of its user program (tests/guest/user/ubench.c: system call,
 # user page fault, process switch).  Then the devices (bench_dev.c), from
 # lines
 #
@@ -23,34 +24,40 @@ set -u
 cd "$(dirname "$0")/.."
 out=build/bench
 mkdir -p "$out"
-log=$out/bench.log
 
 if ! make -s build/hv.elf guest-images test-guest-images \
 	>"$out/build.log" 2>&1; then
 	echo "bench: build failed (see $out/build.log)" >&2
 	exit 1
 fi
-if ! iso/mkiso.sh "$out/bench.iso" build/hv.elf "loglevel=info exit=qemu" \
-	build/tests/guest/testguest.elf "kernel name=pv0 mem=32M -- bench" \
-	build/guest/disk.img "disk" \
-	>>"$out/build.log" 2>&1; then
-	echo "bench: ISO build failed (see $out/build.log)" >&2
-	exit 1
-fi
-
-# shellcheck disable=SC2086
-timeout 300 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
-	-no-reboot -cdrom "$out/bench.iso" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
-	${BENCH_QEMU_ARGS:-} </dev/null >"$log" 2>&1
-rc=$?
-[ $rc -eq 124 ] && echo "bench: timed out after 300 s (see $log)" >&2
-
-if ! grep -q 'guest: bench: done' "$log"; then
-	echo "bench: the guest did not finish (QEMU status $rc); log tail:" >&2
-	tail -20 "$log" | sed 's/^/    /' >&2
-	exit 1
-fi
+# One boot of the bench guest per exit design (hv/include/layout.h):
+# exits=switch (a CR3 load each way, lguest's design) and exits=resident
+# (the hypervisor in every address space).  The guest registers its
+# system-call gate as a trap gate (sysgate=trap), so its ring-3 getpid
+# goes straight to ring 1 (ABI 8.2): the yardstick of the targets.
+micro_boot() { # micro_boot DESIGN: one run, its log in $out/bench-DESIGN.log
+	local l=$out/bench-$1.log
+	iso/mkiso.sh "$out/bench-$1.iso" build/hv.elf "loglevel=info exit=qemu exits=$1" \
+		build/tests/guest/testguest.elf "kernel name=pv0 mem=32M -- bench sysgate=trap" \
+		build/guest/disk.img "disk" >>"$out/build.log" 2>&1 || {
+		echo "bench: ISO build failed (see $out/build.log)" >&2
+		return 1
+	}
+	# shellcheck disable=SC2086
+	timeout 300 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
+		-no-reboot -cdrom "$out/bench-$1.iso" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+		${BENCH_QEMU_ARGS:-} </dev/null >"$l" 2>&1
+	local rc=$?
+	[ $rc -eq 124 ] && echo "bench: timed out after 300 s (see $l)" >&2
+	if ! grep -q 'guest: bench: done' "$l"; then
+		echo "bench: the guest did not finish with exits=$1 (QEMU status $rc); log tail:" >&2
+		tail -20 "$l" | sed 's/^/    /' >&2
+		return 1
+	fi
+}
+micro_boot switch && micro_boot resident || exit 1
+log=$out/bench-resident.log # the default design: the device lines below
 
 khz=$(sed -n 's/.*guest: bench: tsc_khz \([0-9]*\).*/\1/p' "$log" | head -1)
 src="the guest's tsc_khz"
@@ -62,12 +69,33 @@ if [ "${khz:-0}" -eq 0 ]; then
 	khz=$(sed -n 's/^hv: tsc: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' "$log" | head -1)
 	src="the hypervisor's PIT-measured TSC rate"
 fi
-echo "pvguest microbenchmarks (guest rdtsc; times from ${src}: ${khz:-unknown} kHz)"
-printf '%-18s %12s %10s %10s\n' operation cycles/op ops us/op
+echo "pvguest microbenchmarks, both exit designs (guest rdtsc; times from ${src}: ${khz:-unknown} kHz)"
+printf '%-18s %12s %12s %10s %10s\n' operation switch resident ratio "us/op res"
 pattern='.*guest: bench: \([a-z0-9-]*\) \([0-9]*\) cycles per op (\([0-9]*\) ops).*'
-sed -n "s/$pattern/\1 \2 \3/p" "$log" | awk -v khz="${khz:-0}" '{
-		us = khz > 0 ? sprintf("%.3f", $2 / khz * 1000) : "-"
-		printf "%-18s %12d %10d %10s\n", $1, $2, $3, us
+{
+	sed -n "s/$pattern/switch \1 \2/p" "$out/bench-switch.log"
+	sed -n "s/$pattern/resident \1 \2/p" "$out/bench-resident.log"
+} | awk -v khz="${khz:-0}" '
+	$1 == "switch" { sw[$2] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+	$1 == "resident" { res[$2] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			us = khz > 0 && (k in res) ? sprintf("%.3f", res[k] / khz * 1000) : "-"
+			r = (k in sw) && (k in res) && sw[k] > 0 ? sprintf("%.2f", res[k] / sw[k]) : "-"
+			printf "%-18s %12s %12s %10s %10s\n", k, (k in sw) ? sw[k] : "-", (k in res) ? res[k] : "-", r, us
+		}
+		# The targets (issue 11), against the direct-gate system call
+		# of the same run.
+		print ""
+		print "against a direct-gate system call (syscall-getpid), same run:"
+		split("hypercall port-out shadow-fault", t, " ")
+		for (j = 1; j <= 3; j++) {
+			k = t[j]
+			printf "  %-14s switch %6.2fx   resident %6.2fx\n", k,
+				sw["syscall-getpid"] ? sw[k] / sw["syscall-getpid"] : 0,
+				res["syscall-getpid"] ? res[k] / res["syscall-getpid"] : 0
+		}
 	}'
 
 echo

@@ -48,6 +48,21 @@ static inline uint64_t le64_at(const uint8_t *p)
 	return le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
 }
 
+/*
+ * (a * m) >> 32 for a 32.32 fixed-point factor m, without the 128-bit
+ * product or a division: the four 32x32 partial products.  The clock's
+ * cycles-to-nanoseconds (hv/machine/time.c), on every exit.  Exact but
+ * for the truncation of the lowest partial product; correct whenever the
+ * result fits 64 bits.
+ */
+static inline uint64_t mul_frac32(uint64_t a, uint64_t m)
+{
+	uint64_t ah = a >> 32, al = (uint32_t)a;
+	uint64_t mh = m >> 32, ml = (uint32_t)m;
+
+	return ((ah * mh) << 32) + ah * ml + al * mh + ((al * ml) >> 32);
+}
+
 /* string.c */
 void *hv_memset(void *dst, int c, size_t n);
 void *hv_memcpy(void *dst, const void *src, size_t n);

@@ -8,7 +8,9 @@
 # boot on the wall clock instead: from the kernel's start (QEMU's start
 # natively, where QEMU loads the kernel itself; the hypervisor's "starting
 # the guest" line on the other side) to the shell prompt.  Medians of RUNS
-# runs, and ratios.
+# runs, and ratios.  The hypervisor runs twice, once per exit design
+# (exits=switch, lguest's CR3 load each way; exits=resident, the
+# hypervisor in every guest address space): two columns.
 #
 #   make bench-linux LINUX_BZIMAGE=path LINUX_INITRD=path [RUNS=3]
 #
@@ -33,10 +35,13 @@ mkdir -p "$out"
 make -s -C "$top" build/hv.elf || exit 1
 disk="$out/bench-disk.img"
 [ -f "$disk" ] || head -c 16777216 /dev/urandom >"$disk"
-iso="$out/bench-linux.iso"
-"$top/iso/mkiso.sh" "$iso" "$top/build/hv.elf" "loglevel=info exit=qemu" \
-	"$LINUX_BZIMAGE" "kernel name=linux mem=128M -- console=hvc0 quiet" \
-	"$LINUX_INITRD" "initrd" "$disk" "disk" || exit 1
+DESIGNS="switch resident"
+for d in $DESIGNS; do
+	"$top/iso/mkiso.sh" "$out/bench-linux-$d.iso" "$top/build/hv.elf" \
+		"loglevel=info exit=qemu exits=$d" \
+		"$LINUX_BZIMAGE" "kernel name=linux mem=128M -- console=hvc0 quiet" \
+		"$LINUX_INITRD" "initrd" "$disk" "disk" || exit 1
+done
 
 PROMPT='[#$] '
 # The workload, typed at the shell.  Each prints NAME start end, both
@@ -48,7 +53,7 @@ a=$(u); i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; echo FORKEXEC
 a=$(u); dd if=/dev/vda of=/dev/null bs=65536 2>/dev/null; echo DD $a $(u)
 echo BENCH-DONE'
 
-one_run() { # one_run native|hv LOG -> prints "boot compute forkexec dd"
+one_run() { # one_run native|switch|resident LOG -> "boot compute forkexec dd wall"
 	local how=$1 log=$2
 	if [ "$how" = native ]; then
 		qemu_start "$log" qemu-system-i386 -m 256M -display none \
@@ -57,13 +62,13 @@ one_run() { # one_run native|hv LOG -> prints "boot compute forkexec dd"
 			-drive "file=$disk,if=virtio,format=raw,readonly=on"
 	else
 		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
-			-monitor none -nic none -no-reboot -cdrom "$iso" \
+			-monitor none -nic none -no-reboot -cdrom "$out/bench-linux-$how.iso" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	fi
 	# Where the kernel starts: at once natively (QEMU loads it itself);
 	# on the hypervisor, when it starts the guest, after firmware and GRUB.
 	local t0=0 wall
-	if [ "$how" = hv ]; then
+	if [ "$how" != native ]; then
 		expect_text 'hv: guest linux: bzImage kernel' 120 && t0=$(elapsed)
 	fi
 	if ! expect_text "$PROMPT" 300; then
@@ -95,12 +100,14 @@ a=$(u); [ $d = none ] || dd if=$d of=/dev/null bs=65536 2>/dev/null; echo DDN $a
 echo BENCH-DONE'
 nvme="$out/bench-nvme.img"
 [ -f "$nvme" ] || head -c 67108864 /dev/urandom >"$nvme"
-nvme_iso="$out/bench-linux-nvme.iso"
-"$top/iso/mkiso.sh" "$nvme_iso" "$top/build/hv.elf" "loglevel=info exit=qemu" \
-	"$LINUX_BZIMAGE" "kernel name=linux mem=128M disk=nvme0n1,ro -- console=hvc0 quiet" \
-	"$LINUX_INITRD" "initrd" || exit 1
+for d in $DESIGNS; do
+	"$top/iso/mkiso.sh" "$out/bench-linux-nvme-$d.iso" "$top/build/hv.elf" \
+		"loglevel=info exit=qemu exits=$d" \
+		"$LINUX_BZIMAGE" "kernel name=linux mem=128M disk=nvme0n1,ro -- console=hvc0 quiet" \
+		"$LINUX_INITRD" "initrd" || exit 1
+done
 
-nvme_run() { # nvme_run native|hv LOG -> prints the dd's seconds, or "none"
+nvme_run() { # nvme_run native|switch|resident LOG -> the dd's seconds, or "none"
 	local how=$1 log=$2 drive=(-drive "file=$nvme,if=none,id=n0,format=raw,readonly=on"
 		-device nvme,drive=n0,serial=bench0)
 	if [ "$how" = native ]; then
@@ -109,7 +116,7 @@ nvme_run() { # nvme_run native|hv LOG -> prints the dd's seconds, or "none"
 			-initrd "$LINUX_INITRD" -append "console=ttyS0 quiet" "${drive[@]}"
 	else
 		qemu_start "$log" qemu-system-i386 -m 512M -boot d -display none \
-			-monitor none -nic none -no-reboot -cdrom "$nvme_iso" \
+			-monitor none -nic none -no-reboot -cdrom "$out/bench-linux-nvme-$how.iso" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${drive[@]}"
 	fi
 	if ! expect_text "$PROMPT" 300; then
@@ -130,42 +137,47 @@ nvme_run() { # nvme_run native|hv LOG -> prints the dd's seconds, or "none"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-: >"$out/bench-native.txt"
-: >"$out/bench-hv.txt"
+for how in native $DESIGNS; do
+	: >"$out/bench-$how.txt"
+	: >"$out/bench-nvme-$how.txt"
+done
 for ((r = 1; r <= runs; r++)); do
-	echo "run $r of $runs: native"
-	one_run native "$out/bench-native-$r.log" >>"$out/bench-native.txt" || exit 1
-	echo "run $r of $runs: hypervisor"
-	one_run hv "$out/bench-hv-$r.log" >>"$out/bench-hv.txt" || exit 1
+	for how in native $DESIGNS; do
+		echo "run $r of $runs: $how"
+		one_run $how "$out/bench-$how-$r.log" >>"$out/bench-$how.txt" || exit 1
+	done
 done
 
 echo
 echo "Linux guest, native QEMU vs on the hypervisor (seconds of guest time, median of $runs)"
-printf '%-28s %10s %10s %8s\n' workload native hv ratio
+printf '%-28s %8s %8s %7s %9s %7s\n' workload native switch ratio resident ratio
 col=1
 for name in "boot to user space" "compute loop (20000)" "300 fork+exec" "dd 16 MiB from vda" \
 	"kernel start to shell (wall)"; do
 	n=$(awk -v c=$col '{ print $c }' "$out/bench-native.txt" | median)
-	h=$(awk -v c=$col '{ print $c }' "$out/bench-hv.txt" | median)
-	awk -v name="$name" -v n="$n" -v h="$h" 'BEGIN {
-		printf "%-28s %10.2f %10.2f %7.2fx\n", name, n, h, (n > 0 ? h / n : 0) }'
+	s=$(awk -v c=$col '{ print $c }' "$out/bench-switch.txt" | median)
+	h=$(awk -v c=$col '{ print $c }' "$out/bench-resident.txt" | median)
+	awk -v name="$name" -v n="$n" -v s="$s" -v h="$h" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %6.2fx %9.2f %6.2fx\n", name, n, s,
+			(n > 0 ? s / n : 0), h, (n > 0 ? h / n : 0) }'
 	col=$((col + 1))
 done
 
-: >"$out/bench-nvme-native.txt"
-: >"$out/bench-nvme-hv.txt"
 for ((r = 1; r <= runs; r++)); do
 	echo "run $r of $runs: NVMe, native and on the hypervisor"
-	nvme_run native "$out/bench-nvme-native-$r.log" >>"$out/bench-nvme-native.txt" || exit 1
-	nvme_run hv "$out/bench-nvme-hv-$r.log" >>"$out/bench-nvme-hv.txt" || exit 1
+	for how in native $DESIGNS; do
+		nvme_run $how "$out/bench-nvme-$how-$r.log" >>"$out/bench-nvme-$how.txt" || exit 1
+	done
 done
 if grep -q none "$out/bench-nvme-native.txt"; then
 	echo "dd 64 MiB from NVMe: skipped natively (the kernel has no CONFIG_BLK_DEV_NVME)"
 else
 	n=$(median <"$out/bench-nvme-native.txt")
-	h=$(median <"$out/bench-nvme-hv.txt")
-	awk -v n="$n" -v h="$h" 'BEGIN {
-		printf "%-28s %10.2f %10.2f %7.2fx   (%.0f vs %.0f MB/s)\n",
-			"dd 64 MiB from NVMe", n, h, (n > 0 ? h / n : 0),
-			(n > 0 ? 67.1 / n : 0), (h > 0 ? 67.1 / h : 0) }'
+	s=$(median <"$out/bench-nvme-switch.txt")
+	h=$(median <"$out/bench-nvme-resident.txt")
+	awk -v n="$n" -v s="$s" -v h="$h" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %6.2fx %9.2f %6.2fx   (%.0f, %.0f, %.0f MB/s)\n",
+			"dd 64 MiB from NVMe", n, s, (n > 0 ? s / n : 0), h,
+			(n > 0 ? h / n : 0), (n > 0 ? 67.1 / n : 0),
+			(s > 0 ? 67.1 / s : 0), (h > 0 ? 67.1 / h : 0) }'
 fi
