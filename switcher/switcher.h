@@ -22,6 +22,7 @@
 #define SWDESC_GDT 0x000
 #define SWDESC_TSS 0x100
 #define SWDESC_HOST_CR3 0x180
+#define SWDESC_GDT_FULL 0x200
 #define SWDESC_IDT 0x800
 
 #ifndef __ASSEMBLER__
@@ -33,7 +34,11 @@ struct switcher_desc {
 	struct tss tss;
 	uint8_t _pad0[SWDESC_HOST_CR3 - SWDESC_TSS - sizeof(struct tss)];
 	uint32_t host_cr3; /* the hypervisor's page directory, for exits */
-	uint8_t _pad1[SWDESC_IDT - SWDESC_HOST_CR3 - 4];
+	uint8_t _pad1[SWDESC_GDT_FULL - SWDESC_HOST_CR3 - 4];
+	/* The full descriptor view (hv/core/segments.c): loaded instead of
+	 * gdt only while a guest runs in ring 3; our slots as in gdt. */
+	struct desc gdt_full[GDT_ENTRIES];
+	uint8_t _pad3[SWDESC_IDT - SWDESC_GDT_FULL - GDT_ENTRIES * 8];
 	struct desc idt[256];
 	uint8_t _pad2[4096 - SWDESC_IDT - 256 * 8];
 } __attribute__((aligned(4096)));
@@ -42,6 +47,9 @@ _Static_assert(__builtin_offsetof(struct switcher_desc, tss) == SWDESC_TSS,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, host_cr3) ==
 		       SWDESC_HOST_CR3,
+	       "switcher layout");
+_Static_assert(__builtin_offsetof(struct switcher_desc, gdt_full) ==
+		       SWDESC_GDT_FULL,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, idt) == SWDESC_IDT,
 	       "switcher layout");
