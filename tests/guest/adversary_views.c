@@ -27,7 +27,8 @@
  * simply happens.  So "readable" is decided as the CPU would on real
  * hardware: the access must pass the limit check of the descriptor the
  * CPU has for the selector (lsl, lar: what the GDT holds right now), and
- * then it is really made, for the page tables to answer.  hvscan also
+ * then it is really made, for the page tables to answer; a write also
+ * needs a writable segment (verw: TCG does not check that either).  hvscan also
  * says whether this CPU enforces limits at all.
  */
 #include <stdbool.h>
@@ -87,6 +88,15 @@ static bool seg_allows(uint16_t sel, uint32_t base, uint32_t linear)
 	if ((rights & AR_CODE) || !(rights & AR_DOWN))
 		return last <= limit;
 	return off > limit && last <= ((rights & AR_B) ? 0xFFFFFFFFu : 0xFFFFu);
+}
+
+/* May sel be written at all, at our CPL?  (verw: data, writable.) */
+static bool seg_writable(uint16_t sel)
+{
+	uint8_t ok;
+
+	asm volatile("verw %w1; setz %0" : "=q"(ok) : "r"((uint32_t)sel));
+	return ok;
 }
 
 /* Reads and writes through %fs, each allowed to fault: true if it did
@@ -183,7 +193,8 @@ static void scan_one(const struct scan_seg *s, uint32_t r, uint32_t pages)
 		if (read_via_fs(page - s->base, &v)) {
 			readable[i / 8] |= 1u << (i % 8);
 			rd++;
-			if (write_via_fs(page - s->base)) {
+			if (seg_writable(s->sel) &&
+			    write_via_fs(page - s->base)) {
 				writable[i / 8] |= 1u << (i % 8);
 				wr++;
 			}
@@ -203,6 +214,9 @@ static void hvscan(void)
 	guest_connect();
 	idt_init();
 	proc_init(); /* the user segments, as a kernel with processes has */
+	/* Our faults in the region go to the fixups, not to the kernel's
+	 * page-fault handler, which would take them for a kernel bug. */
+	trap_set_handler(VECTOR_PF, NULL);
 	r = region_base();
 	pages = lguest_data.reserve_mem / PAGE_SIZE;
 	if (pages > MAX_REGION_PAGES) {
