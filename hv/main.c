@@ -274,14 +274,14 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 		irq_register(PS2KBD_IRQ, ps2kbd_handle_irq);
 
 	print_banner();
-	entropy_init(); /* says which source the entropy devices use */
+	entropy_init();	  /* says which source the entropy devices use */
 	guest_tsc_init(); /* says whether guests are told the TSC's rate */
 	disk_timeout_ms = hv_options.disk_timeout_s * 1000;
 	pci_host_scan();
 	storage_init();
 	net_init();
 
-	if (hv_options.selftest[0])
+	if (hv_options.selftest[0] && !selftest_guest_mode(hv_options.selftest))
 		hv_exit_machine(selftest_run(hv_options.selftest));
 
 	nr_guest_configs =

@@ -148,6 +148,12 @@ void switcher_init(bool resident)
 			 : "i"(HV_CS), "i"(HV_DS)
 			 : "eax", "memory");
 	ltr(HV_TSS);
+	/* The full view carries our slots too, the TSS as ltr left it
+	 * (busy), so either GDT may be loaded when we trap. */
+	hv_memset(switcher_desc.gdt_full, 0, sizeof(switcher_desc.gdt_full));
+	switcher_desc.gdt_full[GDT_HV_CS] = switcher_desc.gdt[GDT_HV_CS];
+	switcher_desc.gdt_full[GDT_HV_DS] = switcher_desc.gdt[GDT_HV_DS];
+	switcher_desc.gdt_full[GDT_HV_TSS] = switcher_desc.gdt[GDT_HV_TSS];
 	lidt((uint32_t)(uintptr_t)switcher_desc.idt,
 	     sizeof(switcher_desc.idt) - 1);
 	pr_debug("switcher: %u pages at %#x, backed at %#x\n",

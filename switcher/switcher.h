@@ -23,6 +23,7 @@
 #define SWDESC_TSS 0x100
 #define SWDESC_HOST_CR3 0x180
 #define SWDESC_EXIT_CR3 0x184
+#define SWDESC_GDT_FULL 0x200
 #define SWDESC_IDT 0x800
 
 #ifndef __ASSEMBLER__
@@ -38,7 +39,11 @@ struct switcher_desc {
 	 * exits=resident, where the guest's directory maps us too and the
 	 * exit stays in it. */
 	uint32_t exit_cr3;
-	uint8_t _pad1[SWDESC_IDT - SWDESC_EXIT_CR3 - 4];
+	uint8_t _pad1[SWDESC_GDT_FULL - SWDESC_EXIT_CR3 - 4];
+	/* The full descriptor view (hv/core/segments.c): loaded instead of
+	 * gdt only while a guest runs in ring 3; our slots as in gdt. */
+	struct desc gdt_full[GDT_ENTRIES];
+	uint8_t _pad3[SWDESC_IDT - SWDESC_GDT_FULL - GDT_ENTRIES * 8];
 	struct desc idt[256];
 	uint8_t _pad2[4096 - SWDESC_IDT - 256 * 8];
 } __attribute__((aligned(4096)));
@@ -50,6 +55,9 @@ _Static_assert(__builtin_offsetof(struct switcher_desc, host_cr3) ==
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, exit_cr3) ==
 		       SWDESC_EXIT_CR3,
+	       "switcher layout");
+_Static_assert(__builtin_offsetof(struct switcher_desc, gdt_full) ==
+		       SWDESC_GDT_FULL,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, idt) == SWDESC_IDT,
 	       "switcher layout");

@@ -28,11 +28,25 @@ void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
 			  uint32_t hi);
 void guest_load_tls(struct guest *g, uint32_t gpa);
 void guest_gdt_install(struct guest *g);
+/* The hypervisor region's first byte: every guest segment ends below it
+ * (docs/segment-views.md). */
+uint32_t guest_region_base(void);
+/* Load the view g is to run with (its GDT entries installed); returned
+ * so the IDT can follow it. */
+enum guest_view guest_view_enter(struct guest *g);
+/* After a #GP(0) from ring 3: switch to the full view if that may help. */
+bool guest_view_widen(struct guest *g);
+#ifdef HV_SELFTEST
+/* selftest=full-view: ring 3 always runs with the full view, as it does
+ * on a real CPU after its first negative TLS offset. */
+extern bool views_eager_full;
+#endif
 
 /* interrupts.c */
 void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 			  uint32_t hi);
-void guest_idt_install(struct guest *g);
+/* direct: the guest's trap gates may go in (never with the full view). */
+void guest_idt_install(struct guest *g, bool direct);
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
 void deliver_pending_irq(struct guest *g);
 /* The lowest pending IRQ the guest has not blocked, into *irq; false if

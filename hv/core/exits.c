@@ -47,6 +47,11 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 	case T_GP:
 		if (r->err == 0 && (r->cs & 3) == 1 && emulate_insn(g))
 			return;
+		/* A limit of the truncated view, perhaps: retry with the
+		 * full one (segments.c).  If that was not it,
+		 * the same #GP comes back and is the guest's. */
+		if (r->err == 0 && (r->cs & 3) == 3 && guest_view_widen(g))
+			return;
 		deliver_trap(g, T_GP, true, r->err);
 		return;
 	/*
@@ -101,7 +106,7 @@ void guest_enter_once(struct guest *g)
 	uint32_t status, cr2;
 
 	guest_gdt_install(g);
-	guest_idt_install(g);
+	guest_idt_install(g, guest_view_enter(g) == GUEST_VIEW_TRUNCATED);
 	fpu_prepare_entry(g);
 	*f = g->regs;
 	/* [Guest 8] Whatever the guest did to its flags: interrupts on (they

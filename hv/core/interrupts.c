@@ -70,6 +70,7 @@ static bool may_be_direct(unsigned v)
 }
 
 static const struct guest *idt_owner;
+static bool idt_direct; /* whether the owner's trap gates are in */
 
 /*
  * Before entering g: point the real IDT at the guest's own handler for
@@ -78,25 +79,32 @@ static const struct guest *idt_owner;
  * switches to the ring-1 stack in our TSS (SET_STACK's values).  A trap
  * gate leaves IF alone, which matches the ABI: only interrupt gates clear
  * the virtual IF.  Everything else keeps our stub, and is reflected.
+ *
+ * Not with the full descriptor view loaded (direct false): a gate from
+ * ring 3 would enter ring 1 with DS, ES, FS and GS still holding full
+ * limits (segments.c).  Then every vector comes to us, and reflecting it
+ * switches to the truncated view.
  */
-void guest_idt_install(struct guest *g)
+void guest_idt_install(struct guest *g, bool direct)
 {
 	switcher_desc.tss.ss1 = (uint16_t)g->ss1;
 	switcher_desc.tss.esp1 = g->esp1;
-	if (idt_owner == g && !g->idt_changed)
+	if (idt_owner == g && !g->idt_changed && idt_direct == direct)
 		return;
 	for (unsigned v = 0; v < 256; v++) {
 		const struct guest_gate *gate = &g->idt[v];
 
 		if (!may_be_direct(v))
 			continue;
-		if (gate->present && gate->type == GATE_TRAP && g->ss1)
+		if (direct && gate->present && gate->type == GATE_TRAP &&
+		    g->ss1)
 			idt_set_gate(v, gate->handler, GUEST_KERNEL_CS,
 				     gate->dpl, GATE_TRAP);
 		else
 			switcher_default_gate(v);
 	}
 	idt_owner = g;
+	idt_direct = direct;
 	g->idt_changed = false;
 }
 

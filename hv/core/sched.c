@@ -240,6 +240,8 @@ void sched_print_stats(const struct guest *g)
 	       (unsigned long long)s->irqs_delivered,
 	       (unsigned long long)s->halts, (unsigned long long)s->port_io,
 	       (unsigned long long)s->page_faults);
+	printk("hv: guest %s: segment views: %llu switches to the full view\n",
+	       g->name, (unsigned long long)s->view_switches);
 	printk("hv: guest %s: cpu %llu ms, weight %u\n", g->name,
 	       (unsigned long long)(s->cpu_ns / 1000000), g->cfg->weight);
 	printk("hv: guest %s: hypercalls by number:", g->name);

@@ -16,11 +16,32 @@
  *
  * Slots 10, 11, 16 and 31 are the hypervisor's.  Guest writes to them are
  * kept but never reach the real GDT.
+ *
+ * Then each entry is cut short of the hypervisor region
+ * (desc_limit.c), because paging cannot keep ring 1 out: ring 1 is
+ * "supervisor" to it.  There are two real GDTs, two views of the same
+ * entries (docs/segment-views.md):
+ *
+ *  - the truncated view, every segment ending below guest_region_base();
+ *    loaded whenever the guest is entered in ring 1 (or 2), so the
+ *    Switcher's pops of DS, ES, FS and GS and the iret's CS and SS all
+ *    come from it, and whatever ring 1 loads later does too;
+ *  - the full view, the same except that DPL-3 data keeps its 4 GiB
+ *    limit: glibc's TLS reads at negative %gs offsets, which wrap round
+ *    through the region.  Only ring 3 runs with it, which paging keeps
+ *    out of the region.  A ring-3 #GP(0) under the truncated view, in a
+ *    guest whose views differ, switches to it and retries.
+ *
+ * Ring 3 cannot reach ring 1 without us while the full view is loaded:
+ * call and task gates are never stored, the IDT then holds no direct
+ * gate (interrupts.c), and SYSENTER and SYSCALL are off (cpu.c).
  */
 #include "hv/core/core.h"
+#include "hv/core/desc_limit.h"
 #include "hv/guest/guest.h"
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"
+#include "hv/mm/paging.h"
 #include "switcher/switcher.h"
 
 static bool hypervisor_slot(uint32_t idx)
@@ -46,8 +67,49 @@ static struct desc sanitize_gdt_entry(struct desc d)
 	return d;
 }
 
-/* The real GDT holds the entries of the guest that last ran here. */
+/* The real GDTs hold the entries of the guest that last ran here; the
+ * CPU has one of them loaded (switcher_init() loaded the truncated one). */
 static const struct guest *gdt_owner;
+static enum guest_view loaded_view = GUEST_VIEW_TRUNCATED;
+
+#ifdef HV_SELFTEST
+bool views_eager_full;
+#else
+#define views_eager_full false
+#endif
+
+/* Where the hypervisor region begins (the Switcher with exits=switch, the
+ * whole top 512 MiB with exits=resident: hv/mm/paging.h): no guest
+ * segment may reach it. */
+uint32_t guest_region_base(void)
+{
+	return GUEST_H;
+}
+
+/* [Segments 4] Slot i of g into both real GDTs, each view of it: the
+ * truncated one in gdt, the full one in gdt_full (switcher.h). */
+static void install_slot(struct guest *g, uint32_t i)
+{
+	uint32_t base = guest_region_base();
+	struct desc t = desc_truncate(g->gdt[i], base);
+	struct desc f = desc_full_view(g->gdt[i], base);
+
+	BUG_ON(!desc_reach_below(t, base));
+	switcher_desc.gdt[i] = t;
+	switcher_desc.gdt_full[i] = f;
+	if (t.lo != f.lo || t.hi != f.hi)
+		g->view_diff |= 1u << i;
+	else
+		g->view_diff &= ~(1u << i);
+}
+
+/* A guest slot changed: straight into the real GDTs if they are g's,
+ * else at g's next entry. */
+static void slot_changed(struct guest *g, uint32_t i)
+{
+	if (gdt_owner == g)
+		install_slot(g, i);
+}
 
 void guest_gdt_init(struct guest *g)
 {
@@ -57,6 +119,8 @@ void guest_gdt_init(struct guest *g)
 	g->gdt[GUEST_GDT_KERNEL_CS].hi = 0x00CFBB00;
 	g->gdt[GUEST_GDT_KERNEL_DS].lo = 0x0000FFFF;
 	g->gdt[GUEST_GDT_KERNEL_DS].hi = 0x00CFB300;
+	g->view = GUEST_VIEW_TRUNCATED;
+	g->view_diff = 0;
 	gdt_owner = NULL;
 }
 
@@ -70,9 +134,12 @@ void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
 			   GDT_ENTRIES);
 		return;
 	}
-	g->gdt[idx] = hypervisor_slot(idx) ? d : sanitize_gdt_entry(d);
-	if (gdt_owner == g)
-		gdt_owner = NULL; /* reload on the next entry */
+	if (hypervisor_slot(idx)) {
+		g->gdt[idx] = d; /* kept, never used */
+		return;
+	}
+	g->gdt[idx] = sanitize_gdt_entry(d);
+	slot_changed(g, idx);
 }
 
 void guest_load_tls(struct guest *g, uint32_t gpa)
@@ -83,10 +150,10 @@ void guest_load_tls(struct guest *g, uint32_t gpa)
 		guest_kill(g, "LOAD_TLS from %#x, outside its RAM", gpa);
 		return;
 	}
-	for (unsigned i = 0; i < GUEST_TLS_ENTRIES; i++)
+	for (unsigned i = 0; i < GUEST_TLS_ENTRIES; i++) {
 		g->gdt[GUEST_GDT_TLS_MIN + i] = sanitize_gdt_entry(tls[i]);
-	if (gdt_owner == g)
-		gdt_owner = NULL;
+		slot_changed(g, GUEST_GDT_TLS_MIN + i);
+	}
 }
 
 /* Before entering g: put its entries into the real GDT if they are not
@@ -97,6 +164,41 @@ void guest_gdt_install(struct guest *g)
 		return;
 	for (uint32_t i = 0; i < GDT_ENTRIES; i++)
 		if (!hypervisor_slot(i))
-			switcher_desc.gdt[i] = g->gdt[i];
+			install_slot(g, i);
 	gdt_owner = g;
+}
+
+/*
+ * [Segments 5] Just before entering g (after guest_gdt_install()): the
+ * view it runs with, loaded.  Anything but ring 3 gets the truncated one,
+ * always: that is what makes reflecting a trap into the guest kernel
+ * safe, since the Switcher's return path reloads every segment register
+ * from the GDT loaded now.  Ring 3 keeps the view it had.
+ */
+enum guest_view guest_view_enter(struct guest *g)
+{
+	if ((g->regs.cs & 3) != 3 || !g->view_diff)
+		g->view = GUEST_VIEW_TRUNCATED;
+	else if (views_eager_full)
+		g->view = GUEST_VIEW_FULL; /* selftest=full-view */
+	if (g->view != loaded_view) {
+		const struct desc *gdt = g->view == GUEST_VIEW_FULL
+						 ? switcher_desc.gdt_full
+						 : switcher_desc.gdt;
+
+		lgdt((uint32_t)(uintptr_t)gdt, GDT_ENTRIES * 8 - 1);
+		loaded_view = g->view;
+	}
+	return g->view;
+}
+
+/* A #GP(0) from ring 3: if a truncated limit may be why, the full view
+ * and the same instruction again.  False: the #GP is the guest's. */
+bool guest_view_widen(struct guest *g)
+{
+	if (g->view == GUEST_VIEW_FULL || !g->view_diff)
+		return false;
+	g->view = GUEST_VIEW_FULL;
+	g->stats.view_switches++;
+	return true;
 }

@@ -46,6 +46,13 @@ struct guest_stats {
 	uint32_t
 		by_hypercall[LHCALL_NR]; /* synchronous and queued, by number */
 	uint32_t flushes_all; /* FLUSH_TLB(1): every shadow emptied */
+	uint64_t view_switches; /* to the full view, on a #GP (segments.c) */
+};
+
+/* Which of the two real GDTs a guest runs with (hv/core/segments.c). */
+enum guest_view {
+	GUEST_VIEW_TRUNCATED, /* every segment ends below the region */
+	GUEST_VIEW_FULL,      /* DPL-3 data whole: ring 3 only */
 };
 
 struct shadow;
@@ -81,6 +88,8 @@ struct guest {
 	/* Segments (section 7) and the ring-1 stack (SET_STACK). */
 	struct desc gdt[GDT_ENTRIES];
 	uint32_t ss1, esp1, stack_pages;
+	enum guest_view view;
+	uint32_t view_diff; /* bit n: slot n differs between the views */
 
 	/* Traps and interrupts (section 8). */
 	struct guest_gate idt[256];

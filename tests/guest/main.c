@@ -87,6 +87,7 @@ static __attribute__((noreturn)) void test_run(const char *name)
 	hvstats_test(name);
 	adversary_gate_run(name);
 	notestest_run(name);
+	adversary_views_run(name);
 	guest_connect();
 	printf("guest: unknown test '%s'\n", name);
 	guest_poweroff("unknown test");

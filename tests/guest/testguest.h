@@ -35,6 +35,7 @@ void console_flood_run(const char *name);
 void hvstats_test(const char *name);
 void adversary_gate_run(const char *name);
 void notestest_run(const char *name);
+void adversary_views_run(const char *name); /* adversary_views.c */
 
 /* main.c: "KEY=N" on our command line, or dflt. */
 uint32_t cmdline_number(const char *key, uint32_t dflt);
