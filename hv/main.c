@@ -93,6 +93,31 @@ static void read_boot_info(uint32_t magic, uint32_t mbi_addr)
 	}
 }
 
+/*
+ * exits=: whether the hypervisor stays in every guest's address space.
+ * That is safe only where segment limits keep ring 1 out, which an
+ * emulator may not enforce (hv/machine/seglimit_probe.c); "auto" asks the
+ * CPU.  An explicit exits=resident is obeyed on such a CPU too, for
+ * measurements, with a warning that says what it means.
+ */
+static void choose_exits(void)
+{
+	bool limits = cpu_enforces_segment_limits();
+	bool resident = hv_options.exits == EXITS_RESIDENT ||
+			(hv_options.exits == EXITS_AUTO && limits);
+
+	paging_set_resident(resident);
+	switcher_set_resident(resident);
+	if (hv_options.exits == EXITS_AUTO && !limits)
+		printk("hv: exits=switch: this CPU does not enforce segment "
+		       "limits (an emulator, such as QEMU without KVM), so "
+		       "guests cannot share our address space safely\n");
+	else if (resident && !limits)
+		printk("hv: WARNING: exits=resident on a CPU that does not "
+		       "enforce segment limits: guest kernels can read and "
+		       "write the hypervisor.  For measurements only.\n");
+}
+
 static void apply_options(void)
 {
 	options_defaults(&hv_options);
@@ -258,9 +283,10 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	cpu_identify();
 	cpu_init_control_regs();
 	hv_pmem_init(&boot_info, mbi_addr);
-	paging_init(hv_options.exits == EXITS_RESIDENT);
+	paging_init();
 	paging_map_switcher(switcher_build_page_tables());
-	switcher_init(hv_resident);
+	switcher_init();
+	choose_exits();
 	/* ACPI's tables first: the MADT, HPET and FADT say which interrupt
 	 * controller and clocks there are; drivers map their registers. */
 	driver_env_set(&hv_driver_env);

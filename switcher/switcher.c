@@ -127,12 +127,17 @@ static void build_idt(void)
 		switcher_default_gate(v);
 }
 
-void switcher_init(bool resident)
+void switcher_set_resident(bool resident)
+{
+	switcher_desc.exit_cr3 = resident ? 0 : switcher_desc.host_cr3;
+}
+
+void switcher_init(void)
 {
 	build_gdt_tss();
 	build_idt();
 	switcher_desc.host_cr3 = read_cr3();
-	switcher_desc.exit_cr3 = resident ? 0 : switcher_desc.host_cr3;
+	switcher_desc.exit_cr3 = switcher_desc.host_cr3;
 
 	lgdt((uint32_t)(uintptr_t)switcher_desc.gdt,
 	     sizeof(switcher_desc.gdt) - 1);

@@ -92,8 +92,10 @@ static inline struct trapframe *switcher_guest_frame(void)
 /* Build both worlds' Switcher page tables; returns the hypervisor's, for
  * the host page directory (hv/mm/paging.c). */
 uint32_t switcher_build_page_tables(void);
-/* `resident`: exits stay in the guest's address space (exits=resident). */
-void switcher_init(bool resident);
+void switcher_init(void);
+/* With `resident` exits stay in the guest's address space
+ * (exits=resident); without, they load the hypervisor's CR3. */
+void switcher_set_resident(bool resident);
 /* The page table that maps the Switcher into a guest's address space
  * (read-only code and descriptors, writable stack), as a PDE value. */
 uint32_t switcher_guest_pde(void);

@@ -18,6 +18,9 @@ void guest_maybe_restart(struct guest *g);
 
 /* exits.c: one trip into the guest, and the exit that ends it. */
 void guest_enter_once(struct guest *g);
+/* Move g's registers out of the Switcher's frame (before it is reset or
+ * destroyed: exits.c keeps the running guest's there). */
+void guest_regs_unload(struct guest *g);
 
 /* hypercalls.c */
 void do_hypercall(struct guest *g);

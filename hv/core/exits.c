@@ -18,10 +18,10 @@
 #include "hv/mm/shadow.h"
 #include "switcher/switcher.h"
 
-static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
+static void handle_exit(struct guest *g, uint32_t status)
 {
-	struct trapframe *r = &g->regs;
-	uint32_t vec = r->trapno, mmio_gpa = 0;
+	struct trapframe *r = g->regs;
+	uint32_t vec = r->trapno, mmio_gpa = 0, cr2;
 
 	g->stats.exits++;
 	if (status == TRAP_BAD_GUEST_STATE) {
@@ -38,12 +38,13 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 	 * The guest sees its own interrupts later, as virtual ones, when the
 	 * device model raises them.
 	 */
+	if (vec == LGUEST_TRAP_ENTRY) {
+		do_hypercall(g); /* the commonest exit: first */
+		return;
+	}
 	if (irq_vector(vec))
 		return; /* a line, or the local APIC's timer, error, spurious */
 	switch (vec) {
-	case LGUEST_TRAP_ENTRY:
-		do_hypercall(g);
-		return;
 	case T_GP:
 		if (r->err == 0 && (r->cs & 3) == 1 && emulate_insn(g))
 			return;
@@ -61,6 +62,9 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 	 * guest's own fault, by its own page tables (reflected, with cr2 set).
 	 */
 	case T_PAGE_FAULT:
+		/* CR2 is read here only: nothing since the fault has
+		 * touched an unmapped page. */
+		cr2 = read_cr2();
 		switch (shadow_page_fault(g, cr2, r->err, &mmio_gpa)) {
 		case PF_FIXED:
 		case PF_KILLED:
@@ -99,16 +103,47 @@ static void handle_exit(struct guest *g, uint32_t status, uint32_t cr2)
 		guest_kill(g, "unexpected vector %u", vec);
 }
 
+/*
+ * [Guest 8a] The Switcher's frame is the one place the CPU takes a guest's
+ * registers from and puts them back, so the guest about to run keeps its
+ * registers there (g->regs points at it) and an exit copies nothing.
+ * Only when another guest takes the CPU do they move to saved_regs.
+ */
+static struct guest *frame_owner;
+
+void guest_regs_unload(struct guest *g)
+{
+	if (frame_owner != g)
+		return;
+	g->saved_regs = *switcher_guest_frame();
+	g->regs = &g->saved_regs;
+	frame_owner = NULL;
+}
+
+static struct trapframe *guest_regs_load(struct guest *g)
+{
+	struct trapframe *f = switcher_guest_frame();
+
+	if (frame_owner != g) {
+		if (frame_owner)
+			guest_regs_unload(frame_owner);
+		*f = g->saved_regs;
+		g->regs = f;
+		frame_owner = g;
+	}
+	return f;
+}
+
 /* One trip into the guest and back. */
 void guest_enter_once(struct guest *g)
 {
-	struct trapframe *f = switcher_guest_frame();
-	uint32_t status, cr2;
+	struct trapframe *f;
+	uint32_t status;
 
 	guest_gdt_install(g);
 	guest_idt_install(g, guest_view_enter(g) == GUEST_VIEW_TRUNCATED);
 	fpu_prepare_entry(g);
-	*f = g->regs;
+	f = guest_regs_load(g);
 	/* [Guest 8] Whatever the guest did to its flags: interrupts on (they
 	 * are ours), IOPL 0 (so port I/O traps), no virtual-8086 or nested
 	 * task. */
@@ -117,7 +152,5 @@ void guest_enter_once(struct guest *g)
 	BUG_ON((f->cs & 3) == 0 || (f->ss & 3) == 0);
 	shadow_sync_tlb(g);
 	status = switcher_enter(shadow_cr3(g));
-	cr2 = read_cr2();
-	g->regs = *f;
-	handle_exit(g, status, cr2);
+	handle_exit(g, status);
 }

@@ -43,6 +43,10 @@ static void lguest_init(struct guest *g, uint32_t gpa)
 		return;
 	}
 	g->lguest_data = gpa;
+	/* Known to be 0, so deliver_pending_irq() need not write it again
+	 * until it changes. */
+	lgd_write32(g, LGD(irq_pending), 0);
+	g->irq_pending_shown = 0;
 	/* The TSC's rate if the hypervisor stands behind it, else 0 and
 	 * the guest uses lguest_data.time (section 10; hv/dev/guest_tsc.c
 	 * has the rule). */
@@ -131,7 +135,7 @@ static void stats_to_guest(struct guest *g, uint32_t gpa, uint32_t len)
 		.async_hypercalls = s->async_hypercalls,
 		.page_faults = s->page_faults,
 		.irqs = s->irqs_delivered,
-		.cpu_ns = s->cpu_ns,
+		.cpu_ns = time_cycles_to_ns(s->cpu_cycles),
 	};
 
 	if (!copy_to_guest(g, gpa, &out, MIN(len, (uint32_t)sizeof(out))))
@@ -219,6 +223,10 @@ static void drain_async_ring(struct guest *g)
 	uint8_t status[LHCALL_RING_SIZE];
 	const uint8_t done = LHCALL_SLOT_FREE;
 
+	/* Mostly the ring is empty: one byte says so. */
+	lgd_read(g, LGD(hcall_status[g->hcall_cursor]), status, 1);
+	if (status[0] == LHCALL_SLOT_FREE)
+		return;
 	/* One snapshot: slots the guest fills while we work wait for the
 	 * next hypercall, as they would under the reference host. */
 	lgd_read(g, LGD(hcall_status), status, sizeof(status));
@@ -238,7 +246,7 @@ static void drain_async_ring(struct guest *g)
 
 void do_hypercall(struct guest *g)
 {
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 
 	g->stats.hypercalls++;
 	/*

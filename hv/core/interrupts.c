@@ -130,9 +130,9 @@ static bool virtual_if(struct guest *g)
 /* Point the guest at its handler (section 8.3 step 5). */
 static void enter_handler(struct guest *g, const struct guest_gate *gate)
 {
-	g->regs.cs = GUEST_KERNEL_CS;
-	g->regs.eip = gate->handler;
-	g->regs.eflags &= ~(EFLAGS_TF | EFLAGS_VM | EFLAGS_RF | EFLAGS_NT);
+	g->regs->cs = GUEST_KERNEL_CS;
+	g->regs->eip = gate->handler;
+	g->regs->eflags &= ~(EFLAGS_TF | EFLAGS_VM | EFLAGS_RF | EFLAGS_NT);
 	if (gate->type == GATE_INTERRUPT)
 		lgd_write32(g, LGD(irq_enabled), 0);
 }
@@ -141,7 +141,7 @@ bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err)
 {
 	struct guest_gate *gate;
 	uint32_t esp, ss, eflags;
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 
 	/*
 	 * [Interrupts 4] Reflecting a trap (ABI 8.3): refuse what the guest
@@ -230,7 +230,7 @@ void guest_write_time(struct guest *g)
 /* Deliver a virtual interrupt through gate vec, honouring noirq_iret. */
 static bool deliver_irq(struct guest *g, unsigned vec)
 {
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 	uint32_t flags;
 
 	if (r->eip != g->noirq_iret || (r->cs & 3) != 1)
@@ -250,13 +250,24 @@ static bool deliver_irq(struct guest *g, unsigned vec)
 	return true;
 }
 
+/* irq_pending as the guest last saw it from us: the guest only reads it
+ * (ABI 6), so a write that would not change it is skipped.  This runs
+ * before every entry. */
+static void show_irq_pending(struct guest *g, uint32_t v)
+{
+	if (g->irq_pending_shown == v)
+		return;
+	lgd_write32(g, LGD(irq_pending), v);
+	g->irq_pending_shown = v;
+}
+
 /* [Interrupts 6] Before every entry into the guest (section 8.4). */
 void deliver_pending_irq(struct guest *g)
 {
 	unsigned irq, vec;
 
 	if (!guest_deliverable_irq(g, &irq)) {
-		lgd_write32(g, LGD(irq_pending), 0);
+		show_irq_pending(g, 0);
 		return;
 	}
 	if (g->halted) {
@@ -264,7 +275,7 @@ void deliver_pending_irq(struct guest *g)
 		lgd_write32(g, LGD(irq_enabled), EFLAGS_IF);
 		g->halted = false;
 	} else if (!virtual_if(g)) {
-		lgd_write32(g, LGD(irq_pending), LGUEST_IRQ_PENDING);
+		show_irq_pending(g, LGUEST_IRQ_PENDING);
 		return;
 	}
 	vec = IRQ_BASE + irq;
@@ -275,8 +286,8 @@ void deliver_pending_irq(struct guest *g)
 		g->stats.irqs_delivered++;
 	}
 	guest_write_time(g);
-	lgd_write32(g, LGD(irq_pending),
-		    guest_deliverable_irq(g, &irq) ? LGUEST_IRQ_PENDING : 0);
+	show_irq_pending(g, guest_deliverable_irq(g, &irq) ? LGUEST_IRQ_PENDING
+							 : 0);
 }
 
 /* ---- The clock event device (section 10). ---- */

@@ -24,7 +24,7 @@
 
 static void print_regs(const struct guest *g)
 {
-	const struct trapframe *r = &g->regs;
+	const struct trapframe *r = g->regs;
 
 	printk("hv: guest %s:   eip %08x cs %04x eflags %08x esp %08x ss "
 	       "%04x\n",
@@ -127,7 +127,7 @@ static bool load_images(struct guest *g)
 /* Everything but the RAM block: back to power-on state. */
 static bool reset_state(struct guest *g)
 {
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 
 	shadow_destroy(g);
 	fpu_guest_gone(g);
@@ -138,7 +138,7 @@ static bool reset_state(struct guest *g)
 	g->noirq_iret = g->kernel_address = 0;
 	g->hcall_cursor = 0;
 	g->ss1 = g->esp1 = g->stack_pages = 0;
-	g->irqs_pending = 0;
+	g->irqs_pending = g->irq_pending_shown = 0;
 	g->halted = false;
 	g->ts = false;
 	devices_reset(g);
@@ -166,7 +166,9 @@ bool guest_create(struct guest *g, const struct guest_config *cfg, int id)
 {
 	uint32_t pages = cfg->mem_bytes >> PAGE_SHIFT;
 
+	guest_regs_unload(g); /* a restart in the same slot */
 	hv_memset(g, 0, sizeof(*g));
+	g->regs = &g->saved_regs;
 	g->id = id;
 	g->cfg = cfg;
 	hv_strlcpy(g->name, cfg->name, sizeof(g->name));
@@ -200,6 +202,7 @@ bool guest_create(struct guest *g, const struct guest_config *cfg, int id)
 
 void guest_destroy(struct guest *g)
 {
+	guest_regs_unload(g);
 	devices_destroy(g);
 	shadow_destroy(g);
 	fpu_guest_gone(g);

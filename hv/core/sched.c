@@ -115,10 +115,10 @@ static void run_slice(struct guest *g)
 	}
 	kick_timer.fn = kick;
 	/* The guest's CPU time is counted an exit at a time, so that its own
-	 * GUEST_STATS sees a slice that has not ended yet.  One clock read
-	 * an exit (64-bit divisions on this 32-bit hypervisor): each entry's
-	 * end is where the next one's time starts. */
-	t0 = time_now_ns();
+	 * GUEST_STATS sees a slice that has not ended yet: one TSC read an
+	 * exit, each entry's end being where the next one's time starts,
+	 * and the conversion to time left to whoever reports it. */
+	t0 = rdtsc();
 	while (guest_alive(g) && !need_resched) {
 		uint64_t now;
 
@@ -131,8 +131,8 @@ static void run_slice(struct guest *g)
 		if (!guest_alive(g) || g->halted)
 			break;
 		guest_enter_once(g);
-		now = time_now_ns();
-		g->stats.cpu_ns += now - t0;
+		now = rdtsc();
+		g->stats.cpu_cycles += now - t0;
 		t0 = now;
 	}
 	timer_cancel(&slice_timer);
@@ -243,7 +243,8 @@ void sched_print_stats(const struct guest *g)
 	printk("hv: guest %s: segment views: %llu switches to the full view\n",
 	       g->name, (unsigned long long)s->view_switches);
 	printk("hv: guest %s: cpu %llu ms, weight %u\n", g->name,
-	       (unsigned long long)(s->cpu_ns / 1000000), g->cfg->weight);
+	       (unsigned long long)(time_cycles_to_ns(s->cpu_cycles) / 1000000),
+	       g->cfg->weight);
 	printk("hv: guest %s: hypercalls by number:", g->name);
 	for (unsigned i = 0; i < ARRAY_SIZE(s->by_hypercall); i++)
 		if (s->by_hypercall[i])

@@ -177,7 +177,7 @@ void guest_gdt_install(struct guest *g)
  */
 enum guest_view guest_view_enter(struct guest *g)
 {
-	if ((g->regs.cs & 3) != 3 || !g->view_diff)
+	if ((g->regs->cs & 3) != 3 || !g->view_diff)
 		g->view = GUEST_VIEW_TRUNCATED;
 	else if (views_eager_full)
 		g->view = GUEST_VIEW_FULL; /* selftest=full-view */

@@ -76,7 +76,7 @@ static bool emulate_hlt(struct guest *g)
 	if (!g->lguest_data)
 		return false; /* no virtual IF yet: the guest's own #GP */
 	flags = lgd_read32(g, LGD(irq_enabled));
-	g->regs.eip += 1;
+	g->regs->eip += 1;
 	if (!(flags & EFLAGS_IF)) {
 		guest_stop(g, STOP_POWEROFF,
 			   "halted (hlt with interrupts disabled)");
@@ -92,7 +92,7 @@ bool emulate_insn(struct guest *g)
 	uint8_t bytes[7];
 	unsigned avail;
 	struct port_insn pi;
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 	const char *why;
 	uint16_t port;
 

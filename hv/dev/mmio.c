@@ -96,7 +96,7 @@ static enum mmio_result check_access(struct guest *g,
 				     const uint32_t regs[8], uint32_t cr2,
 				     uint32_t gpa, uint32_t *start_gpa)
 {
-	const struct trapframe *r = &g->regs;
+	const struct trapframe *r = g->regs;
 	struct guest_seg seg;
 	struct virtio_dev *first, *last;
 	uint32_t start;
@@ -144,7 +144,7 @@ enum mmio_result mmio_emulate(struct guest *g, uint32_t cr2, uint32_t gpa,
 			      uint32_t err)
 {
 	struct virtio_dev *d = devices_find_bar(g, gpa);
-	struct trapframe *r = &g->regs;
+	struct trapframe *r = g->regs;
 	uint8_t bytes[DECODE_MAX_LEN];
 	unsigned avail;
 	struct mmio_insn in;

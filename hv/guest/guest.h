@@ -42,7 +42,8 @@ struct guest_stats {
 	uint64_t exits, hypercalls, async_hypercalls, irqs_delivered;
 	uint64_t traps_reflected, port_io, halts, page_faults;
 	uint64_t fpu_switches;
-	uint64_t cpu_ns; /* time in its slices (sched.c), ours included */
+	uint64_t cpu_cycles; /* TSC cycles of its slices (sched.c), ours
+				included */
 	uint32_t
 		by_hypercall[LHCALL_NR]; /* synchronous and queued, by number */
 	uint32_t flushes_all; /* FLUSH_TLB(1): every shadow emptied */
@@ -73,7 +74,11 @@ struct guest {
 	 * access traps and is emulated (empty until devices exist). */
 	uint32_t mmio_end;
 
-	struct trapframe regs;
+	/* Its registers: the Switcher's frame while it is the guest whose
+	 * registers the CPU will next load (hv/core/exits.c), so that an
+	 * exit copies nothing; saved_regs otherwise.  Always use regs. */
+	struct trapframe *regs;
+	struct trapframe saved_regs;
 
 	enum guest_state state;
 	enum stop_reason stop_reason;
@@ -95,6 +100,7 @@ struct guest {
 	struct guest_gate idt[256];
 	bool idt_changed;      /* reload the direct gates on the next entry */
 	uint32_t irqs_pending; /* bit n: IRQ n raised, not yet delivered */
+	uint32_t irq_pending_shown; /* lguest_data.irq_pending as we wrote it */
 	bool halted;
 
 	/* FPU (section 8.9): the guest's TS flag and its saved state. */

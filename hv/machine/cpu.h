@@ -39,6 +39,13 @@ extern struct cpu_info boot_cpu;
 
 void cpu_identify(void);
 void cpu_init_control_regs(void);
+/* Whether a data access beyond a segment's limit faults, as on every real
+ * x86 processor but not under QEMU's software CPU (seglimit_probe.c).
+ * Needs our GDT and IDT (after switcher_init()). */
+bool cpu_enforces_segment_limits(void);
+/* For trap.c: the probe's faulting read, and where it resumes. */
+extern const char seglimit_probe_insn[], seglimit_probe_resume[];
+extern volatile bool seglimit_probe_faulted;
 static inline bool cpu_has(enum cpu_feature f)
 {
 	return boot_cpu.feature[f];

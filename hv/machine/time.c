@@ -40,6 +40,11 @@ uint32_t tsc_khz(void)
 	return khz;
 }
 
+uint64_t time_cycles_to_ns(uint64_t cycles)
+{
+	return mul_frac32(cycles, ns_per_cycle);
+}
+
 uint64_t time_now_ns(void)
 {
 	uint64_t c;

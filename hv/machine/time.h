@@ -19,6 +19,8 @@ uint32_t tsc_khz(void);
 /* What the TSC was measured against: "the PIT", "the HPET", ... */
 const char *time_reference_name(void);
 uint64_t time_now_ns(void); /* since boot */
+/* A number of TSC cycles as nanoseconds. */
+uint64_t time_cycles_to_ns(uint64_t cycles);
 /* Seconds and nanoseconds since the UNIX epoch. */
 void time_wallclock(uint32_t *sec, uint32_t *nsec);
 bool time_rtc_valid(void);

@@ -10,6 +10,7 @@
 #include "hv/include/trapframe.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
+#include "hv/machine/cpu.h"
 #include "hv/machine/irq.h"
 
 void hv_trap(struct trapframe *tf);
@@ -18,6 +19,13 @@ void hv_trap(struct trapframe *tf)
 {
 	if (irq_vector(tf->trapno))
 		return; /* a line, or one of the local APIC's vectors */
+	if (tf->trapno == T_GP &&
+	    tf->eip == (uint32_t)(uintptr_t)seglimit_probe_insn) {
+		/* The answer cpu_enforces_segment_limits() asks for. */
+		seglimit_probe_faulted = true;
+		tf->eip = (uint32_t)(uintptr_t)seglimit_probe_resume;
+		return;
+	}
 	if (tf->trapno == T_NMI) {
 		/* Nothing here arms NMIs (no watchdog); one that comes anyway
 		 * (a front-panel button, a chipset error) is reported, and the

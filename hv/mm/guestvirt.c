@@ -102,7 +102,7 @@ static unsigned fetch_linear(struct guest *g, uint32_t gva, uint8_t *buf,
 bool fetch_insn_bytes(struct guest *g, uint8_t *buf, unsigned max,
 		      unsigned *got, const char **why)
 {
-	const struct trapframe *r = &g->regs;
+	const struct trapframe *r = g->regs;
 	struct guest_seg cs;
 
 	if (!guest_segment(g, r->cs, &cs) || !cs.code) {

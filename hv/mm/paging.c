@@ -46,26 +46,21 @@ static void flush_all(void)
 	}
 }
 
-void paging_init(bool resident)
+void paging_init(void)
 {
-	uint32_t pdx;
-
 	if (!cpu_has(CPU_PSE))
 		panic("this CPU lacks 4 MiB pages (PSE); cannot continue");
 	if ((uint32_t)(uintptr_t)__hv_base != HV_BASE)
 		panic("linker.ld links the image at %#x, layout.h says %#x",
 		      (unsigned)(uintptr_t)__hv_base, HV_BASE);
-	hv_resident = resident;
-	hv_region_base = resident ? HV_BASE : SWITCHER_BASE;
-	global_bit = resident && cpu_has(CPU_PGE) ? PTE_G : 0;
 
 	for (uint32_t i = 1; i < 1024; i++)
-		first_pt[i] = (i << PAGE_SHIFT) | PTE_P | PTE_RW | global_bit;
+		first_pt[i] = (i << PAGE_SHIFT) | PTE_P | PTE_RW;
 	first_pt[0] = 0; /* phys_to_virt(0) faults */
 	host_pgdir[HV_BASE_PDX] = virt_to_phys(first_pt) | PTE_P | PTE_RW;
-	for (pdx = 1; pdx < DIRECT_MAP_SIZE >> PGDIR_SHIFT; pdx++)
-		host_pgdir[HV_BASE_PDX + pdx] = (pdx << PGDIR_SHIFT) | PTE_P |
-						PTE_RW | PTE_PS | global_bit;
+	for (uint32_t pdx = 1; pdx < DIRECT_MAP_SIZE >> PGDIR_SHIFT; pdx++)
+		host_pgdir[HV_BASE_PDX + pdx] =
+			(pdx << PGDIR_SHIFT) | PTE_P | PTE_RW | PTE_PS;
 
 	write_cr4(read_cr4() | CR4_PSE | (cpu_has(CPU_PGE) ? CR4_PGE : 0));
 	write_cr3(virt_to_phys(host_pgdir));
@@ -73,6 +68,24 @@ void paging_init(bool resident)
 	 * paging's dirty tracking and the Switcher's protection rely on. */
 	write_cr0(read_cr0() | CR0_PG | CR0_WP);
 	flush_all(); /* the boot directory's global entries, if any */
+}
+
+void paging_set_resident(bool resident)
+{
+	hv_resident = resident;
+	hv_region_base = resident ? HV_BASE : SWITCHER_BASE;
+	if (!resident || !cpu_has(CPU_PGE))
+		return;
+	/* The same in every address space now: global, so a guest's
+	 * process switches keep our TLB entries (device windows mapped
+	 * later get the bit from window_pde()). */
+	global_bit = PTE_G;
+	for (uint32_t i = 1; i < 1024; i++)
+		first_pt[i] |= PTE_G;
+	for (uint32_t i = HV_BASE_PDX + 1; i < SWITCHER_PDX; i++)
+		if (host_pgdir[i] & PTE_P)
+			host_pgdir[i] |= PTE_G;
+	flush_all();
 }
 
 void paging_map_switcher(uint32_t pt_phys)

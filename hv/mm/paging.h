@@ -23,14 +23,19 @@
 
 /* Where the guest-visible hypervisor region starts ("H" in the ABI doc,
  * LGUEST_INIT's reserve_mem = 4 GiB - H): the Switcher alone with
- * exits=switch, HV_BASE with exits=resident.  Set once, by paging_init(). */
+ * exits=switch, HV_BASE with exits=resident.  Set once, at boot, by
+ * paging_set_resident(). */
 extern uint32_t hv_region_base;
 extern bool hv_resident;
 #define GUEST_H hv_region_base
 
 /* Build and load the hypervisor's page directory (boot/multiboot2.S ran
- * on a temporary one); `resident` is exits=resident. */
-void paging_init(bool resident);
+ * on a temporary one). */
+void paging_init(void);
+/* Once the exit design is chosen (hv/main.c): with `resident` our
+ * mappings become global and the guest-visible region all of the top
+ * 512 MiB. */
+void paging_set_resident(bool resident);
 void paging_map_switcher(uint32_t pt_phys);
 uint32_t paging_host_cr3(void);
 /* exits=resident: copy the hypervisor's PDEs, HV_BASE to 4 GiB, into a

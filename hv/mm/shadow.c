@@ -325,11 +325,37 @@ static void touch(struct guest *g, struct walk *w, uint32_t err)
 	w->pte = pte;
 }
 
+/*
+ * The translation the CPU itself uses, from the current shadow, if it has
+ * one: the common case when the hypervisor reads the instruction that just
+ * trapped, or pushes a frame on the ring-1 stack (pinned, so always
+ * shadowed).  A shadow entry is only built from a guest entry that
+ * allowed the access and already has accessed (and, when writable, dirty)
+ * set, and always names a frame of this guest's RAM, so the answer is the
+ * walk's, without reading the guest's tables.
+ */
+static bool shadow_translate(struct guest *g, uint32_t gva, bool write,
+			     uint32_t *gpa)
+{
+	const uint32_t *pgdir = g->shadow->dir[g->shadow->cur].pgdir;
+	uint32_t pde = pgdir[PDX(gva)], pte, base = virt_to_phys(g->mem);
+
+	if (gva >= GUEST_H || !(pde & PTE_P))
+		return false;
+	pte = table_of(pde)[PTX(gva)];
+	if (!(pte & PTE_P) || (write && !(pte & PTE_RW)))
+		return false;
+	*gpa = (pte & PTE_FRAME) - base + (gva & ~PAGE_MASK);
+	return *gpa < g->mem_size; /* always, by construction */
+}
+
 bool gva_to_gpa(struct guest *g, uint32_t gva, bool write, uint32_t *gpa)
 {
 	struct walk w;
 	uint32_t err = write ? PF_WRITE : 0;
 
+	if (shadow_translate(g, gva, write, gpa))
+		return true;
 	if (walk(g, gva, err, &w) != WALK_OK || w.mmio)
 		return false;
 	touch(g, &w, err);

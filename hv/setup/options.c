@@ -12,8 +12,9 @@
  *   irqchip=<auto|apic|pic>                  interrupt controller (auto)
  *   selftest=<name>                          test builds only
  *   keyboard=<on|off>                        the PS/2 keyboard (on)
- *   exits=<resident|switch>                  how exits are served
- *                                            (resident; docs/isolation.md)
+ *   exits=<auto|resident|switch>             how exits are served (auto:
+ *                                            resident where it is safe;
+ *                                            docs/isolation.md)
  *
  * Words are separated by spaces; each is "key=value".  An unknown key or a
  * bad value is reported by name and the default stays in force.
@@ -35,7 +36,6 @@ void options_defaults(struct hv_options *o)
 	o->exit = EXIT_ACPI;
 	o->keyboard = true;
 	o->qemu_exit_port = 0xF4;
-	o->exits = EXITS_SWITCH; /* until the segment views land */
 }
 
 /* A word of the command line: [key, key+klen) and [val, val+vlen). */
@@ -216,7 +216,9 @@ static bool parse_irqchip(const struct word *w, struct hv_options *o)
 
 static bool parse_exits(const struct word *w, struct hv_options *o)
 {
-	if (parse_word_is(w->val, w->vlen, "resident"))
+	if (parse_word_is(w->val, w->vlen, "auto"))
+		o->exits = EXITS_AUTO;
+	else if (parse_word_is(w->val, w->vlen, "resident"))
 		o->exits = EXITS_RESIDENT;
 	else if (parse_word_is(w->val, w->vlen, "switch"))
 		o->exits = EXITS_SWITCH;
@@ -246,7 +248,7 @@ static const struct {
 	{ "selftest", parse_selftest, "a self-test name" },
 	{ "irqchip", parse_irqchip, "auto, apic or pic" },
 	{ "keyboard", parse_keyboard, "on or off" },
-	{ "exits", parse_exits, "resident or switch" },
+	{ "exits", parse_exits, "auto, resident or switch" },
 };
 
 unsigned options_parse(const char *cmdline, struct hv_options *o,

@@ -26,6 +26,7 @@ enum irqchip_mode {
 };
 
 enum exits_mode {
+	EXITS_AUTO,	/* resident where the CPU enforces segment limits */
 	EXITS_RESIDENT, /* the hypervisor in every guest address space */
 	EXITS_SWITCH,	/* lguest's design: a CR3 load each way per exit */
 };

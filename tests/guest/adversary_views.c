@@ -49,7 +49,7 @@
 #define TLS_SEL SEL(GUEST_GDT_TLS_MIN, 3) /* 0x33 */
 #define TLS_REQUEST_VECTOR 4		  /* "int $4" from user/tlsview.c */
 #define VIEWS_MAGIC 0x56494557u		  /* "WEIV": tlsview's check, on 0x80 */
-#define MAX_REGION_PAGES 65536u /* 256 MiB: far more than reserve_mem */
+#define MAX_REGION_PAGES 131072u /* 512 MiB: exits=resident's reserve_mem */
 
 #define AR_P (1u << 15)
 #define AR_CODE (1u << 11)

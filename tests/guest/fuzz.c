@@ -75,6 +75,7 @@ extern const uint32_t trap_stub_syscall[1];
 #define USER_PDES 8
 #define GDT_ENTRIES 32
 #define WINDOW_PDE_FIRST 896 /* 0xE0000000: the kernel window we own */
+#define WINDOW_PDE_LOW 832   /* 0xD0000000: the same under a 512 MiB region */
 #define MMIO_GUESS_PAGES 256 /* the device window's empty first MiB */
 
 /* What the disk remembers across our restarts (sector 0). */
@@ -742,6 +743,8 @@ static void tick(struct trapframe *tf)
 
 static void tables_init(void)
 {
+	uint32_t region_pde;
+
 	for (int i = 0; i < NDIRS; i++) {
 		dirs[i] = page_alloc();
 		dir_refresh(dirs[i]);
@@ -749,7 +752,13 @@ static void tables_init(void)
 	for (int i = 0; i < NPTS; i++)
 		pts[i] = page_alloc();
 	window_pt = page_alloc();
-	for (window_pde = WINDOW_PDE_FIRST; window_pde < 1000; window_pde++)
+	/* Below the hypervisor region (reserve_mem: 4 MiB or 512 MiB, as the
+	 * hypervisor's exits= design has it), which is never ours: lower
+	 * when the region starts at our usual window. */
+	region_pde = (0u - lguest_data.reserve_mem) >> PGDIR_SHIFT;
+	for (window_pde = region_pde > WINDOW_PDE_FIRST ? WINDOW_PDE_FIRST
+							: WINDOW_PDE_LOW;
+	     window_pde < region_pde; window_pde++)
 		if (!(swapper_pgdir[window_pde] & PTE_P))
 			break;
 	window_va = window_pde << PGDIR_SHIFT;

@@ -10,7 +10,10 @@
 # read back in the next.
 #
 #   make check-linux LINUX_BZIMAGE=path LINUX_INITRD=path [LINUX_MEM=128M]
+#                    [LINUX_EXITS=auto|resident|switch]
 #
+# LINUX_EXITS is the hypervisor's exits= option (docs/isolation.md): run
+# the check once with each design.
 # The initrd must start a shell on the console (busybox is fine).  Without
 # the two variables the check says it is skipped, and why, and passes.
 set -u
@@ -42,7 +45,7 @@ make -s -C "$top" build/hv.elf || exit 1
 disk="$out/check-disk.img"
 rm -f "$disk" && truncate -s 16M "$disk"
 iso="$out/check-linux.iso"
-"$top/iso/mkiso.sh" "$iso" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+"$top/iso/mkiso.sh" "$iso" "$top/build/hv.elf" "loglevel=info exit=qemu exits=${LINUX_EXITS:-auto}" \
 	"$LINUX_BZIMAGE" "kernel name=linux mem=$mem -- console=hvc0" \
 	"$LINUX_INITRD" "initrd" "$disk" "disk" || exit 1
 
@@ -187,7 +190,7 @@ fi
 # panic message, next to a second guest that keeps running and is shut
 # down normally: the hypervisor stays up for it.
 iso2="$out/check-linux-panic.iso"
-"$top/iso/mkiso.sh" "$iso2" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+"$top/iso/mkiso.sh" "$iso2" "$top/build/hv.elf" "loglevel=info exit=qemu exits=${LINUX_EXITS:-auto}" \
 	"$LINUX_BZIMAGE" "kernel name=broken mem=$mem -- console=hvc0 rdinit=/no/such/init init=/no/such/init" \
 	"$LINUX_INITRD" "initrd" \
 	"$LINUX_BZIMAGE" "kernel name=linux mem=$mem -- console=hvc0" \
@@ -238,7 +241,7 @@ for ctl in ahci nvme; do
 	"${ctl}_disk" "$img"
 	dev=$([ $ctl = ahci ] && echo sata0p2 || echo nvme0n1p2)
 	iso3="$out/check-linux-$ctl.iso"
-	"$top/iso/mkiso.sh" "$iso3" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+	"$top/iso/mkiso.sh" "$iso3" "$top/build/hv.elf" "loglevel=info exit=qemu exits=${LINUX_EXITS:-auto}" \
 		"$LINUX_BZIMAGE" "kernel name=linux mem=$mem disk=label:data -- console=hvc0" \
 		"$LINUX_INITRD" "initrd" || exit 1
 	for round in write read; do
@@ -277,7 +280,7 @@ done
 # first is configured at its shell and pings the second.  A kernel
 # without CONFIG_VIRTIO_NET and CONFIG_INET has no eth0: skipped.
 iso4="$out/check-linux-net.iso"
-"$top/iso/mkiso.sh" "$iso4" "$top/build/hv.elf" "loglevel=info exit=qemu" \
+"$top/iso/mkiso.sh" "$iso4" "$top/build/hv.elf" "loglevel=info exit=qemu exits=${LINUX_EXITS:-auto}" \
 	"$LINUX_BZIMAGE" "kernel name=linux1 mem=$mem net=lan0 -- console=hvc0" \
 	"$LINUX_INITRD" "initrd" \
 	"$LINUX_BZIMAGE" "kernel name=linux2 mem=$mem net=lan0 -- console=hvc0 hv_ip=192.0.2.12/24" \

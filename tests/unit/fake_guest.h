@@ -149,6 +149,7 @@ static inline void fake_guest_new(const struct virtio_ops *ops, void *backend)
 {
 	fg = calloc(1, sizeof(*fg));
 	assert_non_null(fg);
+	fg->regs = &fg->saved_regs;
 	fg->mem_size = FAKE_RAM;
 	fg->mem = malloc(FAKE_RAM);
 	assert_non_null(fg->mem);

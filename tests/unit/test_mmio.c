@@ -135,10 +135,10 @@ static int setup(void **state)
 	fake_guest_new(&dev_ops, NULL);
 	fg->gdt[12] = make_desc(0, 0xfffff, TYPE_CODE, true, true);
 	fg->gdt[13] = make_desc(0, 0xfffff, TYPE_DATA, true, true);
-	fg->regs.cs = SEL(12);
-	fg->regs.ds = fg->regs.es = fg->regs.ss = SEL(13);
-	fg->regs.fs = fg->regs.gs = SEL(13);
-	fg->regs.eip = CODE;
+	fg->regs->cs = SEL(12);
+	fg->regs->ds = fg->regs->es = fg->regs->ss = SEL(13);
+	fg->regs->fs = fg->regs->gs = SEL(13);
+	fg->regs->eip = CODE;
 	port_ins = port_outs = 0;
 	return 0;
 }
@@ -174,21 +174,21 @@ static enum mmio_result fault(uint32_t cr2, bool write)
 static void test_flat_load(void **state)
 {
 	CODE_AT(CODE, 0x8b, 0x00); /* mov eax,[eax] */
-	fg->regs.eax = VWIN + DEVCFG;
+	fg->regs->eax = VWIN + DEVCFG;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
-	assert_int_equal(fg->regs.eip, CODE + 2);
+	assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
+	assert_int_equal(fg->regs->eip, CODE + 2);
 	assert_int_equal(fake_kills, 0);
 }
 
 static void test_flat_store(void **state)
 {
 	CODE_AT(CODE, 0x89, 0x02); /* mov [edx],eax */
-	fg->regs.edx = VWIN + 0;   /* device_feature_select */
-	fg->regs.eax = 1;
+	fg->regs->edx = VWIN + 0;   /* device_feature_select */
+	fg->regs->eax = 1;
 	assert_int_equal(fault(VWIN, true), MMIO_DONE);
 	assert_int_equal(fd->device_feature_select, 1);
-	assert_int_equal(fg->regs.eip, CODE + 2);
+	assert_int_equal(fg->regs->eip, CODE + 2);
 }
 
 /* ---- The code segment's base ---- */
@@ -198,15 +198,15 @@ static void test_flat_store(void **state)
 static void test_cs_base(void **state)
 {
 	fg->gdt[14] = make_desc(0x2000, 0xfffff, TYPE_CODE, true, true);
-	fg->regs.cs = SEL(14);
-	fg->regs.eip = 0x100;
+	fg->regs->cs = SEL(14);
+	fg->regs->eip = 0x100;
 	CODE_AT(0x100, 0x89, 0x02);	   /* mov [edx],eax: not this */
 	CODE_AT(0x2100, 0x66, 0x8b, 0x00); /* mov ax,[eax]: this */
-	fg->regs.eax = VWIN + 18;	   /* num_queues */
-	fg->regs.edx = VWIN + 0;
+	fg->regs->eax = VWIN + 18;	   /* num_queues */
+	fg->regs->edx = VWIN + 0;
 	assert_int_equal(fault(VWIN + 18, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, ((VWIN + 18) & 0xffff0000) | 1);
-	assert_int_equal(fg->regs.eip, 0x103);
+	assert_int_equal(fg->regs->eax, ((VWIN + 18) & 0xffff0000) | 1);
+	assert_int_equal(fg->regs->eip, 0x103);
 	assert_int_equal(fd->device_feature_select, 0);
 }
 
@@ -214,12 +214,12 @@ static void test_cs_base(void **state)
 static void test_cs_base_wraps(void **state)
 {
 	fg->gdt[14] = make_desc(0xfffff000, 0xfffff, TYPE_CODE, true, true);
-	fg->regs.cs = SEL(14);
-	fg->regs.eip = 0x1000 + CODE; /* linear CODE */
+	fg->regs->cs = SEL(14);
+	fg->regs->eip = 0x1000 + CODE; /* linear CODE */
 	CODE_AT(CODE, 0x8b, 0x00);
-	fg->regs.eax = VWIN + DEVCFG;
+	fg->regs->eax = VWIN + DEVCFG;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
+	assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
 }
 
 /* The limit: EIP beyond it is refused; bytes beyond it are not fetched,
@@ -227,21 +227,21 @@ static void test_cs_base_wraps(void **state)
 static void test_cs_limit(void **state)
 {
 	fg->gdt[14] = make_desc(0x2000, 0x101, TYPE_CODE, true, false);
-	fg->regs.cs = SEL(14);
+	fg->regs->cs = SEL(14);
 	CODE_AT(0x2100, 0x8b, 0x40, 0x3c); /* mov eax,[eax+0x3c] */
-	fg->regs.eax = VWIN;
-	fg->regs.eip = 0x100;
+	fg->regs->eax = VWIN;
+	fg->regs->eip = 0x100;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_REFLECT);
-	assert_int_equal(fg->regs.eip, 0x100);
-	fg->regs.eip = 0x102; /* the last byte of the segment */
+	assert_int_equal(fg->regs->eip, 0x100);
+	fg->regs->eip = 0x102; /* the last byte of the segment */
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_REFLECT);
-	fg->regs.eip = 0x103;
+	fg->regs->eip = 0x103;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_REFLECT);
 	/* Within the limit it is emulated. */
 	fg->gdt[14] = make_desc(0x2000, 0x102, TYPE_CODE, true, false);
-	fg->regs.eip = 0x100;
+	fg->regs->eip = 0x100;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
+	assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
 	assert_int_equal(fake_kills, 0);
 }
 
@@ -265,12 +265,12 @@ static void test_cs_unusable(void **state)
 	fg->gdt[22].hi &= ~DESC_HI_P;
 	fg->gdt[10] = make_desc(0, 0xfffff, TYPE_CODE, true, true);
 	CODE_AT(CODE, 0x8b, 0x00);
-	fg->regs.eax = VWIN + DEVCFG;
+	fg->regs->eax = VWIN + DEVCFG;
 	for (size_t i = 0; i < ARRAY_SIZE(sels); i++) {
-		fg->regs.cs = sels[i];
+		fg->regs->cs = sels[i];
 		if (fault(VWIN + DEVCFG, false) != MMIO_REFLECT)
 			fail_msg("CS %#x: emulated", sels[i]);
-		assert_int_equal(fg->regs.eax, VWIN + DEVCFG);
+		assert_int_equal(fg->regs->eax, VWIN + DEVCFG);
 	}
 	assert_int_equal(fake_kills, 0);
 }
@@ -295,32 +295,32 @@ static void test_segment_overrides(void **state)
 	};
 
 	fg->gdt[14] = make_desc(seg[1].base, 0xfffff, TYPE_CODE, true, true);
-	fg->regs.cs = SEL(14);
-	fg->regs.eip = CODE - seg[1].base; /* linear CODE */
+	fg->regs->cs = SEL(14);
+	fg->regs->eip = CODE - seg[1].base; /* linear CODE */
 	for (unsigned i = 0; i < 6; i++)
 		if (i != 1)
 			fg->gdt[20 + i] = make_desc(seg[i].base, 0xfffff,
 						    TYPE_DATA, true, true);
-	fg->regs.es = SEL(20);
-	fg->regs.ss = SEL(22);
-	fg->regs.ds = SEL(23);
-	fg->regs.fs = SEL(24);
-	fg->regs.gs = SEL(25);
+	fg->regs->es = SEL(20);
+	fg->regs->ss = SEL(22);
+	fg->regs->ds = SEL(23);
+	fg->regs->fs = SEL(24);
+	fg->regs->gs = SEL(25);
 
 	for (unsigned i = 0; i < 6; i++) {
 		/* prefix mov eax,[ebx] */
 		CODE_AT(CODE, seg[i].prefix, 0x8b, 0x03);
-		fg->regs.eip = CODE - seg[1].base;
-		fg->regs.eax = 0;
-		fg->regs.ebx = VWIN + DEVCFG - seg[i].base;
+		fg->regs->eip = CODE - seg[1].base;
+		fg->regs->eax = 0;
+		fg->regs->ebx = VWIN + DEVCFG - seg[i].base;
 		if (fault(VWIN + DEVCFG, false) != MMIO_DONE)
 			fail_msg("prefix %#x: not emulated", seg[i].prefix);
-		assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
-		assert_int_equal(fg->regs.eip, CODE - seg[1].base + 3);
+		assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
+		assert_int_equal(fg->regs->eip, CODE - seg[1].base + 3);
 		/* The same offset in another segment is another address:
 		 * not the access that faulted, so the guest's own #PF. */
-		fg->regs.eip = CODE - seg[1].base;
-		fg->regs.ebx = VWIN + DEVCFG - seg[(i + 1) % 6].base;
+		fg->regs->eip = CODE - seg[1].base;
+		fg->regs->ebx = VWIN + DEVCFG - seg[(i + 1) % 6].base;
 		if (fault(VWIN + DEVCFG, false) != MMIO_REFLECT)
 			fail_msg("prefix %#x: the wrong base accepted",
 				 seg[i].prefix);
@@ -328,15 +328,15 @@ static void test_segment_overrides(void **state)
 
 	/* No prefix: DS, and SS for an EBP base. */
 	CODE_AT(CODE, 0x8b, 0x03); /* mov eax,[ebx] */
-	fg->regs.eip = CODE - seg[1].base;
-	fg->regs.ebx = VWIN + DEVCFG - seg[3].base;
+	fg->regs->eip = CODE - seg[1].base;
+	fg->regs->ebx = VWIN + DEVCFG - seg[3].base;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
 	CODE_AT(CODE, 0x8b, 0x45, 0x04); /* mov eax,[ebp+4] */
-	fg->regs.eip = CODE - seg[1].base;
-	fg->regs.ebp = VWIN + DEVCFG - 4 - seg[2].base;
-	fg->regs.eax = 0;
+	fg->regs->eip = CODE - seg[1].base;
+	fg->regs->ebp = VWIN + DEVCFG - 4 - seg[2].base;
+	fg->regs->eax = 0;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
+	assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
 	assert_int_equal(fake_kills, 0);
 }
 
@@ -344,11 +344,11 @@ static void test_segment_overrides(void **state)
 static void test_segment_unusable(void **state)
 {
 	CODE_AT(CODE, 0x64, 0x8b, 0x03); /* mov eax,fs:[ebx] */
-	fg->regs.fs = 0;
-	fg->regs.ebx = VWIN + DEVCFG;
+	fg->regs->fs = 0;
+	fg->regs->ebx = VWIN + DEVCFG;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_REFLECT);
 	/* The upper half of a pushed selector is not part of it. */
-	fg->regs.fs = 0xdead0000u | SEL(13);
+	fg->regs->fs = 0xdead0000u | SEL(13);
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
 }
 
@@ -356,21 +356,21 @@ static void test_segment_unusable(void **state)
 static void test_addr16(void **state)
 {
 	fg->gdt[20] = make_desc(VWIN, 0xffff, TYPE_DATA, true, false);
-	fg->regs.ds = SEL(20);
+	fg->regs->ds = SEL(20);
 	CODE_AT(CODE, 0x67, 0x8b, 0x07); /* mov eax,[bx] */
-	fg->regs.ebx = 0xdead0000u | DEVCFG;
+	fg->regs->ebx = 0xdead0000u | DEVCFG;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA3A2A1A0);
-	assert_int_equal(fg->regs.eip, CODE + 3);
+	assert_int_equal(fg->regs->eax, 0xA3A2A1A0);
+	assert_int_equal(fg->regs->eip, CODE + 3);
 	/* [bp+si+0x10] defaults to SS */
-	fg->regs.ss = SEL(20);
-	fg->regs.ds = SEL(13);
+	fg->regs->ss = SEL(20);
+	fg->regs->ds = SEL(13);
 	CODE_AT(CODE, 0x67, 0x8a, 0x42, 0x10); /* mov al,[bp+si+0x10] */
-	fg->regs.eip = CODE;
-	fg->regs.ebp = 0x11110000u | 20;
-	fg->regs.esi = 0x22220000u | (DEVCFG + 1 - 20 - 0x10);
+	fg->regs->eip = CODE;
+	fg->regs->ebp = 0x11110000u | 20;
+	fg->regs->esi = 0x22220000u | (DEVCFG + 1 - 20 - 0x10);
 	assert_int_equal(fault(VWIN + DEVCFG + 1, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax & 0xff, 0xA1);
+	assert_int_equal(fg->regs->eax & 0xff, 0xA1);
 }
 
 /* ---- Straddling accesses: refused, the guest killed with a reason ---- */
@@ -381,7 +381,7 @@ static void assert_killed(const char *what)
 	if (!strstr(fake_kill_reason, what))
 		fail_msg("kill reason \"%s\" lacks \"%s\"", fake_kill_reason,
 			 what);
-	assert_int_equal(fg->regs.eip, CODE);
+	assert_int_equal(fg->regs->eip, CODE);
 }
 
 /* A 4-byte load 2 bytes below the BAR, whose page follows a RAM page.  The
@@ -398,10 +398,10 @@ static void test_straddle_ram_window_load(void **state)
 			setup(state);
 		}
 		CODE_AT(CODE, 0x8b, 0x00); /* mov eax,[eax] */
-		fg->regs.eax = VWIN - 2;
+		fg->regs->eax = VWIN - 2;
 		assert_int_equal(fault(cr2s[i], false), MMIO_KILLED);
 		assert_killed("crosses a page boundary");
-		assert_int_equal(fg->regs.eax, VWIN - 2);
+		assert_int_equal(fg->regs->eax, VWIN - 2);
 	}
 }
 
@@ -409,8 +409,8 @@ static void test_straddle_ram_window_load(void **state)
 static void test_straddle_ram_window_store(void **state)
 {
 	CODE_AT(CODE, 0x89, 0x02); /* mov [edx],eax */
-	fg->regs.edx = VWIN - 2;
-	fg->regs.eax = 0x00010203;
+	fg->regs->edx = VWIN - 2;
+	fg->regs->eax = 0x00010203;
 	gput32(VRAM_GPA + PAGE_SIZE - 4, 0x11223344);
 	assert_int_equal(fault(VWIN, true), MMIO_KILLED);
 	assert_killed("crosses a page boundary");
@@ -423,7 +423,7 @@ static void test_straddle_window_page(void **state)
 {
 	fd->bar0 = BAR0 + PAGE_SIZE - VIRTIO_BAR_SIZE;
 	CODE_AT(CODE, 0x8b, 0x00);
-	fg->regs.eax = VWIN + PAGE_SIZE - 2;
+	fg->regs->eax = VWIN + PAGE_SIZE - 2;
 	assert_int_equal(fault(VWIN + PAGE_SIZE - 2, false), MMIO_KILLED);
 	assert_killed("crosses a page boundary");
 }
@@ -438,7 +438,7 @@ static void test_straddle_two_bars(void **state)
 	d2->slot = 2;
 	fg->dev->n = 2;
 	CODE_AT(CODE, 0x89, 0x02); /* mov [edx],eax */
-	fg->regs.edx = VWIN + VIRTIO_BAR_SIZE - 2;
+	fg->regs->edx = VWIN + VIRTIO_BAR_SIZE - 2;
 	assert_int_equal(fault(VWIN + VIRTIO_BAR_SIZE - 2, true), MMIO_KILLED);
 	assert_killed("straddles");
 	assert_int_equal(d2->device_feature_select, 0);
@@ -448,7 +448,7 @@ static void test_straddle_two_bars(void **state)
 static void test_straddle_bar_end(void **state)
 {
 	CODE_AT(CODE, 0x8b, 0x00);
-	fg->regs.eax = VWIN + VIRTIO_BAR_SIZE - 1;
+	fg->regs->eax = VWIN + VIRTIO_BAR_SIZE - 1;
 	assert_int_equal(fault(VWIN + VIRTIO_BAR_SIZE - 1, false), MMIO_KILLED);
 	assert_killed("straddles");
 }
@@ -474,7 +474,7 @@ static void test_straddle_two_registers(void **state)
 			setup(state);
 		}
 		put_code(CODE, cases[i].code, cases[i].len);
-		fg->regs.eax = VWIN + cases[i].off;
+		fg->regs->eax = VWIN + cases[i].off;
 		if (fault(VWIN + cases[i].off, false) != MMIO_KILLED)
 			fail_msg("offset %u: not refused", cases[i].off);
 		assert_killed("straddles two device registers");
@@ -486,14 +486,14 @@ static void test_straddle_two_registers(void **state)
 static void test_one_register(void **state)
 {
 	CODE_AT(CODE, 0x8a, 0x00); /* mov al,[eax] */
-	fg->regs.eax = VWIN + 1;
+	fg->regs->eax = VWIN + 1;
 	assert_int_equal(fault(VWIN + 1, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax & 0xff, 0xff);
+	assert_int_equal(fg->regs->eax & 0xff, 0xff);
 	CODE_AT(CODE, 0x8b, 0x00); /* mov eax,[eax] */
-	fg->regs.eip = CODE;
-	fg->regs.eax = VWIN + DEVCFG + 2;
+	fg->regs->eip = CODE;
+	fg->regs->eax = VWIN + DEVCFG + 2;
 	assert_int_equal(fault(VWIN + DEVCFG + 2, false), MMIO_DONE);
-	assert_int_equal(fg->regs.eax, 0xA5A4A3A2);
+	assert_int_equal(fg->regs->eax, 0xA5A4A3A2);
 	assert_int_equal(fake_kills, 0);
 }
 
@@ -527,12 +527,12 @@ static void test_not_this_access(void **state)
 {
 	/* The operand is elsewhere (an instruction fetch faulted, say). */
 	CODE_AT(CODE, 0x8b, 0x00);
-	fg->regs.eax = VWIN + 8;
+	fg->regs->eax = VWIN + 8;
 	assert_int_equal(fault(VWIN + DEVCFG, false), MMIO_REFLECT);
 	/* A load presented as a write fault. */
-	fg->regs.eax = VWIN + DEVCFG;
+	fg->regs->eax = VWIN + DEVCFG;
 	assert_int_equal(fault(VWIN + DEVCFG, true), MMIO_REFLECT);
-	assert_int_equal(fg->regs.eip, CODE);
+	assert_int_equal(fg->regs->eip, CODE);
 	assert_int_equal(fake_kills, 0);
 }
 
@@ -541,21 +541,21 @@ static void test_not_this_access(void **state)
 static void test_port_cs_base(void **state)
 {
 	fg->gdt[14] = make_desc(0x2000, 0xfffff, TYPE_CODE, true, true);
-	fg->regs.cs = SEL(14);
-	fg->regs.eip = 0x100;
+	fg->regs->cs = SEL(14);
+	fg->regs->eip = 0x100;
 	CODE_AT(0x100, 0xee);  /* out dx,al: not this */
 	CODE_AT(0x2100, 0xec); /* in al,dx: this */
-	fg->regs.edx = 0x1234;
-	fg->regs.eax = 0xffffffff;
+	fg->regs->edx = 0x1234;
+	fg->regs->eax = 0xffffffff;
 	assert_true(emulate_insn(fg));
 	assert_int_equal(port_ins, 1);
 	assert_int_equal(port_outs, 0);
 	assert_int_equal(last_port, 0x1234);
-	assert_int_equal(fg->regs.eax, 0xffffff5a);
-	assert_int_equal(fg->regs.eip, 0x101);
+	assert_int_equal(fg->regs->eax, 0xffffff5a);
+	assert_int_equal(fg->regs->eip, 0x101);
 	/* Beyond the limit: the guest's #GP. */
 	fg->gdt[14] = make_desc(0x2000, 0x100, TYPE_CODE, true, false);
-	fg->regs.eip = 0x101;
+	fg->regs->eip = 0x101;
 	assert_false(emulate_insn(fg));
 	assert_int_equal(port_ins, 1);
 }
