@@ -8,10 +8,13 @@
  *   next page               stack page: where the CPU saves a guest's
  *                           registers when it traps (TSS.esp0 points here)
  *
- * In a guest's address space the code and descriptor pages are read-only
- * and the stack page is the only writable one: it holds nothing but the
- * guest's own registers while they are in flight.  The rest of the
- * hypervisor is not mapped there at all.
+ * With exits=switch, in a guest's address space the code and descriptor
+ * pages are read-only and the stack page is the only writable one: it
+ * holds nothing but the guest's own registers while they are in flight.
+ * The rest of the hypervisor is not mapped there at all.  With
+ * exits=resident the guest's directory holds the hypervisor's own
+ * mappings of everything, these pages included, and segment limits keep
+ * ring 1 out (docs/isolation.md).
  */
 #ifndef SWITCHER_SWITCHER_H
 #define SWITCHER_SWITCHER_H

@@ -84,6 +84,15 @@ static void mmio_cs_base(void)
 
 	if (!code || !flat)
 		guest_poweroff("out of memory");
+	if (code < flat) {
+		/* A base that wraps past 4 GiB would lie in the hypervisor
+		 * region, where a code segment is not present (docs/
+		 * segment-views.md): keep the base small and positive. */
+		uint8_t *t = code;
+
+		code = flat;
+		flat = t;
+	}
 	memcpy(code, real, sizeof(real));
 	memcpy(flat, decoy, sizeof(decoy));
 	/* Offset "flat" in the segment is linear "code". */
