@@ -144,7 +144,7 @@ cat "$out"/disk-ram.log "$out"/disk-ahci.log "$out"/disk-nvme.log |
 	awk -v khz="${khz:-0}" '{
 		if ($1 == "ram") ram[$2] = $4
 		mbs = khz > 0 ? sprintf("%.1f", $3 * 1024 / ($4 / (khz * 1000)) / 1e6) : "-"
-		printf "%-6s %-11s %10d %14d %10s %7.2f\n", $1, $2, $3, $4, mbs,
+		printf "%-6s %-11s %10d %14.0f %10s %7.2f\n", $1, $2, $3, $4, mbs,
 			ram[$2] / $4
 	}'
 # ---- The network (tests/guest/nettest.c): two of our guests on one switch.
