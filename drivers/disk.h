@@ -9,8 +9,8 @@
  * from there (hv/virtio/virtio_blk.c).  docs/storage.md has the picture.
  *
  * A request (struct disk_io) names sectors from the start of the disk and
- * the memory they move to or from, as bus addresses (the hypervisor's
- * identity map makes a pointer its own bus address).  submit() starts it;
+ * the memory they move to or from, as bus addresses (virt_to_phys() of a
+ * pointer, hv/include/layout.h).  submit() starts it;
  * poll() looks again; the device works meanwhile.  Every request ends,
  * DONE or FAILED, within the driver's timeout: a device that does not
  * answer in time has the request failed and is reset by its driver, which
@@ -100,7 +100,7 @@ struct disk *disk_first(void);
 bool __must_check disk_io_sync(struct disk *d, enum disk_op op, uint64_t lba,
 			       uint32_t sectors, void *buf);
 
-/* The RAM disk: a Multiboot2 module at base (identity-mapped), size bytes
+/* The RAM disk: a Multiboot2 module at base (in the direct map), size bytes
  * rounded down to whole 512-byte sectors.  Writes change that memory: they
  * last until the machine powers off.  Not in the registry: it belongs to
  * the guest whose module it is. */

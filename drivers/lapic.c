@@ -3,9 +3,9 @@
  * chapter 11 (table 11-1), each a 32-bit word at a 16-byte boundary.
  *
  * Its registers, like the I/O APIC's and the HPET's, live in the top
- * 16 MiB below 4 GiB.  The hypervisor reaches them through its identity
- * map, whose 4 MiB page there drv_map_mmio() marks uncached (PCD and
- * PWT: an APIC register must never be cached or its writes combined).
+ * 16 MiB below 4 GiB.  The hypervisor reaches them through a device
+ * window, a 4 MiB page that drv_map_mmio() maps uncached (PCD and PWT:
+ * an APIC register must never be cached or its writes combined).
  * No guest can reach them.  A guest's shadow page tables map only frames
  * of its own RAM: every shadow entry is g->mem plus a frame number that
  * guest_pte_check() (hv/mm/ptwalk.c) has held below the guest's RAM

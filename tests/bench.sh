@@ -117,7 +117,7 @@ disk_boot() { # disk_boot TAG DISKSPEC [QEMU ARGS...]: one run, its log
 	shift 2
 	local mods=(build/tests/guest/testguest.elf "kernel name=pv0 mem=32M $spec -- diskbench=$tag")
 	[ "$tag" = ram ] && mods=(build/tests/guest/testguest.elf "kernel name=pv0 mem=32M -- diskbench=ram" "$out/ram.img" disk)
-	iso/mkiso.sh "$out/disk-$tag.iso" build/hv.elf "loglevel=info exit=qemu" \
+	iso/mkiso.sh "$out/disk-$tag.iso" build/hv.elf "loglevel=info exit=qemu exits=resident" \
 		"${mods[@]}" >>"$out/build.log" 2>&1 || return 1
 	# shellcheck disable=SC2086
 	timeout 600 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
@@ -136,7 +136,7 @@ disk_boot ram "" &&
 		-device nvme,drive=d0,serial=bench0 ||
 	{ echo "bench: a disk run failed (see $out/disk-*.log)" >&2; exit 1; }
 echo
-echo "disks: our guest, 64 KiB sequential and 4 KiB random, writes flushed"
+echo "disks (exits=resident): our guest, 64 KiB sequential and 4 KiB random, writes flushed"
 echo "(ratio: the RAM disk's cycles / this disk's: 1.00 is RAM speed)"
 printf '%-6s %-11s %10s %14s %10s %7s\n' disk transfer KiB cycles MB/s ratio
 cat "$out"/disk-ram.log "$out"/disk-ahci.log "$out"/disk-nvme.log |
@@ -152,7 +152,7 @@ cat "$out"/disk-ram.log "$out"/disk-ahci.log "$out"/disk-nvme.log |
 # them), so the exits one more datagram costs are the difference of the
 # two runs' exits (boot and set-up cancel out); then b pings a.
 net_boot() { # net_boot NAME MODULE-A MODULE-B: one run, its log
-	iso/mkiso.sh "$out/net-$1.iso" build/hv.elf "loglevel=info exit=qemu" \
+	iso/mkiso.sh "$out/net-$1.iso" build/hv.elf "loglevel=info exit=qemu exits=resident" \
 		build/tests/guest/testguest.elf "kernel name=a mem=32M net=lan0 -- ip=192.0.2.1/24 $2" \
 		build/tests/guest/testguest.elf "kernel name=b mem=32M net=lan0 -- ip=192.0.2.2/24 $3" \
 		>>"$out/build.log" 2>&1 || return 1
@@ -179,7 +179,7 @@ rtt=$(grep 'guest: nettest: reply from' "$out/net-ping.log" |
 	sed -n -e 's/.*(\([0-9]*\) cycles).*/\1/p' -e 't' -e 's/.*time=\([0-9]*\) cycles.*/\1/p' |
 	sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }')
 echo
-echo "network: two of our guests on one switch (1000-byte UDP datagrams)"
+echo "network (exits=resident): two of our guests on one switch (1000-byte UDP datagrams)"
 echo "$sink" | awk -v khz="${khz:-0}" -v e1="$e1" -v e2="$e2" -v n1=$N1 -v n2=$N2 '{
 	mbs = khz > 0 && $3 > 0 ? sprintf("%.1f MB/s", $2 / ($3 / (khz * 1000)) / 1e6) : "-"
 	printf "  stream: %d of %d datagrams arrived, %d cycles from first to last: %s\n", $1, n2, $3, mbs
