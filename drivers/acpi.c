@@ -97,6 +97,8 @@ static bool find_root(const uint8_t *rsdp, unsigned len)
 	return true;
 }
 
+static bool gas_usable(const struct acpi_gas *g);
+
 void acpi_init(const uint8_t *rsdp, unsigned len)
 {
 	const struct sdt_header *dsdt;
@@ -113,6 +115,13 @@ void acpi_init(const uint8_t *rsdp, unsigned len)
 		return;
 	}
 	fadt_ok = true;
+	/* Map the power and reset registers now, if they are memory: at
+	 * power-off guests exist, and a device window made then would be
+	 * missing from their address spaces (hv/mm/paging.c refuses it). */
+	(void)gas_usable(&fadt.pm1a_cnt);
+	(void)gas_usable(&fadt.pm1b_cnt);
+	if (fadt.reset_supported)
+		(void)gas_usable(&fadt.reset_reg);
 	dsdt = map_table(fadt.dsdt, "DSDT");
 	if (dsdt)
 		s5_ok = acpi_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),

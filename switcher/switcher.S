@@ -55,6 +55,12 @@ stub_\vec:
  * from: the CS the CPU pushed holds the ring of the interrupted code.
  */
 common_entry:
+	/* A gate leaves the direction flag as the interrupted code had it,
+	 * and a guest may have set it ("std").  Our C code, and its
+	 * "rep movs" and "rep stos", count on it clear: a guest that could
+	 * make us copy or zero memory downwards would write below our
+	 * buffers.  The guest's own flag comes back with its EFLAGS. */
+	cld
 	pushl %ds
 	pushl %es
 	pushl %fs
@@ -64,9 +70,15 @@ common_entry:
 	jnz from_guest
 
 	/* Ring 0.  Either the hypervisor itself was interrupted (an IRQ while
-	 * idle, or a bug), or the last steps of entering a guest faulted:
-	 * reloading one of its segment registers, or the iret.  The second is
-	 * the guest's fault, not ours; treat it as an exit. */
+	 * idle, an NMI or a machine check anywhere, or a bug), or the last
+	 * steps of entering a guest faulted: reloading one of its segment
+	 * registers, or the iret.  The second is the guest's fault, not ours;
+	 * treat it as an exit.  An NMI or machine check in those steps is
+	 * neither: it is handled, and the steps go on. */
+	cmpl $2, TF_TRAPNO(%esp)		/* T_NMI (x86.h is C only there) */
+	je 1f
+	cmpl $18, TF_TRAPNO(%esp)		/* T_MACHINE_CHECK */
+	je 1f
 	cmpl $guest_return_start, TF_EIP(%esp)
 	jb 1f
 	cmpl $guest_return_iret, TF_EIP(%esp)

@@ -58,9 +58,12 @@ uint32_t switcher_build_page_tables(void)
 
 	for (uint32_t va = (uint32_t)(uintptr_t)__switcher_start;
 	     va < (uint32_t)(uintptr_t)__switcher_end; va += PAGE_SIZE) {
-		/* Global: the Switcher is at the same place in every address
-		 * space, so its TLB entries may survive CR3 reloads. */
-		uint32_t pte = switcher_phys((void *)va) | PTE_P | PTE_G;
+		/* Not global: the two tables map the descriptor page with
+		 * different rights, and with exits=switch a global entry of
+		 * ours (writable) would outlive the guest's CR3 load.  With
+		 * exits=resident the guest uses our table too, and
+		 * switcher_set_resident() makes its entries global. */
+		uint32_t pte = switcher_phys((void *)va) | PTE_P;
 		uint32_t host = pte, guest = pte;
 
 		if (va == desc_va)
@@ -130,6 +133,13 @@ static void build_idt(void)
 void switcher_set_resident(bool resident)
 {
 	switcher_desc.exit_cr3 = resident ? 0 : switcher_desc.host_cr3;
+	if (!resident)
+		return;
+	/* (The bit means nothing on a CPU without PGE.) */
+	for (unsigned i = 0; i < 1024; i++)
+		if (host_switcher_pt[i] & PTE_P)
+			host_switcher_pt[i] |= PTE_G;
+	write_cr3(read_cr3()); /* (not global yet: this flush is enough) */
 }
 
 void switcher_init(void)

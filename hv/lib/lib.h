@@ -51,9 +51,9 @@ static inline uint64_t le64_at(const uint8_t *p)
 /*
  * (a * m) >> 32 for a 32.32 fixed-point factor m, without the 128-bit
  * product or a division: the four 32x32 partial products.  The clock's
- * cycles-to-nanoseconds (hv/machine/time.c), on every exit.  Exact but
- * for the truncation of the lowest partial product; correct whenever the
- * result fits 64 bits.
+ * cycles-to-nanoseconds (hv/machine/time.c), on every exit.  Exact (the
+ * floor of the 128-bit product's upper bits) whenever the result fits 64
+ * bits.
  */
 static inline uint64_t mul_frac32(uint64_t a, uint64_t m)
 {

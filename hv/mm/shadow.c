@@ -96,11 +96,14 @@ static unsigned region_pdx(void)
  *
  * The reload waits for the guest's next entry (shadow_sync_tlb()), so
  * that the dozens of SET_PGDs of one exit's async batch, when Linux tears
- * down a process, cost one flush.  Until then nothing can use the stale
- * entries: the hypervisor never touches addresses below the hypervisor
- * region, and a freed table page that is reused meanwhile is only
- * written, through the direct map.
+ * down a process, cost one flush.  The tables dropped from the loaded
+ * directory wait with it: the CPU's paging-structure caches may still
+ * point at them, and may walk them speculatively, so they go back to the
+ * allocator (and to whoever it gives them next) only after the flush.
  */
+#define DEFERRED_MAX 64
+static uint32_t *deferred[DEFERRED_MAX]; /* tables freed after the flush */
+static unsigned nr_deferred;
 static bool flush_pending;
 
 static bool loaded(const uint32_t *pgdir)
@@ -108,14 +111,31 @@ static bool loaded(const uint32_t *pgdir)
 	return hv_resident && read_cr3() == virt_to_phys(pgdir);
 }
 
+/* Load cr3 (flushing every non-global translation), then free what
+ * waited for that. */
+static void flush_and_free(uint32_t cr3)
+{
+	write_cr3(cr3);
+	flush_pending = false;
+	while (nr_deferred)
+		free_table(deferred[--nr_deferred]);
+}
+
 void shadow_sync_tlb(const struct guest *g)
 {
-	if (!flush_pending)
-		return;
-	flush_pending = false;
-	if (read_cr3() == shadow_cr3(g))
-		write_cr3(read_cr3());
-	/* else switcher_enter() loads g's CR3, which flushes */
+	/* Loading g's CR3 now flushes, whichever directory was loaded; then
+	 * switcher_enter() finds it loaded already. */
+	if (flush_pending)
+		flush_and_free(shadow_cr3(g));
+}
+
+/* A table of the loaded directory, dropped: freed after the flush. */
+static void free_table_after_flush(uint32_t *pt)
+{
+	if (nr_deferred == DEFERRED_MAX)
+		flush_and_free(read_cr3()); /* a full list: flush now */
+	deferred[nr_deferred++] = pt;
+	flush_pending = true;
 }
 
 static void flush_page(const uint32_t *pgdir, uint32_t va)
@@ -128,19 +148,22 @@ static void flush_page(const uint32_t *pgdir, uint32_t va)
  * hypervisor region is above every range we are ever asked to drop. */
 static void release_pdes(uint32_t *pgdir, unsigned from, unsigned to)
 {
-	bool dropped = false;
+	bool live = loaded(pgdir);
 
 	if (to > region_pdx())
 		to = region_pdx();
 	for (unsigned i = from; i < to; i++) {
 		if (pgdir[i] & PTE_P) {
-			free_table(table_of(pgdir[i]));
-			dropped = true;
+			uint32_t *pt = table_of(pgdir[i]);
+
+			pgdir[i] = 0;
+			if (live)
+				free_table_after_flush(pt);
+			else
+				free_table(pt);
 		}
 		pgdir[i] = 0;
 	}
-	if (dropped && loaded(pgdir))
-		flush_pending = true;
 }
 
 static uint32_t *new_dir(void)
@@ -156,11 +179,13 @@ static uint32_t *new_dir(void)
 	return pgdir;
 }
 
-/* A directory about to be freed must not be the one the CPU uses. */
+/* A directory about to be freed must not be the one the CPU uses, nor be
+ * cached by it: off it first, which is also the flush the deferred
+ * tables wait for. */
 static void free_dir(uint32_t *pgdir)
 {
 	if (read_cr3() == virt_to_phys(pgdir))
-		write_cr3(paging_host_cr3());
+		flush_and_free(paging_host_cr3());
 	free_table(pgdir);
 }
 
@@ -330,9 +355,10 @@ static void touch(struct guest *g, struct walk *w, uint32_t err)
  * one: the common case when the hypervisor reads the instruction that just
  * trapped, or pushes a frame on the ring-1 stack (pinned, so always
  * shadowed).  A shadow entry is only built from a guest entry that
- * allowed the access and already has accessed (and, when writable, dirty)
- * set, and always names a frame of this guest's RAM, so the answer is the
- * walk's, without reading the guest's tables.
+ * allowed the access, is writable only if the guest's is dirty, carries
+ * the guest's accessed bit, and always names a frame of this guest's
+ * RAM: so where it is accessed (and for a write, writable) the answer is
+ * the walk's, with nothing to set in the guest's tables.
  */
 static bool shadow_translate(struct guest *g, uint32_t gva, bool write,
 			     uint32_t *gpa)
@@ -343,8 +369,8 @@ static bool shadow_translate(struct guest *g, uint32_t gva, bool write,
 	if (gva >= GUEST_H || !(pde & PTE_P))
 		return false;
 	pte = table_of(pde)[PTX(gva)];
-	if (!(pte & PTE_P) || (write && !(pte & PTE_RW)))
-		return false;
+	if (!(pte & PTE_P) || !(pte & PTE_A) || (write && !(pte & PTE_RW)))
+		return false; /* the walk sets what must be set */
 	*gpa = (pte & PTE_FRAME) - base + (gva & ~PAGE_MASK);
 	return *gpa < g->mem_size; /* always, by construction */
 }

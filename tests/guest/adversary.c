@@ -18,6 +18,7 @@
 #include "paravirt-guest/hcall.h"
 #include "paravirt-guest/idt.h"
 #include "paravirt-guest/irq.h"
+#include "paravirt-guest/mmu.h"
 #include "paravirt-guest/trap.h"
 #include "paravirt-guest/x86.h"
 
@@ -286,6 +287,43 @@ static void bad_stack(void)
 		     : "memory");
 }
 
+/*
+ * The direction flag set ("std") across a hypercall whose argument the
+ * hypervisor copies (LOAD_TLS: 24 bytes from our memory) and a hundred
+ * more: a gate does not clear DF, and the hypervisor's "rep movs" would
+ * copy downwards, below its own buffer, if it did not clear DF itself.
+ * Then the TLS entries must be what we sent: two byte-granular segments
+ * whose limits lsl reads back.
+ */
+static void direction_flag(void)
+{
+	static const uint32_t tls[6] = {
+		0x0000FFFF, 0x00CFF200, /* base 0, 4 GiB: glibc's */
+		0x00001234, 0x0040F200, /* limit 0x1234, bytes, DPL 3 */
+		0x00005678, 0x0040F200, /* limit 0x5678 */
+	};
+	uint32_t l1 = 0, l2 = 0;
+
+	connect_with_idt();
+	printf("guest: test: LOAD_TLS and 100 hypercalls with DF set\n");
+	asm volatile("std" ::: "cc");
+	hcall(LHCALL_LOAD_TLS, __pa(tls), 0, 0);
+	for (int i = 0; i < 100; i++)
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	asm volatile("cld" ::: "cc");
+	asm volatile("lsl %1, %0" : "=r"(l1) : "r"((GUEST_GDT_TLS_MIN + 1) << 3 | 3u));
+	asm volatile("lsl %1, %0" : "=r"(l2) : "r"((GUEST_GDT_TLS_MIN + 2) << 3 | 3u));
+	if (l1 != 0x1234 || l2 != 0x5678) {
+		printf("guest: direction-flag: FAIL: TLS limits 0x%x and 0x%x, "
+		       "sent 0x1234 and 0x5678\n",
+		       l1, l2);
+		guest_poweroff("direction flag: FAIL");
+	}
+	printf("guest: direction-flag: TLS limits 0x1234 and 0x5678 as sent: "
+	       "ok\n");
+	guest_poweroff("direction flag survived");
+}
+
 struct adversary {
 	const char *name;
 	void (*run)(void);
@@ -307,6 +345,7 @@ static const struct adversary adversaries[] = {
 	{ "no-handler", no_handler },
 	{ "trap-storm", trap_storm },
 	{ "bad-stack", bad_stack },
+	{ "direction-flag", direction_flag },
 };
 
 void adversary_run(const char *name)

@@ -122,6 +122,8 @@ wait_screen() {
 }
 # send_keys TEXT: type TEXT (\n for Enter); send_key CHORD: e.g. ctrl-a.
 send_keys() { python3 "$top/tests/qemu/screen.py" keys "$(qmp_sock)" "$1"; }
+# inject_nmi: a non-maskable interrupt, wherever the CPU is.
+inject_nmi() { python3 "$top/tests/qemu/screen.py" nmi "$(qmp_sock)"; }
 send_key() { python3 "$top/tests/qemu/screen.py" key "$(qmp_sock)" "$1"; }
 # send_serial TEXT: type TEXT on the serial port (SERIAL_TYPING=1 only);
 # printf escapes such as \r and \001 (Ctrl-A) are understood.

@@ -8,6 +8,7 @@ run-test.sh) use this through QEMU's QMP socket:
   screen.py keys SOCK TEXT            type TEXT (\\n is Enter) on the keyboard
   screen.py key SOCK COMBO            press one chord, e.g. ctrl-a, ret
   screen.py quit SOCK                 end QEMU
+  screen.py nmi SOCK                  raise an NMI (QMP inject-nmi)
   screen.py text FILE.ppm [FONT]      print the text on a saved screen
   screen.py wait SOCK REGEX SECS [FONT]
                                       dump and read the screen until REGEX
@@ -208,6 +209,8 @@ def main(argv):
         press(args[0], args[1].split("-"))
     elif what == "quit":
         qmp(args[0], "quit")
+    elif what == "nmi":
+        qmp(args[0], "inject-nmi")
     elif what == "text":
         print(screen_text(args[0], args[1] if len(args) > 1 else None))
     elif what == "wait":
