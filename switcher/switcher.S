@@ -115,6 +115,23 @@ common_entry:
 	addl $8, %esp		/* drop vector and error code */
 	iret
 
+/* Out of a guest, into the hypervisor's segments and, with exits=switch,
+ * its page directory (the exit's CR3 in the descriptor page is 0 with
+ * exits=resident: stay). */
+.macro TO_HYPERVISOR
+	movl $HV_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	testl %eax, %eax
+	jz 1f
+	movl %eax, %cr3
+1:
+.endm
+
 /*
  * [Switcher 4] A guest trapped.  The CPU switched to the Switcher stack
  * page (TSS.esp0) and we saved the guest's registers there.  We are still
@@ -124,31 +141,13 @@ common_entry:
  * the hypervisor where switcher_enter() left it.
  */
 from_guest:
-	movl $HV_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
-	movl switcher_desc + SWDESC_EXIT_CR3, %eax
-	testl %eax, %eax
-	jz 1f
-	movl %eax, %cr3
-1:	xorl %eax, %eax		/* result: a normal exit, frame in place */
+	TO_HYPERVISOR
+	xorl %eax, %eax		/* result: a normal exit, frame in place */
 	jmp back_to_host
 
 bad_guest_state:
-	movl $HV_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
-	movl switcher_desc + SWDESC_EXIT_CR3, %eax
-	testl %eax, %eax
-	jz 1f
-	movl %eax, %cr3
-1:	movl TF_TRAPNO(%esp), %eax
+	TO_HYPERVISOR
+	movl TF_TRAPNO(%esp), %eax
 	movl %eax, switcher_bad_vector	/* hypervisor data: mapped now */
 	movl $TRAP_BAD_GUEST_STATE, %eax
 

@@ -3,6 +3,8 @@
 #
 #   tests/fuzz-guest.sh [SEED [CALLS [KILLS]]]   (make fuzz-guest SEED=...)
 #
+# EXITS=resident|switch picks the hypervisor's exit design (exits=; the
+# default is auto).
 # Boots the hypervisor with two guests under QEMU (TCG, headless,
 # exit=qemu): "fz", the test guest in fuzz mode (tests/guest/fuzz.c) with
 # restart=on-crash and a blank disk for its checkpoint, and "peer", an
@@ -32,7 +34,7 @@ if ! make -s build/hv.elf guest-images test-guest-images \
 	exit 1
 fi
 rm -f "$disk" && truncate -s 64K "$disk"
-if ! iso/mkiso.sh "$out/fuzz.iso" build/hv.elf "loglevel=info exit=qemu" \
+if ! iso/mkiso.sh "$out/fuzz.iso" build/hv.elf "loglevel=info exit=qemu exits=${EXITS:-auto}" \
 	build/tests/guest/testguest.elf \
 	"kernel name=fz mem=32M restart=on-crash -- fuzz seed=$seed calls=$calls kills=$kills" \
 	"$disk" "disk" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # soak.sh - several busy guests at once for a while, then all off (make soak).
 #
-#   SOAK_MINUTES=10 tests/soak.sh
+#   SOAK_MINUTES=10 [EXITS=resident|switch] tests/soak.sh
 #
 # Four guests of the test guest in "soak" mode (tests/guest/soak.c) under
 # QEMU (TCG, headless, exit=qemu): "forker" runs fork loops, "disk" disk
@@ -32,7 +32,7 @@ rm -f "$disk" && truncate -s 8M "$disk"
 # The deadline, in seconds since 1970: allow ~20 s for GRUB and the boot.
 until=$(($(date +%s) + 20 + secs))
 common="secs=$((secs + 120)) until=$until"
-if ! iso/mkiso.sh "$out/soak.iso" build/hv.elf "loglevel=info exit=qemu" \
+if ! iso/mkiso.sh "$out/soak.iso" build/hv.elf "loglevel=info exit=qemu exits=${EXITS:-auto}" \
 	build/tests/guest/testguest.elf "kernel name=forker mem=32M -- soak $common work=fork" \
 	build/tests/guest/testguest.elf "kernel name=disk mem=32M -- soak $common work=blk,fork" \
 	"$disk" "disk" \

@@ -31,9 +31,6 @@ void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
 			  uint32_t hi);
 void guest_load_tls(struct guest *g, uint32_t gpa);
 void guest_gdt_install(struct guest *g);
-/* The hypervisor region's first byte: every guest segment ends below it
- * (docs/segment-views.md). */
-uint32_t guest_region_base(void);
 /* Load the view g is to run with (its GDT entries installed); returned
  * so the IDT can follow it. */
 enum guest_view guest_view_enter(struct guest *g);

@@ -22,10 +22,11 @@
  * "supervisor" to it.  There are two real GDTs, two views of the same
  * entries (docs/segment-views.md):
  *
- *  - the truncated view, every segment ending below guest_region_base();
- *    loaded whenever the guest is entered in ring 1 (or 2), so the
- *    Switcher's pops of DS, ES, FS and GS and the iret's CS and SS all
- *    come from it, and whatever ring 1 loads later does too;
+ *  - the truncated view, every segment ending below GUEST_H, where the
+ *    hypervisor region begins (hv/mm/paging.h); loaded whenever the
+ *    guest is entered in ring 1 (or 2), so the Switcher's pops of DS,
+ *    ES, FS and GS and the iret's CS and SS all come from it, and
+ *    whatever ring 1 loads later does too;
  *  - the full view, the same except that DPL-3 data keeps its 4 GiB
  *    limit: glibc's TLS reads at negative %gs offsets, which wrap round
  *    through the region.  Only ring 3 runs with it, which paging keeps
@@ -78,19 +79,11 @@ bool views_eager_full;
 #define views_eager_full false
 #endif
 
-/* Where the hypervisor region begins (the Switcher with exits=switch, the
- * whole top 512 MiB with exits=resident: hv/mm/paging.h): no guest
- * segment may reach it. */
-uint32_t guest_region_base(void)
-{
-	return GUEST_H;
-}
-
 /* [Segments 4] Slot i of g into both real GDTs, each view of it: the
  * truncated one in gdt, the full one in gdt_full (switcher.h). */
 static void install_slot(struct guest *g, uint32_t i)
 {
-	uint32_t base = guest_region_base();
+	uint32_t base = GUEST_H;
 	struct desc t = desc_truncate(g->gdt[i], base);
 	struct desc f = desc_full_view(g->gdt[i], base);
 

@@ -327,16 +327,8 @@ bool devices_poll(struct guest *g)
 	bool busy = false;
 
 	for (unsigned i = 0; i < g->dev->n; i++) {
-		struct virtio_dev *d = &g->dev->virtio[i];
-
-		if (!d->busy) {
-			/* virtio_poll()'s whole job for an idle device, here
-			 * because it runs on every exit. */
-			d->budget = d->ops->budget;
-			continue;
-		}
-		virtio_poll(d);
-		busy |= d->busy;
+		virtio_poll(&g->dev->virtio[i]);
+		busy |= g->dev->virtio[i].busy;
 	}
 	return busy;
 }

@@ -153,16 +153,15 @@ static void release_pdes(uint32_t *pgdir, unsigned from, unsigned to)
 	if (to > region_pdx())
 		to = region_pdx();
 	for (unsigned i = from; i < to; i++) {
-		if (pgdir[i] & PTE_P) {
-			uint32_t *pt = table_of(pgdir[i]);
+		uint32_t pde = pgdir[i];
 
-			pgdir[i] = 0;
-			if (live)
-				free_table_after_flush(pt);
-			else
-				free_table(pt);
-		}
 		pgdir[i] = 0;
+		if (!(pde & PTE_P))
+			continue;
+		if (live)
+			free_table_after_flush(table_of(pde));
+		else
+			free_table(table_of(pde));
 	}
 }
 

@@ -67,15 +67,12 @@ void virtio_reset(struct virtio_dev *d)
 		d->ops->reset(d);
 }
 
-void virtio_poll(struct virtio_dev *d)
+void virtio_poll_busy(struct virtio_dev *d)
 {
-	if (d->busy) {
-		if (virtio_ready(d) && d->ops->resume)
-			d->ops->resume(d);
-		else
-			d->busy = false; /* reset or broken: nothing owed */
-	}
-	d->budget = d->ops->budget;
+	if (virtio_ready(d) && d->ops->resume)
+		d->ops->resume(d);
+	else
+		d->busy = false; /* reset or broken: nothing owed */
 }
 
 static struct virtqueue *selected(struct virtio_dev *d)

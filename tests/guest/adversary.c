@@ -324,6 +324,25 @@ static void direction_flag(void)
 	guest_poweroff("direction flag survived");
 }
 
+/*
+ * A selector left in %fs whose descriptor we then take away
+ * (LOAD_GDT_ENTRY of an empty slot): the next entry into us reloads %fs
+ * from the frame, and that faults in the hypervisor's ring 0.  It must
+ * kill us with the reason, not take the fault for its own or resume us
+ * half-loaded.
+ */
+static void stale_selector(void)
+{
+	connect_with_idt();
+	printf("guest: test: %%fs = slot %d, then the slot emptied\n",
+	       GDT_SLOT);
+	hcall(LHCALL_LOAD_GDT_ENTRY, GDT_SLOT, 0x0000ffff, 0x00cfb200);
+	asm volatile("movw %w0, %%fs" : : "r"(GDT_SELECTOR | 1));
+	hcall(LHCALL_LOAD_GDT_ENTRY, GDT_SLOT, 0, 0);
+	printf("guest: stale-selector: NOT refused: resumed with %%fs gone\n");
+	guest_poweroff("stale selector resumed");
+}
+
 struct adversary {
 	const char *name;
 	void (*run)(void);
@@ -346,6 +365,7 @@ static const struct adversary adversaries[] = {
 	{ "trap-storm", trap_storm },
 	{ "bad-stack", bad_stack },
 	{ "direction-flag", direction_flag },
+	{ "stale-selector", stale_selector },
 };
 
 void adversary_run(const char *name)
