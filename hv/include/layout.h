@@ -23,7 +23,7 @@
  *
  * The hypervisor runs in the top 512 MiB: its image is linked at
  * HV_BASE + its physical address (linker.ld), and it reaches physical
- * memory through the direct map, phys_to_virt() (hv/mm/paging.h).  The
+ * memory through the direct map, phys_to_virt() (below).  The
  * bottom 3.5 GiB of its own address space is empty, so a stray pointer
  * that was meant to be physical faults instead of touching memory.
  *
