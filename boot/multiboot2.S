@@ -110,6 +110,7 @@ _start:
 
 	.section .boot.bss, "aw", @nobits
 	.align 4096
+	.globl boot_pgdir	/* the application processors start on it too */
 boot_pgdir:
 	.skip 4096
 

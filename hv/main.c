@@ -26,6 +26,7 @@
 #include "hv/machine/entropy.h"
 #include "hv/machine/irq.h"
 #include "hv/machine/power.h"
+#include "hv/machine/smp.h"
 #include "hv/machine/time.h"
 #include "hv/mm/paging.h"
 #include "hv/mm/pmem_hv.h"
@@ -293,6 +294,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	irq_init(hv_options.irqchip);
 	time_init();
+	smp_start(paging_host_cr3(), page_alloc);
 	start_screen();
 	uart_enable_rx_irq();
 	irq_register(uart_irq(), uart_handle_irq);

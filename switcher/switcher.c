@@ -142,13 +142,10 @@ void switcher_set_resident(bool resident)
 	write_cr3(read_cr3()); /* (not global yet: this flush is enough) */
 }
 
-void switcher_init(void)
+/* Our GDT, our segments in every register, our IDT: what every CPU needs
+ * before it may take a trap.  (The TSS is only the first CPU's.) */
+void switcher_load_tables(void)
 {
-	build_gdt_tss();
-	build_idt();
-	switcher_desc.host_cr3 = read_cr3();
-	switcher_desc.exit_cr3 = switcher_desc.host_cr3;
-
 	lgdt((uint32_t)(uintptr_t)switcher_desc.gdt,
 	     sizeof(switcher_desc.gdt) - 1);
 	__asm__ volatile("ljmp %0, $1f\n1:\n"
@@ -162,6 +159,17 @@ void switcher_init(void)
 			 :
 			 : "i"(HV_CS), "i"(HV_DS)
 			 : "eax", "memory");
+	lidt((uint32_t)(uintptr_t)switcher_desc.idt,
+	     sizeof(switcher_desc.idt) - 1);
+}
+
+void switcher_init(void)
+{
+	build_gdt_tss();
+	build_idt();
+	switcher_desc.host_cr3 = read_cr3();
+	switcher_desc.exit_cr3 = switcher_desc.host_cr3;
+	switcher_load_tables();
 	ltr(HV_TSS);
 	/* The full view carries our slots too, the TSS as ltr left it
 	 * (busy), so either GDT may be loaded when we trap. */
@@ -169,8 +177,6 @@ void switcher_init(void)
 	switcher_desc.gdt_full[GDT_HV_CS] = switcher_desc.gdt[GDT_HV_CS];
 	switcher_desc.gdt_full[GDT_HV_DS] = switcher_desc.gdt[GDT_HV_DS];
 	switcher_desc.gdt_full[GDT_HV_TSS] = switcher_desc.gdt[GDT_HV_TSS];
-	lidt((uint32_t)(uintptr_t)switcher_desc.idt,
-	     sizeof(switcher_desc.idt) - 1);
 	pr_debug("switcher: %u pages at %#x, backed at %#x\n",
 		 (unsigned)((__switcher_end - __switcher_start) / PAGE_SIZE),
 		 SWITCHER_BASE, (unsigned)(uintptr_t)__switcher_lma);

@@ -96,6 +96,10 @@ static inline struct trapframe *switcher_guest_frame(void)
  * the host page directory (hv/mm/paging.c). */
 uint32_t switcher_build_page_tables(void);
 void switcher_init(void);
+/* Load the GDT, the hypervisor's segments and the IDT on this CPU
+ * (switcher_init() does it on the first; hv/machine/smp.c on the
+ * others). */
+void switcher_load_tables(void);
 /* With `resident` exits stay in the guest's address space
  * (exits=resident); without, they load the hypervisor's CR3. */
 void switcher_set_resident(bool resident);

@@ -104,7 +104,7 @@ static void handle_exit(struct guest *g, uint32_t status)
 }
 
 /*
- * [Guest 8a] The Switcher's frame is the one place the CPU takes a guest's
+ * The Switcher's frame is the one place the CPU takes a guest's
  * registers from and puts them back, so the guest about to run keeps its
  * registers there (g->regs points at it) and an exit copies nothing.
  * Only when another guest takes the CPU do they move to saved_regs.

@@ -100,6 +100,11 @@ bool irq_apic(void)
 	return apic;
 }
 
+const struct madt_info *irq_madt(void)
+{
+	return apic ? &madt : NULL;
+}
+
 void irq_register(unsigned irq, irq_handler_t fn)
 {
 	BUG_ON(irq >= NR_HW_IRQS);

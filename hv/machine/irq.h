@@ -19,6 +19,10 @@ typedef void (*irq_handler_t)(void);
 void irq_init(enum irqchip_mode want);
 /* True when the local and I/O APICs deliver, false for the 8259s. */
 bool irq_apic(void);
+/* The MADT the APICs were set up from (its processors: smp.c), or NULL
+ * with the 8259s. */
+struct madt_info;
+const struct madt_info *irq_madt(void);
 /* Install the handler for hardware line `irq` and unmask it. */
 void irq_register(unsigned irq, irq_handler_t fn);
 /* The local APIC timer's handler (APIC mode only). */
