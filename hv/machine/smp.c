@@ -87,12 +87,13 @@ static bool start_one(uint32_t apic_id, void *stack)
 void smp_start(uint32_t cr3, void *(*alloc_page)(void))
 {
 	const struct madt_info *m = irq_madt();
-	uint32_t self = lapic_id(), size = ap_trampoline_end - ap_trampoline_start;
+	uint32_t self, size = ap_trampoline_end - ap_trampoline_start;
 	char ids[MAX_CPUS * 4 + 1] = "";
 	unsigned parked = 0;
 
 	if (!m || m->nr_cpus < 2)
 		return; /* one CPU, or no APICs to start others with */
+	self = lapic_id(); /* (only with the local APIC's registers mapped) */
 	if (!usable(AP_TRAMPOLINE, PAGE_SIZE) || size > PAGE_SIZE) {
 		printk("hv: cpus: page %#x is not usable RAM for the start-up "
 		       "code; running on one CPU\n",
