@@ -201,29 +201,46 @@ static bool parse_uplink_switch(const struct word *w, struct hv_options *o)
 	return true;
 }
 
+/* One of a few words, each standing for a value. */
+struct choice {
+	const char *word;
+	int value;
+};
+
+static bool parse_choice(const struct word *w, const struct choice *c,
+			 size_t n, int *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (parse_word_is(w->val, w->vlen, c[i].word)) {
+			*value = c[i].value;
+			return true;
+		}
+	return false;
+}
+
 static bool parse_irqchip(const struct word *w, struct hv_options *o)
 {
-	if (parse_word_is(w->val, w->vlen, "auto"))
-		o->irqchip = IRQCHIP_AUTO;
-	else if (parse_word_is(w->val, w->vlen, "apic"))
-		o->irqchip = IRQCHIP_APIC;
-	else if (parse_word_is(w->val, w->vlen, "pic"))
-		o->irqchip = IRQCHIP_PIC;
-	else
+	static const struct choice c[] = { { "auto", IRQCHIP_AUTO },
+					   { "apic", IRQCHIP_APIC },
+					   { "pic", IRQCHIP_PIC } };
+	int v;
+
+	if (!parse_choice(w, c, ARRAY_SIZE(c), &v))
 		return false;
+	o->irqchip = (enum irqchip_mode)v;
 	return true;
 }
 
 static bool parse_exits(const struct word *w, struct hv_options *o)
 {
-	if (parse_word_is(w->val, w->vlen, "auto"))
-		o->exits = EXITS_AUTO;
-	else if (parse_word_is(w->val, w->vlen, "resident"))
-		o->exits = EXITS_RESIDENT;
-	else if (parse_word_is(w->val, w->vlen, "switch"))
-		o->exits = EXITS_SWITCH;
-	else
+	static const struct choice c[] = { { "auto", EXITS_AUTO },
+					   { "resident", EXITS_RESIDENT },
+					   { "switch", EXITS_SWITCH } };
+	int v;
+
+	if (!parse_choice(w, c, ARRAY_SIZE(c), &v))
 		return false;
+	o->exits = (enum exits_mode)v;
 	return true;
 }
 

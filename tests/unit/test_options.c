@@ -269,6 +269,31 @@ static void test_irqchip(void **state)
 		      "apic or pic); ignored");
 }
 
+static void test_exits(void **state)
+{
+	static const char *const bad[] = { "exits=", "exits=Resident",
+					   "exits=residentx", "exits=switch,auto",
+					   "exits" };
+	struct hv_options o;
+
+	assert_int_equal(parse("", &o), 0);
+	assert_int_equal(o.exits, EXITS_AUTO);
+	assert_int_equal(parse("exits=resident", &o), 0);
+	assert_int_equal(o.exits, EXITS_RESIDENT);
+	assert_int_equal(parse("exits=switch", &o), 0);
+	assert_int_equal(o.exits, EXITS_SWITCH);
+	assert_int_equal(parse("exits=switch exits=auto", &o), 0);
+	assert_int_equal(o.exits, EXITS_AUTO);
+	assert_int_equal(nr_msgs, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse(bad[i], &o) != 1)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_defaults(&o);
+	}
+	assert_msg(1, "option 'exits': bad value 'Resident' (expected auto, "
+		      "resident or switch); ignored");
+}
+
 static void test_keyboard(void **state)
 {
 	struct hv_options o;
@@ -402,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exit, reset),
 		cmocka_unit_test_setup(test_exit_bad, reset),
 		cmocka_unit_test_setup(test_irqchip, reset),
+		cmocka_unit_test_setup(test_exits, reset),
 		cmocka_unit_test_setup(test_selftest, reset),
 		cmocka_unit_test_setup(test_keyboard, reset),
 		cmocka_unit_test_setup(test_unknown_option, reset),
