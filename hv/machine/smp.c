@@ -11,10 +11,12 @@
  * Then it waits with interrupts off: the guests still run on the first
  * CPU (running them on every CPU is the rest of the SMP work, issue 16).
  *
+ * The waits are drv_delay_us()'s (the drivers' clock, set up before us).
  * One processor is started at a time, so the trampoline, its stack
  * pointer and the "alive" word are never shared.
  */
 #include "hv/machine/smp.h"
+#include "drivers/driver_env.h"
 #include "drivers/lapic.h"
 #include "drivers/madt.h"
 #include "hv/include/layout.h"
@@ -22,7 +24,6 @@
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
 #include "hv/machine/irq.h"
-#include "hv/machine/time.h"
 #include "hv/setup/bootinfo.h"
 #include "switcher/switcher.h"
 
@@ -37,14 +38,6 @@ uint32_t ap_boot_stack;
 static volatile uint32_t ap_alive = NO_CPU;
 static uint32_t host_cr3; /* our page directory, the first CPU's */
 static unsigned online = 1;
-
-static void wait_us(uint32_t us)
-{
-	uint64_t until = time_now_ns() + (uint64_t)us * 1000;
-
-	while (time_now_ns() < until)
-		__asm__ volatile("pause");
-}
 
 /* Whether [base, base+len) lies in one usable region of the memory map. */
 static bool usable(uint64_t base, uint64_t len)
@@ -73,13 +66,13 @@ static bool start_one(uint32_t apic_id, void *stack)
 	ap_alive = NO_CPU;
 	if (!lapic_send_ipi(apic_id, 0, LAPIC_DM_INIT))
 		return false;
-	wait_us(10000);
+	drv_delay_us(10000);
 	for (int tries = 0; tries < 2 && ap_alive == NO_CPU; tries++) {
 		if (!lapic_send_ipi(apic_id, page, LAPIC_DM_STARTUP))
 			return false;
-		wait_us(200);
+		drv_delay_us(200);
 		for (int ms = 0; ms < 100 && ap_alive == NO_CPU; ms++)
-			wait_us(1000);
+			drv_delay_us(1000);
 	}
 	return ap_alive == apic_id;
 }
