@@ -13,6 +13,7 @@
 #include "hv/lib/printk.h"
 
 struct switcher_desc switcher_desc __attribute__((section(".switcher.desc")));
+static uint32_t host_cr3; /* the hypervisor's page directory */
 
 /* Two views of the same pages: ours may write the descriptor page, a
  * guest's may not (the CPU never needs to write it once TR is loaded). */
@@ -132,7 +133,7 @@ static void build_idt(void)
 
 void switcher_set_resident(bool resident)
 {
-	switcher_desc.exit_cr3 = resident ? 0 : switcher_desc.host_cr3;
+	switcher_desc.exit_cr3 = resident ? 0 : host_cr3;
 	if (!resident)
 		return;
 	/* (The bit means nothing on a CPU without PGE.) */
@@ -167,8 +168,8 @@ void switcher_init(void)
 {
 	build_gdt_tss();
 	build_idt();
-	switcher_desc.host_cr3 = read_cr3();
-	switcher_desc.exit_cr3 = switcher_desc.host_cr3;
+	host_cr3 = read_cr3();
+	switcher_desc.exit_cr3 = host_cr3;
 	switcher_load_tables();
 	ltr(HV_TSS);
 	/* The full view carries our slots too, the TSS as ltr left it

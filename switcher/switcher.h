@@ -24,8 +24,7 @@
 /* Offsets inside the descriptor page; switcher.S uses the same numbers. */
 #define SWDESC_GDT 0x000
 #define SWDESC_TSS 0x100
-#define SWDESC_HOST_CR3 0x180
-#define SWDESC_EXIT_CR3 0x184
+#define SWDESC_EXIT_CR3 0x180
 #define SWDESC_GDT_FULL 0x200
 #define SWDESC_IDT 0x800
 
@@ -36,11 +35,10 @@
 struct switcher_desc {
 	struct desc gdt[GDT_ENTRIES];
 	struct tss tss;
-	uint8_t _pad0[SWDESC_HOST_CR3 - SWDESC_TSS - sizeof(struct tss)];
-	uint32_t host_cr3; /* the hypervisor's page directory */
-	/* What an exit loads into CR3: host_cr3 with exits=switch; 0 with
-	 * exits=resident, where the guest's directory maps us too and the
-	 * exit stays in it. */
+	uint8_t _pad0[SWDESC_EXIT_CR3 - SWDESC_TSS - sizeof(struct tss)];
+	/* What an exit loads into CR3: the hypervisor's page directory with
+	 * exits=switch; 0 with exits=resident, where the guest's directory
+	 * maps us too and the exit stays in it. */
 	uint32_t exit_cr3;
 	uint8_t _pad1[SWDESC_GDT_FULL - SWDESC_EXIT_CR3 - 4];
 	/* The full descriptor view (hv/core/segments.c): loaded instead of
@@ -52,9 +50,6 @@ struct switcher_desc {
 } __attribute__((aligned(4096)));
 
 _Static_assert(__builtin_offsetof(struct switcher_desc, tss) == SWDESC_TSS,
-	       "switcher layout");
-_Static_assert(__builtin_offsetof(struct switcher_desc, host_cr3) ==
-		       SWDESC_HOST_CR3,
 	       "switcher layout");
 _Static_assert(__builtin_offsetof(struct switcher_desc, exit_cr3) ==
 		       SWDESC_EXIT_CR3,
