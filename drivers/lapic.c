@@ -100,14 +100,12 @@ static void set_lint_pins(const struct madt_info *m)
 bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 		uint8_t error_vec)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-	unsigned max_lvt;
-
 	/* The registers answer where IA32_APIC_BASE puts them, and nowhere
 	 * else (SDM 11.4.4).  The MADT should say the same; where it does
 	 * not (or names an address off a page boundary), our writes must
-	 * not go to whatever is at its address instead. */
-	phys = base & APIC_BASE_ADDR;
+	 * not go to whatever is at its address instead.  Every processor's
+	 * APIC answers at the same address, each to its own processor. */
+	phys = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
 	if (phys != m->lapic_addr)
 		pr_warn("lapic: the MADT says %#llx, IA32_APIC_BASE %#llx; "
 			"using IA32_APIC_BASE's\n",
@@ -116,6 +114,16 @@ bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 	regs = drv_map_mmio(phys, LAPIC_REGS_LEN);
 	if (!regs)
 		return false;
+	lapic_start_this_cpu(m, spurious_vec, error_vec);
+	return true;
+}
+
+void lapic_start_this_cpu(const struct madt_info *m, uint8_t spurious_vec,
+			  uint8_t error_vec)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	unsigned max_lvt;
+
 	if (base & APIC_BASE_X2APIC) {
 		/* Firmware may hand over an APIC in x2APIC mode, where the
 		 * registers below answer no memory access.  The only way back
@@ -142,7 +150,6 @@ bool lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 	wr(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	/* Anything the firmware left in service ends here. */
 	lapic_eoi();
-	return true;
 }
 
 uint64_t lapic_phys(void)

@@ -30,6 +30,10 @@ struct madt_info;
  */
 bool __must_check lapic_init(const struct madt_info *m, uint8_t spurious_vec,
 			     uint8_t error_vec);
+/* The same set-up on the processor that calls it, for the others (after
+ * lapic_init() on the first mapped the registers). */
+void lapic_start_this_cpu(const struct madt_info *m, uint8_t spurious_vec,
+			  uint8_t error_vec);
 uint64_t lapic_phys(void); /* where its registers are (for messages) */
 uint32_t lapic_id(void);
 uint32_t lapic_version(void);
@@ -50,7 +54,7 @@ uint32_t lapic_timer_current(void);
 /*
  * Send an interrupt to the processor with local APIC ID `dest`: `vec` in
  * `mode` (LAPIC_DM_*).  Waits, bounded, for the APIC to take it; false if
- * it never did.  For the SMP work to come: nothing sends one yet.
+ * it never did.  (hv/machine/smp.c: start-up, wake-ups, the panic stop.)
  */
 bool lapic_send_ipi(uint32_t dest, uint8_t vec, uint32_t mode);
 

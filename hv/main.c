@@ -277,6 +277,9 @@ static const struct driver_env hv_driver_env = {
 
 void hv_main(uint32_t magic, uint32_t mbi_addr)
 {
+	/* The first processor holds the hypervisor lock from here on, except
+	 * inside guests and asleep (docs/smp.md). */
+	hvlock_take();
 	uart_init(UART_COM1_PORT, UART_DEFAULT_BAUD);
 	read_boot_info(magic, mbi_addr);
 	apply_options();
@@ -294,7 +297,7 @@ void hv_main(uint32_t magic, uint32_t mbi_addr)
 	power_init(&hv_options, boot_info.rsdp, boot_info.rsdp_len);
 	irq_init(hv_options.irqchip);
 	time_init();
-	smp_start(paging_host_cr3(), page_alloc);
+	smp_start(paging_host_cr3(), driver_pages);
 	start_screen();
 	uart_enable_rx_irq();
 	irq_register(uart_irq(), uart_handle_irq);

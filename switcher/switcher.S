@@ -94,7 +94,12 @@ common_entry:
 	 * after.  (Only when needed: every CR3 load flushes the TLB.)  With
 	 * exits=resident (exit_cr3 0) every guest directory maps us. */
 	movl %cr3, %ebx
-	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	subl $8, %esp		/* this CPU's descriptor page: its GDT's */
+	sgdt (%esp)		/* page (hv/include/percpu.h) */
+	movl 2(%esp), %eax
+	addl $8, %esp
+	andl $~0xFFF, %eax
+	movl SWDESC_EXIT_CR3(%eax), %eax
 	testl %eax, %eax
 	jz 2f
 	cmpl %eax, %ebx
@@ -117,7 +122,9 @@ common_entry:
 
 /* Out of a guest, into the hypervisor's segments and, with exits=switch,
  * its page directory (the exit's CR3 in the descriptor page is 0 with
- * exits=resident: stay). */
+ * exits=resident: stay).  We are on this CPU's stack page, whose
+ * descriptor page is the one below: %ebx keeps it (the guest's %ebx is
+ * in the frame already). */
 .macro TO_HYPERVISOR
 	movl $HV_DS, %eax
 	movl %eax, %ds
@@ -125,7 +132,10 @@ common_entry:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movl switcher_desc + SWDESC_EXIT_CR3, %eax
+	movl %esp, %ebx
+	andl $~0xFFF, %ebx
+	subl $4096, %ebx
+	movl SWDESC_EXIT_CR3(%ebx), %eax
 	testl %eax, %eax
 	jz 1f
 	movl %eax, %cr3
@@ -148,11 +158,11 @@ from_guest:
 bad_guest_state:
 	TO_HYPERVISOR
 	movl TF_TRAPNO(%esp), %eax
-	movl %eax, switcher_bad_vector	/* hypervisor data: mapped now */
+	movl %eax, SWDESC_BAD_VECTOR(%ebx) /* writable in our mapping */
 	movl $TRAP_BAD_GUEST_STATE, %eax
 
 back_to_host:
-	movl host_esp, %esp	/* the stack switcher_enter() was called on */
+	movl SWDESC_HOST_ESP(%ebx), %esp /* where switcher_enter() was */
 	popl %ebp
 	popl %edi
 	popl %esi
@@ -160,13 +170,16 @@ back_to_host:
 	ret
 
 /*
- * [Switcher 5] uint32_t switcher_enter(uint32_t guest_cr3)
+ * [Switcher 5] uint32_t switcher_enter(uint32_t guest_cr3,
+ *                                     struct switcher_cpu *c)
  *
  * The caller has written the guest's registers into the frame at the top
- * of the Switcher stack page and loaded the guest's GDT entries.  Save our
- * callee-saved registers and stack pointer, switch to the guest's page
- * tables, and pop the frame into the CPU.  The iret lands in ring 1 or 3;
- * we come back through from_guest when the guest next traps.
+ * of this CPU's stack page (c->stack) and loaded the guest's GDT entries.
+ * Save our callee-saved registers and stack pointer (in c->desc, still
+ * writable: this is our page directory, or with exits=resident ours
+ * inside the guest's), switch to the guest's page tables, and pop the
+ * frame into the CPU.  The iret lands in ring 1 or 3; we come back
+ * through from_guest when the guest next traps.
  */
 	.globl switcher_enter
 switcher_enter:
@@ -174,9 +187,10 @@ switcher_enter:
 	pushl %esi
 	pushl %edi
 	pushl %ebp
-	movl %esp, host_esp
-	movl 20(%esp), %eax
-	movl $(switcher_stack + 4096 - TF_SIZE), %esp
+	movl 20(%esp), %eax	/* guest_cr3 */
+	movl 24(%esp), %ecx	/* c: its descriptor page, then its stack */
+	movl %esp, SWDESC_HOST_ESP(%ecx)
+	leal (8192 - TF_SIZE)(%ecx), %esp
 	movl %cr3, %edx
 	cmpl %eax, %edx
 	je guest_return_start	/* resident: already in it, nothing to flush */
@@ -212,17 +226,3 @@ switcher_stub_table:
 	STUBADDRS 128, 191
 	STUBADDRS 192, 255
 
-	/* The writable stack page: TSS.esp0 points at its top. */
-	.section .switcher.stack, "aw"
-	.align 4096
-	.globl switcher_stack
-switcher_stack:
-	.skip 4096
-
-	.data
-	.align 4
-host_esp:
-	.long 0
-	.globl switcher_bad_vector
-switcher_bad_vector:
-	.long 0

@@ -31,6 +31,7 @@ void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
 			  uint32_t hi);
 void guest_load_tls(struct guest *g, uint32_t gpa);
 void guest_gdt_install(struct guest *g);
+void guest_gdt_forget(const struct guest *g);
 /* Load the view g is to run with (its GDT entries installed); returned
  * so the IDT can follow it. */
 enum guest_view guest_view_enter(struct guest *g);
@@ -47,6 +48,7 @@ void guest_load_idt_entry(struct guest *g, uint32_t vec, uint32_t lo,
 			  uint32_t hi);
 /* direct: the guest's trap gates may go in (never with the full view). */
 void guest_idt_install(struct guest *g, bool direct);
+void guest_idt_forget(const struct guest *g);
 bool deliver_trap(struct guest *g, unsigned vec, bool has_err, uint32_t err);
 void deliver_pending_irq(struct guest *g);
 /* The lowest pending IRQ the guest has not blocked, into *irq; false if
@@ -63,7 +65,10 @@ struct guest *sched_guest(int i);
 struct guest *sched_next_alive(int after);
 void sched_resched(void);
 void sched_print_stats(const struct guest *g);
-void sched_print_idle(void);
+void sched_print_cpus(void);
+void sched_poke(struct guest *g);
+void sched_hold(struct guest *g);
+void sched_release(struct guest *g);
 void guest_set_clockevent(struct guest *g, uint32_t ns);
 void guest_write_time(struct guest *g);
 
@@ -72,5 +77,6 @@ void fpu_guest_init(struct guest *g);
 void fpu_prepare_entry(struct guest *g);
 void fpu_handle_nm(struct guest *g);
 void fpu_guest_gone(struct guest *g);
+void fpu_leave_cpu(struct guest *g);
 
 #endif

@@ -15,6 +15,7 @@
 #include "hv/lib/printk.h"
 #include "hv/machine/irq.h"
 #include "hv/machine/power.h"
+#include "hv/machine/smp.h"
 #include "hv/mm/shadow.h"
 #include "switcher/switcher.h"
 
@@ -29,7 +30,7 @@ static void handle_exit(struct guest *g, uint32_t status)
 			   "cannot resume it: reloading its segment "
 			   "registers or its return frame faulted "
 			   "(vector %u)",
-			   switcher_bad_vector);
+			   switcher_here()->bad_vector);
 		return;
 	}
 	/*
@@ -86,8 +87,9 @@ static void handle_exit(struct guest *g, uint32_t status)
 		fpu_handle_nm(g);
 		return;
 	case T_NMI:
-		/* Not the guest's, and nothing here arms NMIs: report it, as
+		/* Not the guest's: a panic's stop, or else report it, as
 		 * hv_trap() does when one arrives in the hypervisor. */
+		smp_nmi();
 		pr_warn("hv: NMI while guest %s ran (eip %#x)\n", g->name,
 			r->eip);
 		return;
@@ -106,30 +108,35 @@ static void handle_exit(struct guest *g, uint32_t status)
 /*
  * The Switcher's frame is the one place the CPU takes a guest's
  * registers from and puts them back, so the guest about to run keeps its
- * registers there (g->regs points at it) and an exit copies nothing.
- * Only when another guest takes the CPU do they move to saved_regs.
+ * registers in its processor's frame (g->regs points at it) and an exit
+ * copies nothing.  Only when another guest takes that frame, or g is
+ * looked at from elsewhere (it moves, it is destroyed), do they move to
+ * saved_regs.  Each processor has its frame, in its stack page.
  */
-static struct guest *frame_owner;
+static struct guest *frame_owner[MAX_CPUS];
 
 void guest_regs_unload(struct guest *g)
 {
-	if (frame_owner != g)
-		return;
-	g->saved_regs = *switcher_guest_frame();
-	g->regs = &g->saved_regs;
-	frame_owner = NULL;
+	for (unsigned c = 0; c < MAX_CPUS; c++) {
+		if (frame_owner[c] != g)
+			continue;
+		g->saved_regs = *switcher_guest_frame(switcher_cpu(c));
+		g->regs = &g->saved_regs;
+		frame_owner[c] = NULL;
+	}
 }
 
-static struct trapframe *guest_regs_load(struct guest *g)
+static struct trapframe *guest_regs_load(struct guest *g, unsigned cpu)
 {
-	struct trapframe *f = switcher_guest_frame();
+	struct trapframe *f = switcher_guest_frame(switcher_cpu(cpu));
 
-	if (frame_owner != g) {
-		if (frame_owner)
-			guest_regs_unload(frame_owner);
+	if (frame_owner[cpu] != g) {
+		if (frame_owner[cpu])
+			guest_regs_unload(frame_owner[cpu]);
+		guest_regs_unload(g); /* from where it ran before */
 		*f = g->saved_regs;
 		g->regs = f;
-		frame_owner = g;
+		frame_owner[cpu] = g;
 	}
 	return f;
 }
@@ -137,13 +144,14 @@ static struct trapframe *guest_regs_load(struct guest *g)
 /* One trip into the guest and back. */
 void guest_enter_once(struct guest *g)
 {
+	unsigned cpu = cpu_index();
 	struct trapframe *f;
-	uint32_t status;
+	uint32_t status, cr3;
 
 	guest_gdt_install(g);
 	guest_idt_install(g, guest_view_enter(g) == GUEST_VIEW_TRUNCATED);
 	fpu_prepare_entry(g);
-	f = guest_regs_load(g);
+	f = guest_regs_load(g, cpu);
 	/* [Guest 8] Whatever the guest did to its flags: interrupts on (they
 	 * are ours), IOPL 0 (so port I/O traps), no virtual-8086 or nested
 	 * task. */
@@ -151,6 +159,13 @@ void guest_enter_once(struct guest *g)
 		    ~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_NT);
 	BUG_ON((f->cs & 3) == 0 || (f->ss & 3) == 0);
 	shadow_sync_tlb(g);
-	status = switcher_enter(shadow_cr3(g));
+	cr3 = shadow_cr3(g);
+	/* [Processors 7] No lock is held in a guest: the other processors
+	 * serve their guests' exits meanwhile.  Nothing of g's is touched by
+	 * them while it runs but what is shared on purpose (its devices'
+	 * queues, its pending interrupts), and only under the lock. */
+	hvlock_drop();
+	status = switcher_enter(cr3, switcher_cpu(cpu));
+	hvlock_take();
 	handle_exit(g, status);
 }

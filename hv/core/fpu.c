@@ -10,10 +10,14 @@
  */
 #include "hv/core/core.h"
 #include "hv/guest/guest.h"
+#include "hv/include/percpu.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
 
-static struct guest *owner;
+/* Each processor's registers are one guest's: per processor, whose.  A
+ * guest that moves to another processor takes its state along first
+ * (fpu_leave_cpu()). */
+static struct guest *owners[MAX_CPUS];
 
 static void save_state(struct guest *g)
 {
@@ -40,9 +44,11 @@ static void clts(void)
  * by doing it, so its format matches whatever save_state() uses. */
 void fpu_guest_init(struct guest *g)
 {
+	struct guest **owner = &owners[cpu_index()];
+
 	clts(); /* FPU instructions in ring 0 must not trap either */
-	if (owner)
-		save_state(owner);
+	if (*owner)
+		save_state(*owner);
 	__asm__ volatile("fninit");
 	if (cpu_has(CPU_SSE)) {
 		uint32_t mxcsr = 0x1F80; /* all exceptions masked */
@@ -51,16 +57,17 @@ void fpu_guest_init(struct guest *g)
 	save_state(g);
 	/* The CPU's registers are the owner's again (fnsave reinitialises
 	 * them, and fninit did anyway). */
-	if (owner)
-		load_state(owner);
+	if (*owner)
+		load_state(*owner);
 }
 
 /* Before entering g: CR0.TS must trap its FPU use unless it owns the FPU
  * and has not set its own TS. */
 void fpu_prepare_entry(struct guest *g)
 {
+	struct guest **owner = &owners[cpu_index()];
 	uint32_t cr0 = read_cr0();
-	bool want_ts = g->ts || owner != g;
+	bool want_ts = g->ts || *owner != g;
 
 	if (want_ts != !!(cr0 & CR0_TS))
 		write_cr0(want_ts ? cr0 | CR0_TS : cr0 & ~CR0_TS);
@@ -68,6 +75,8 @@ void fpu_prepare_entry(struct guest *g)
 
 void fpu_handle_nm(struct guest *g)
 {
+	struct guest **owner = &owners[cpu_index()];
+
 	/*
 	 * [FPU 2] Whose #NM is this? If the guest set its own TS it asked to be
 	 * told: it switches its processes' FPU state lazily, so reflect.  Else
@@ -80,17 +89,32 @@ void fpu_handle_nm(struct guest *g)
 		return;
 	}
 	clts();
-	if (owner != g) {
-		if (owner)
-			save_state(owner);
+	if (*owner != g) {
+		if (*owner)
+			save_state(*owner);
 		load_state(g);
-		owner = g;
+		*owner = g;
 		g->stats.fpu_switches++;
 	}
 }
 
 void fpu_guest_gone(struct guest *g)
 {
-	if (owner == g)
-		owner = NULL;
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		if (owners[c] == g)
+			owners[c] = NULL;
+}
+
+/* On g's processor, before g moves away from it: its registers into
+ * fpu_state, where the next processor will find them. */
+void fpu_leave_cpu(struct guest *g)
+{
+	struct guest **owner = &owners[cpu_index()];
+
+	if (*owner != g)
+		return;
+	clts();
+	save_state(g);
+	*owner = NULL;
+	write_cr0(read_cr0() | CR0_TS);
 }

@@ -136,6 +136,8 @@ static void stats_to_guest(struct guest *g, uint32_t gpa, uint32_t len)
 		.page_faults = s->page_faults,
 		.irqs = s->irqs_delivered,
 		.cpu_ns = time_cycles_to_ns(s->cpu_cycles),
+		.cpu = g->cpu,
+		.cpu_moves = g->moves,
 	};
 
 	if (!copy_to_guest(g, gpa, &out, MIN(len, (uint32_t)sizeof(out))))

@@ -69,8 +69,17 @@ static bool may_be_direct(unsigned v)
 	       v != T_RESERVED15 && v != LGUEST_TRAP_ENTRY;
 }
 
-static const struct guest *idt_owner;
-static bool idt_direct; /* whether the owner's trap gates are in */
+/* Per processor: whose gates its IDT holds, and whether the owner's trap
+ * gates are in. */
+static const struct guest *idt_owner[MAX_CPUS];
+static bool idt_direct[MAX_CPUS];
+
+void guest_idt_forget(const struct guest *g)
+{
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		if (idt_owner[c] == g)
+			idt_owner[c] = NULL;
+}
 
 /*
  * Before entering g: point the real IDT at the guest's own handler for
@@ -87,9 +96,12 @@ static bool idt_direct; /* whether the owner's trap gates are in */
  */
 void guest_idt_install(struct guest *g, bool direct)
 {
-	switcher_desc.tss.ss1 = (uint16_t)g->ss1;
-	switcher_desc.tss.esp1 = g->esp1;
-	if (idt_owner == g && !g->idt_changed && idt_direct == direct)
+	unsigned cpu = cpu_index();
+	struct switcher_desc *d = switcher_here();
+
+	d->tss.ss1 = (uint16_t)g->ss1;
+	d->tss.esp1 = g->esp1;
+	if (idt_owner[cpu] == g && !g->idt_changed && idt_direct[cpu] == direct)
 		return;
 	for (unsigned v = 0; v < 256; v++) {
 		const struct guest_gate *gate = &g->idt[v];
@@ -98,13 +110,13 @@ void guest_idt_install(struct guest *g, bool direct)
 			continue;
 		if (direct && gate->present && gate->type == GATE_TRAP &&
 		    g->ss1)
-			idt_set_gate(v, gate->handler, GUEST_KERNEL_CS,
+			idt_set_gate(d, v, gate->handler, GUEST_KERNEL_CS,
 				     gate->dpl, GATE_TRAP);
 		else
-			switcher_default_gate(v);
+			switcher_default_gate(d, v);
 	}
-	idt_owner = g;
-	idt_direct = direct;
+	idt_owner[cpu] = g;
+	idt_direct[cpu] = direct;
 	g->idt_changed = false;
 }
 

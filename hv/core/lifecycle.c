@@ -42,6 +42,7 @@ static void stop_common(struct guest *g, enum stop_reason why)
 	g->stop_reason = why;
 	g->halted = false;
 	timer_cancel(&g->clock);
+	sched_poke(g); /* out of the guest, if it runs elsewhere */
 }
 
 void guest_kill(struct guest *g, const char *fmt, ...)
@@ -165,9 +166,15 @@ static bool reset_state(struct guest *g)
 bool guest_create(struct guest *g, const struct guest_config *cfg, int id)
 {
 	uint32_t pages = cfg->mem_bytes >> PAGE_SHIFT;
+	/* A restart in the same slot keeps its place (sched.c). */
+	unsigned cpu = g->cpu, moves = g->moves;
+	bool pinned = g->pinned;
 
-	guest_regs_unload(g); /* a restart in the same slot */
+	guest_regs_unload(g);
 	hv_memset(g, 0, sizeof(*g));
+	g->cpu = cpu;
+	g->pinned = pinned;
+	g->moves = moves;
 	g->regs = &g->saved_regs;
 	g->id = id;
 	g->cfg = cfg;
@@ -206,6 +213,8 @@ void guest_destroy(struct guest *g)
 	devices_destroy(g);
 	shadow_destroy(g);
 	fpu_guest_gone(g);
+	guest_gdt_forget(g);
+	guest_idt_forget(g);
 	timer_cancel(&g->clock);
 	if (g->mem)
 		pages_free(g->mem, g->mem_size >> PAGE_SHIFT);

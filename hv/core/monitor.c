@@ -170,7 +170,7 @@ static void cmd_stats(const char *name)
 	}
 	for (int i = 0; i < sched_nr_guests(); i++)
 		sched_print_stats(sched_guest(i));
-	sched_print_idle();
+	sched_print_cpus();
 	printk("hv: memory: %u pages free of %u; %llu interrupts; %u typed "
 	       "bytes dropped\n",
 	       pmem.free_pages, pmem.total_pages,
@@ -208,6 +208,7 @@ static void cmd_restart(struct guest *g)
 
 	if (guest_alive(g))
 		guest_stop(g, STOP_RESTART, "from the console monitor");
+	sched_hold(g); /* off its processor, and kept off */
 	guest_destroy(g);
 	emptied = pmem.free_pages;
 	if (!guest_create(g, cfg, id)) {
@@ -217,8 +218,10 @@ static void cmd_restart(struct guest *g)
 		printk("hv: monitor: guest %s could not be started again (the "
 		       "reason is above); the other guests go on\n",
 		       g->name);
+		sched_release(g);
 		return;
 	}
+	sched_release(g);
 	g->restarts = restarts + 1;
 	printk("hv: monitor: guest %s restarted: %u pages given back, %u "
 	       "taken by the new boot (%u free before, %u after)\n",
@@ -262,6 +265,9 @@ static void run(const struct monitor_cmd *c)
 		break;
 	case MON_STATS:
 		cmd_stats(c->name);
+		break;
+	case MON_CPUS:
+		sched_print_cpus();
 		break;
 	case MON_STOP:
 		cmd_stop(g);

@@ -49,6 +49,7 @@ enum monitor_op {
 	MON_STOP,
 	MON_RESTART,
 	MON_STATS,
+	MON_CPUS,
 	MON_CONSOLE,
 	MON_POWEROFF,
 };

@@ -83,6 +83,8 @@ static const struct {
 	{ "stats", MON_STATS, OPTIONAL_NAME,
 	  "stats [NAME]    a guest's statistics (all guests', and the "
 	  "machine's)" },
+	{ "cpus", MON_CPUS, NO_ARG,
+	  "cpus            each processor's exits, time, idle, lock waits" },
 	{ "console", MON_CONSOLE, NAME_ARG,
 	  "console NAME    give a guest the console" },
 	{ "poweroff", MON_POWEROFF, NO_ARG,

@@ -1,8 +1,10 @@
 /*
- * sched.c - [Guest 9] which guest runs: round robin over the live ones, a
- * time slice when several are ready, and sleep ("sti; hlt") when none is.
- * Also the end of the run: every guest's statistics, and the machine
- * switched off the way the "exit=" option says.
+ * sched.c - [Guest 9] which guest runs where: each guest is placed on one
+ * processor, each processor runs its own guests round robin, with a time
+ * slice when several are ready, and sleeps ("sti; hlt") when none is.  A
+ * guest moves only when its processor has several ready and another has
+ * none.  Also the end of the run: every guest's and every processor's
+ * statistics, and the machine switched off the way "exit=" says.
  */
 #include "hv/core/sched.h"
 #include "hv/net/net.h"
@@ -13,26 +15,50 @@
 #include "hv/lib/console_input.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/power.h"
+#include "hv/machine/smp.h"
 #include "hv/mm/pmem_hv.h"
+#include "hv/mm/shadow.h"
 
 #define TIMESLICE_NS 10000000u /* between guests, when several are ready */
 #define KICK_NS 250000u	       /* while the running guest's devices work */
 #define DISK_WAIT_NS 50000u    /* an idle look at a disk that works */
 #define NET_WAIT_NS 200000u    /* an idle look at the network's uplink */
 
+#define MOVE_AGAIN_NS 100000000u /* a guest moves at most every 100 ms */
+
+/*
+ * [Processors 9] Each processor runs its own loop over the guests placed
+ * on it (g->cpu), with its own timers and its own idle; the guests array
+ * and everything in it are shared, under the hypervisor lock.
+ */
+struct cpu_sched {
+	struct guest *running; /* whose slice this is, or NULL */
+	bool need_resched;
+	struct hv_timer slice_timer, kick_timer;
+	/* An idle processor's next look at the polled hardware (disks, the
+	 * uplink). */
+	struct hv_timer look_timer;
+	int last; /* round robin: the guest that ran last here */
+	bool parked;
+	uint64_t idle_sleeps, idle_ns, guest_cycles, exits;
+};
+
 static struct guest guests[MAX_GUESTS];
 static int nr_guests;
-static bool need_resched;
-static struct guest *running; /* the guest whose slice this is, or NULL */
-static struct hv_timer slice_timer, kick_timer;
-/* An idle machine's next look at the polled hardware (disks, the uplink). */
-static struct hv_timer look_timer;
-static uint64_t idle_sleeps, idle_ns;
+static struct cpu_sched cpus[MAX_CPUS];
+static struct guest *held; /* the console monitor's, for now: not run */
+static volatile bool run_over;
+static uint64_t first_start_ns;
+
+static struct cpu_sched *here(void)
+{
+	return &cpus[cpu_index()];
+}
 
 static void end_slice(struct hv_timer *t)
 {
 	(void)t;
-	need_resched = true;
+	here()->need_resched = true;
 }
 
 /* Nothing to do: the interrupt itself is the point (see run_slice). */
@@ -50,17 +76,76 @@ static int nr_alive(void)
 	return n;
 }
 
+static bool runnable(struct guest *g)
+{
+	unsigned irq;
+
+	return guest_alive(g) && g != held &&
+	       (!g->halted || guest_deliverable_irq(g, &irq));
+}
+
+/* Guests of `cpu` alive (ready_only: and ready to run). */
+static int nr_on(unsigned cpu, bool ready_only)
+{
+	int n = 0;
+
+	for (int i = 0; i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+
+		if (g->cpu == cpu && guest_alive(g) &&
+		    (!ready_only || runnable(g)))
+			n++;
+	}
+	return n;
+}
+
 /*
  * A sleeping guest woken by another's doing (a frame from the switch, a
  * disk's answer, typed input) gets the CPU at the running guest's next
  * exit rather than after its whole slice: a guest sending as fast as it
  * can would otherwise fill a receiver's posted buffers within a slice
  * and have the switch drop the rest, for want of the receiver's turn.
+ * A guest of another processor is that one's business: it gets a wake-up
+ * interrupt, which also brings a running guest out to take what it was
+ * given.
  */
 void sched_wake(struct guest *g)
 {
-	if (running && running != g && g->halted)
-		need_resched = true;
+	struct cpu_sched *c = &cpus[g->cpu];
+
+	if (c->running && c->running != g && g->halted)
+		c->need_resched = true;
+	smp_wake(g->cpu); /* (nothing, if that is this processor) */
+}
+
+/* g is to stop (guest_kill(), guest_stop()): out of its guest now. */
+void sched_poke(struct guest *g)
+{
+	smp_wake(g->cpu);
+}
+
+/*
+ * The console monitor (on the first processor) is about to free or
+ * rebuild g: wait until no processor is in a slice of it, and keep it
+ * from being run or restarted until sched_release().  The lock is let
+ * go meanwhile, so that g's processor can finish the exit it is in.
+ */
+void sched_hold(struct guest *g)
+{
+	held = g;
+	while (g->on_cpu) {
+		smp_wake(g->cpu);
+		hvlock_drop();
+		cpu_relax();
+		hvlock_take();
+	}
+}
+
+void sched_release(struct guest *g)
+{
+	if (held == g)
+		held = NULL;
+	smp_wake(g->cpu);
 }
 
 /* LAB weights: BEGIN SOLUTION */
@@ -85,12 +170,14 @@ static uint64_t turn_ns(const struct guest *g)
  */
 /* LAB weights: END */
 
-static void run_slice(struct guest *g)
+static void run_slice(struct cpu_sched *c, struct guest *g)
 {
 	uint64_t t0;
 
-	need_resched = false;
-	running = g;
+	c->need_resched = false;
+	c->running = g;
+	g->on_cpu = true;
+	timer_adopt(&g->clock); /* it may have been armed elsewhere */
 	/*
 	 * [Guest 10] A slice ends when the timer says so, and a timer is armed
 	 * only when someone else could use the CPU: a lone guest runs until it
@@ -109,23 +196,23 @@ static void run_slice(struct guest *g)
 	 * spinning an exit (tens of us) four times a millisecond, and only
 	 * while its devices have work.
 	 */
-	if (nr_alive() > 1) {
-		slice_timer.fn = end_slice;
-		timer_arm(&slice_timer, time_now_ns() + turn_ns(g));
+	if (nr_on(g->cpu, false) > 1) {
+		c->slice_timer.fn = end_slice;
+		timer_arm(&c->slice_timer, time_now_ns() + turn_ns(g));
 	}
-	kick_timer.fn = kick;
+	c->kick_timer.fn = kick;
 	/* The guest's CPU time is counted an exit at a time, so that its own
 	 * GUEST_STATS sees a slice that has not ended yet: one TSC read an
 	 * exit, each entry's end being where the next one's time starts,
 	 * and the conversion to time left to whoever reports it. */
 	t0 = rdtsc();
-	while (guest_alive(g) && !need_resched) {
+	while (guest_alive(g) && !c->need_resched && g != held) {
 		uint64_t now;
 
 		if (!devices_poll(g))
-			timer_cancel(&kick_timer);
-		else if (!kick_timer.armed)
-			timer_arm(&kick_timer, time_now_ns() + KICK_NS);
+			timer_cancel(&c->kick_timer);
+		else if (!c->kick_timer.armed)
+			timer_arm(&c->kick_timer, time_now_ns() + KICK_NS);
 		net_poll(); /* frames from the wire, for anyone */
 		deliver_pending_irq(g);
 		if (!guest_alive(g) || g->halted)
@@ -133,32 +220,36 @@ static void run_slice(struct guest *g)
 		guest_enter_once(g);
 		now = rdtsc();
 		g->stats.cpu_cycles += now - t0;
+		c->guest_cycles += now - t0;
+		c->exits++;
 		t0 = now;
 	}
-	timer_cancel(&slice_timer);
-	timer_cancel(&kick_timer);
-	running = NULL;
+	timer_cancel(&c->slice_timer);
+	timer_cancel(&c->kick_timer);
+	shadow_leave();
+	g->on_cpu = false;
+	c->running = NULL;
 }
 
 /* A halted guest whose device still works (it sleeps until the device
  * answers): a budget of that work for each, between slices, so neither
- * a busy guest nor an idle CPU holds it back. */
+ * a busy guest nor an idle CPU holds it back.  Each processor its own. */
 enum sleepers { NO_WORK, CPU_WORK, DISK_WORK };
 
-static enum sleepers poll_sleepers(void)
+static enum sleepers poll_sleepers(unsigned cpu)
 {
-	bool busy = false, cpu = false;
+	bool busy = false, work = false;
 
 	for (int i = 0; i < nr_guests; i++) {
 		struct guest *g = &guests[i];
 
-		if (guest_alive(g) && g->halted && devices_busy(g) &&
-		    devices_poll(g)) {
+		if (g->cpu == cpu && guest_alive(g) && g->halted && g != held &&
+		    devices_busy(g) && devices_poll(g)) {
 			busy = true;
-			cpu |= !devices_only_waiting(g);
+			work |= !devices_only_waiting(g);
 		}
 	}
-	return !busy ? NO_WORK : cpu ? CPU_WORK : DISK_WORK;
+	return !busy ? NO_WORK : work ? CPU_WORK : DISK_WORK;
 }
 
 struct guest *sched_next_alive(int after)
@@ -174,20 +265,14 @@ struct guest *guest_first_alive(void)
 	return sched_next_alive(-1);
 }
 
-static bool runnable(struct guest *g)
-{
-	unsigned irq;
-
-	return guest_alive(g) && (!g->halted || guest_deliverable_irq(g, &irq));
-}
-
-/* Round robin, starting after the guest that ran last. */
-static struct guest *pick_next(int *last)
+/* Round robin over this processor's guests, after the one that ran last. */
+static struct guest *pick_next(struct cpu_sched *c, unsigned cpu)
 {
 	for (int i = 1; i <= nr_guests; i++) {
-		int idx = (*last + i) % nr_guests;
-		if (runnable(&guests[idx])) {
-			*last = idx;
+		int idx = (c->last + i) % nr_guests;
+
+		if (guests[idx].cpu == cpu && runnable(&guests[idx])) {
+			c->last = idx;
 			return &guests[idx];
 		}
 	}
@@ -202,28 +287,35 @@ static struct guest *pick_next(int *last)
  * and look again: the disks are polled (docs/storage.md), and spinning
  * would take the CPU from whatever does the disk's work (under QEMU, the
  * very threads that emulate it). */
-static void idle(enum sleepers work)
+static void idle(struct cpu_sched *c, enum sleepers work)
 {
 	uint64_t t0;
 
+	/* The lock is let go for the sleep: the others' exits go on, and
+	 * the interrupt that wakes us takes it for its handler (trap.c). */
 	if (work == CPU_WORK) {
+		hvlock_drop();
 		sti_nop_cli();
+		hvlock_take();
 		return;
 	}
-	if (work == DISK_WORK || net_has_uplink()) {
+	if (work == DISK_WORK || (cpu_index() == 0 && net_has_uplink())) {
 		/* The card is polled too: frames from the wire wait for a
-		 * look, so an idle machine looks every NET_WAIT_NS. */
-		look_timer.fn = kick;
-		timer_arm(&look_timer,
+		 * look, so an idle machine looks every NET_WAIT_NS (the
+		 * first processor does; the others' loops look anyway). */
+		c->look_timer.fn = kick;
+		timer_arm(&c->look_timer,
 			  time_now_ns() + (work == DISK_WORK ? DISK_WAIT_NS
 							     : NET_WAIT_NS));
 	}
 	t0 = time_now_ns();
-	idle_sleeps++;
+	c->idle_sleeps++;
+	hvlock_drop();
 	sti_hlt();
 	cli();
-	timer_cancel(&look_timer);
-	idle_ns += time_now_ns() - t0;
+	hvlock_take();
+	timer_cancel(&c->look_timer);
+	c->idle_ns += time_now_ns() - t0;
 }
 
 void sched_print_stats(const struct guest *g)
@@ -245,6 +337,7 @@ void sched_print_stats(const struct guest *g)
 	printk("hv: guest %s: cpu %llu ms, weight %u\n", g->name,
 	       (unsigned long long)(time_cycles_to_ns(s->cpu_cycles) / 1000000),
 	       g->cfg->weight);
+	printk("hv: guest %s: cpu %u, moves %u\n", g->name, g->cpu, g->moves);
 	printk("hv: guest %s: hypercalls by number:", g->name);
 	for (unsigned i = 0; i < ARRAY_SIZE(s->by_hypercall); i++)
 		if (s->by_hypercall[i])
@@ -264,24 +357,169 @@ struct guest *sched_guest(int i)
 	return i >= 0 && i < nr_guests ? &guests[i] : NULL;
 }
 
-/* A command is waiting: end the running slice at its next exit. */
+/* A command is waiting: end the first processor's slice at its next exit
+ * (the monitor runs there, between slices). */
 void sched_resched(void)
 {
-	need_resched = true;
+	cpus[0].need_resched = true;
+	smp_wake(0);
 }
 
-void sched_print_idle(void)
+/* Each processor's statistics, and the idle time of all of them. */
+void sched_print_cpus(void)
 {
-	printk("hv: idle: %llu sleeps, %llu ms\n",
-	       (unsigned long long)idle_sleeps,
+	uint64_t sleeps = 0, idle_ns = 0;
+
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		const struct cpu_sched *c = &cpus[i];
+
+		printk("hv: cpu %u: exits %llu, guest %llu ms, idle %llu ms, "
+		       "lock waits %llu, IPIs in %llu\n",
+		       i, (unsigned long long)c->exits,
+		       (unsigned long long)(time_cycles_to_ns(c->guest_cycles) /
+					    1000000),
+		       (unsigned long long)(c->idle_ns / 1000000),
+		       (unsigned long long)smp_stats[i].lock_waits,
+		       (unsigned long long)smp_stats[i].ipis_in);
+		sleeps += c->idle_sleeps;
+		idle_ns += c->idle_ns;
+	}
+	printk("hv: idle: %llu sleeps, %llu ms\n", (unsigned long long)sleeps,
 	       (unsigned long long)(idle_ns / 1000000));
+}
+
+/* ---- Placement ---- */
+
+/*
+ * [Processors 10] Where a new guest runs: where its cpu= says, or else
+ * on the processor with the fewest guests (the first of those).  Pinned
+ * guests are placed first, so the others fill in around them.
+ */
+static void place(struct guest *g, unsigned placed[MAX_CPUS])
+{
+	unsigned online = smp_cpus_online(), best = 0;
+	int want = g->cfg->cpu;
+
+	if (want >= 0 && (unsigned)want < online) {
+		g->cpu = (unsigned)want;
+		g->pinned = true;
+		placed[g->cpu]++;
+		printk("hv: guest %s: on cpu %u (pinned)\n", g->name, g->cpu);
+		return;
+	}
+	if (want >= 0)
+		printk("hv: guest %s: cpu=%d, but only %u CPUs are online; "
+		       "placed as if unpinned\n",
+		       g->name, want, online);
+	for (unsigned c = 1; c < online; c++)
+		if (placed[c] < placed[best])
+			best = c;
+	g->cpu = best;
+	g->pinned = false;
+	placed[g->cpu]++;
+	printk("hv: guest %s: on cpu %u (fewest guests)\n", g->name, g->cpu);
+}
+
+/*
+ * After a slice of g on this processor: move g if this processor has
+ * more ready guests than one while another has none ready.  Not a
+ * pinned guest, not a halted one (it has nothing to run anywhere), and
+ * not twice within MOVE_AGAIN_NS, so two processors never toss a guest
+ * to and fro.  This processor lets go of everything of g's it keeps (its
+ * registers in our frame, its FPU registers, our descriptor tables'
+ * copies of its entries), so the other needs nothing from this one.
+ */
+static void maybe_move(struct guest *g)
+{
+	unsigned me = g->cpu, to;
+	uint64_t now;
+
+	if (g->pinned || !runnable(g) || nr_on(me, true) < 2)
+		return;
+	now = time_now_ns();
+	if (g->moves && now - g->moved_ns < MOVE_AGAIN_NS)
+		return;
+	for (to = 0; to < smp_cpus_online(); to++)
+		if (to != me && !cpus[to].parked && nr_on(to, true) == 0)
+			break;
+	if (to == smp_cpus_online())
+		return;
+	guest_regs_unload(g);
+	fpu_leave_cpu(g);
+	guest_gdt_forget(g);
+	guest_idt_forget(g);
+	g->cpu = to;
+	g->moves++;
+	g->moved_ns = now;
+	printk("hv: guest %s: moved from cpu %u to cpu %u\n", g->name, me, to);
+	smp_wake(to);
+}
+
+/* ---- Every processor's loop ---- */
+
+/* Until no guest is left: the guests of this processor, and idle when
+ * none of them is ready.  The console monitor is the first processor's. */
+static void cpu_loop(void)
+{
+	unsigned me = cpu_index();
+	struct cpu_sched *c = &cpus[me];
+
+	c->last = -1;
+	while (!run_over && nr_alive() > 0) {
+		enum sleepers work;
+		struct guest *g;
+
+		/* Between slices: a command may stop or free a guest. */
+		if (me == 0 && monitor_poll() && !nr_alive())
+			break;
+		work = poll_sleepers(me);
+		net_poll();
+		g = pick_next(c, me);
+		if (!g) {
+			idle(c, work);
+			continue;
+		}
+		run_slice(c, g);
+		if (!guest_alive(g)) {
+			if (g != held)
+				guest_maybe_restart(g);
+		} else {
+			maybe_move(g);
+		}
+	}
+}
+
+/* The other processors, after the loop: nothing of any guest's is left on
+ * them (shadow_leave() at every slice's end); they wait for the end. */
+static __noreturn void others_loop(void)
+{
+	cpu_loop();
+	smp_wake(0); /* the last guest may have been ours: tell the first */
+	here()->parked = true;
+	hvlock_drop();
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* The first processor, at the end: every other one parked. */
+static void wait_for_others(void)
+{
+	run_over = true;
+	for (unsigned i = 1; i < smp_cpus_online(); i++) {
+		smp_wake(i);
+		while (!cpus[i].parked) {
+			hvlock_drop();
+			cpu_relax();
+			hvlock_take();
+		}
+	}
 }
 
 __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 {
 	uint32_t free_before = pmem.free_pages;
+	unsigned placed[MAX_CPUS] = { 0 };
 	bool killed = false;
-	int last = -1;
 
 	for (int i = 0; i < n; i++) {
 		if (!cfg[i].ok) {
@@ -296,6 +534,11 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		else
 			killed = true;
 	}
+	/* Pinned guests first, so the others are placed around them. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < nr_guests; i++)
+			if ((guests[i].cfg->cpu >= 0) == (pass == 0))
+				place(&guests[i], placed);
 	if (nr_guests == 0) {
 		printk("hv: %s\n", n ? "no guest could be started"
 				     : "no guests configured; nothing to run");
@@ -303,25 +546,14 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 	}
 
 	monitor_init();
-	while (nr_alive() > 0) {
-		enum sleepers work;
-		struct guest *g;
-
-		/* Between slices: a command may stop or free a guest. */
-		if (monitor_poll() && !nr_alive())
-			break;
-		work = poll_sleepers();
-		net_poll();
-		g = pick_next(&last);
-
-		if (!g) {
-			idle(work);
-			continue;
-		}
-		run_slice(g);
-		if (!guest_alive(g))
-			guest_maybe_restart(g);
-	}
+	first_start_ns = time_now_ns();
+	smp_run_others(others_loop);
+	cpu_loop();
+	wait_for_others();
+	printk("hv: run: %llu ms from the first guest's start to the last "
+	       "one's stop\n",
+	       (unsigned long long)((time_now_ns() - first_start_ns) /
+				    1000000));
 
 	for (int i = 0; i < nr_guests; i++) {
 		/*
@@ -338,7 +570,7 @@ __noreturn void hv_run_guests(struct guest_config *cfg, int n)
 		printk("hv: console: %u typed bytes were dropped (no guest "
 		       "read them in time)\n",
 		       console_input_dropped());
-	sched_print_idle();
+	sched_print_cpus();
 	printk("hv: all guests stopped; %u pages free (%u before the "
 	       "guests started)\n",
 	       pmem.free_pages, free_before);

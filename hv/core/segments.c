@@ -68,10 +68,12 @@ static struct desc sanitize_gdt_entry(struct desc d)
 	return d;
 }
 
-/* The real GDTs hold the entries of the guest that last ran here; the
- * CPU has one of them loaded (switcher_init() loaded the truncated one). */
-static const struct guest *gdt_owner;
-static enum guest_view loaded_view = GUEST_VIEW_TRUNCATED;
+/* Each processor's real GDTs hold the entries of the guest that last ran
+ * there; it has one of them loaded (switcher_load_tables() loaded the
+ * truncated one). */
+static const struct guest *gdt_owner[MAX_CPUS];
+static enum guest_view loaded_view[MAX_CPUS]; /* 0: GUEST_VIEW_TRUNCATED */
+_Static_assert(GUEST_VIEW_TRUNCATED == 0, "loaded_view starts truncated");
 
 #ifdef HV_SELFTEST
 bool views_eager_full;
@@ -86,22 +88,32 @@ static void install_slot(struct guest *g, uint32_t i)
 	uint32_t base = GUEST_H;
 	struct desc t = desc_truncate(g->gdt[i], base);
 	struct desc f = desc_full_view(g->gdt[i], base);
+	struct switcher_desc *d = switcher_here();
 
 	BUG_ON(!desc_reach_below(t, base));
-	switcher_desc.gdt[i] = t;
-	switcher_desc.gdt_full[i] = f;
+	d->gdt[i] = t;
+	d->gdt_full[i] = f;
 	if (t.lo != f.lo || t.hi != f.hi)
 		g->view_diff |= 1u << i;
 	else
 		g->view_diff &= ~(1u << i);
 }
 
-/* A guest slot changed: straight into the real GDTs if they are g's,
- * else at g's next entry. */
+/* A guest slot changed (by g, on its own processor): straight into the
+ * real GDTs if they are g's, else at g's next entry. */
 static void slot_changed(struct guest *g, uint32_t i)
 {
-	if (gdt_owner == g)
+	if (gdt_owner[cpu_index()] == g)
 		install_slot(g, i);
+}
+
+/* No processor's GDTs hold g's entries any more: g is being reset, or has
+ * moved away from them (its next entry anywhere installs them all). */
+void guest_gdt_forget(const struct guest *g)
+{
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		if (gdt_owner[c] == g)
+			gdt_owner[c] = NULL;
 }
 
 void guest_gdt_init(struct guest *g)
@@ -114,7 +126,7 @@ void guest_gdt_init(struct guest *g)
 	g->gdt[GUEST_GDT_KERNEL_DS].hi = 0x00CFB300;
 	g->view = GUEST_VIEW_TRUNCATED;
 	g->view_diff = 0;
-	gdt_owner = NULL;
+	guest_gdt_forget(g);
 }
 
 void guest_load_gdt_entry(struct guest *g, uint32_t idx, uint32_t lo,
@@ -153,12 +165,14 @@ void guest_load_tls(struct guest *g, uint32_t gpa)
  * there already.  Our own slots are left as they are. */
 void guest_gdt_install(struct guest *g)
 {
-	if (gdt_owner == g)
+	unsigned cpu = cpu_index();
+
+	if (gdt_owner[cpu] == g)
 		return;
 	for (uint32_t i = 0; i < GDT_ENTRIES; i++)
 		if (!hypervisor_slot(i))
 			install_slot(g, i);
-	gdt_owner = g;
+	gdt_owner[cpu] = g;
 }
 
 /*
@@ -170,17 +184,19 @@ void guest_gdt_install(struct guest *g)
  */
 enum guest_view guest_view_enter(struct guest *g)
 {
+	unsigned cpu = cpu_index();
+
 	if ((g->regs->cs & 3) != 3 || !g->view_diff)
 		g->view = GUEST_VIEW_TRUNCATED;
 	else if (views_eager_full)
 		g->view = GUEST_VIEW_FULL; /* selftest=full-view */
-	if (g->view != loaded_view) {
-		const struct desc *gdt = g->view == GUEST_VIEW_FULL
-						 ? switcher_desc.gdt_full
-						 : switcher_desc.gdt;
+	if (g->view != loaded_view[cpu]) {
+		struct switcher_desc *d = switcher_here();
+		const struct desc *gdt =
+			g->view == GUEST_VIEW_FULL ? d->gdt_full : d->gdt;
 
 		lgdt((uint32_t)(uintptr_t)gdt, GDT_ENTRIES * 8 - 1);
-		loaded_view = g->view;
+		loaded_view[cpu] = g->view;
 	}
 	return g->view;
 }

@@ -85,6 +85,15 @@ struct guest {
 	unsigned restarts;
 	uint64_t started_ns; /* when it last booted (time_now_ns) */
 
+	/* Where it runs (hv/core/sched.c): the processor whose scheduler
+	 * owns it, and whether that one is in a slice of it now (then no
+	 * other processor may free or reset it: sched_wait_off_cpu()). */
+	unsigned cpu;
+	bool pinned;
+	volatile bool on_cpu;
+	unsigned moves;
+	uint64_t moved_ns; /* when it last moved (time_now_ns) */
+
 	/* Set by LGUEST_INIT (section 3). */
 	uint32_t lguest_data; /* GPA, 0 until registered */
 	uint32_t noirq_iret, kernel_address;

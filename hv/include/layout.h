@@ -44,6 +44,15 @@
 #define SWITCHER_PDX 1023
 
 /*
+ * Processors the hypervisor runs on, at most (hv/machine/smp.c).  Each
+ * has two pages of its own in the Switcher (switcher/switcher.h): the
+ * first holds its GDT, TSS and IDT, the second the stack its traps land
+ * on.  Its GDT's address says which processor it is (hv/include/percpu.h).
+ */
+#define MAX_CPUS 16
+#define SWITCHER_CPU_SIZE 0x2000
+
+/*
  * Where the hypervisor lives, and how much physical memory it can reach.
  * linker.ld links the image at HV_BASE + its load address and says the
  * same number again (checked at boot).  Physical memory from 0 up to
@@ -133,13 +142,14 @@ static inline uintptr_t virt_to_phys(const volatile void *p)
  * With an APIC the same vectors carry the same ISA lines, now from the
  * I/O APIC (the 8259s are remapped there too, and fully masked), and the
  * local APIC's own sources sit at the top, above every guest-visible
- * vector: the timer, room for the interprocessor interrupts of the SMP
- * work to come (0xF1-0xFD), the error interrupt and the spurious vector,
+ * vector: the timer, the interprocessor interrupts (0xF1-0xFD: one used,
+ * the wake-up of hv/machine/smp.c), the error interrupt and the spurious vector,
  * whose low four bits must be ones on older processors.  All have DPL 0
  * gates like the lines, so no guest can raise them with "int".
  */
 #define LAPIC_VECTORS_FIRST 0xF0
 #define LAPIC_TIMER_VECTOR 0xF0
+#define LAPIC_WAKE_VECTOR 0xF1 /* "look at your guests again" */
 #define LAPIC_ERROR_VECTOR 0xFE
 #define LAPIC_SPURIOUS_VECTOR 0xFF
 

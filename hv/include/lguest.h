@@ -160,8 +160,10 @@ struct lguest_stats {
 	uint64_t page_faults; /* shadow faults, fixed or reflected */
 	uint64_t irqs;	      /* interrupts delivered to the guest */
 	uint64_t cpu_ns;      /* time the CPU spent on the guest's slices */
+	uint32_t cpu;	      /* the processor it runs on (0 = the first) */
+	uint32_t cpu_moves;   /* how often it moved to another one */
 };
-_Static_assert(sizeof(struct lguest_stats) == 48, "ABI 5");
+_Static_assert(sizeof(struct lguest_stats) == 56, "ABI 5");
 
 #endif /* !__ASSEMBLER__ */
 

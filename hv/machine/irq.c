@@ -23,6 +23,7 @@
 #include "hv/include/layout.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
+#include "hv/machine/smp.h"
 
 #define ERRORS_REPORTED 8 /* then quiet: a storm must not flood the log */
 
@@ -176,8 +177,15 @@ static void local_vector(uint32_t vec)
 	case LAPIC_ERROR_VECTOR:
 		local_error();
 		return;
+	case LAPIC_WAKE_VECTOR:
+		/* Another processor made one of our guests ready, or wants
+		 * it stopped: the interrupt itself is the point (it ends a
+		 * guest's run or our idle; the scheduler looks again). */
+		smp_wake_received();
+		lapic_eoi();
+		return;
 	}
-	/* 0xF1-0xFD: the IPIs to come; nothing sends one yet. */
+	/* 0xF2-0xFD: nothing sends one. */
 	if (++stray_count <= ERRORS_REPORTED)
 		pr_warn("hv: irq: unexpected local APIC vector %#x\n", vec);
 	lapic_eoi();

@@ -9,6 +9,7 @@
 #include "hv/lib/printk.h"
 #include "hv/lib/symbols.h"
 #include "hv/machine/power.h"
+#include "hv/machine/smp.h"
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	"divide error",
@@ -56,14 +57,16 @@ static void print_address(uint32_t addr)
 }
 
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
-extern char boot_stack_bottom[], boot_stack_top[];
 
 /* Follow the saved-EBP chain (we build with frame pointers), trusting
- * nothing: every frame must lie on the boot stack, above the last one. */
+ * nothing: every frame must lie on this processor's stack, above the
+ * last one. */
 static void backtrace(uint32_t ebp)
 {
-	uint32_t lo = (uint32_t)(uintptr_t)boot_stack_bottom;
-	uint32_t hi = (uint32_t)(uintptr_t)boot_stack_top;
+	uint32_t lo, hi;
+
+	if (!smp_stack_bounds(cpu_index(), &lo, &hi))
+		return;
 
 	for (int depth = 0; depth < 32; depth++) {
 		uint32_t *frame = (uint32_t *)(uintptr_t)ebp;
@@ -93,9 +96,12 @@ void panic(const char *fmt, ...)
 	uint32_t ebp;
 
 	cli();
-	if (panicking++)
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
 		stop(); /* a panic while panicking: just stop */
-	printk("\nhv: PANIC: ");
+	/* The other processors stop where they are (their NMI handlers
+	 * halt), so that what is printed is the state this one found. */
+	smp_stop_others();
+	printk("\nhv: PANIC on cpu %u: ", cpu_index());
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
@@ -108,10 +114,12 @@ void panic(const char *fmt, ...)
 void panic_trap(const struct trapframe *tf)
 {
 	cli();
-	if (panicking++)
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
 		stop();
-	printk("\nhv: PANIC: unexpected %s (vector %u) in the hypervisor\n",
-	       trap_name(tf->trapno), tf->trapno);
+	smp_stop_others();
+	printk("\nhv: PANIC on cpu %u: unexpected %s (vector %u) in the "
+	       "hypervisor\n",
+	       cpu_index(), trap_name(tf->trapno), tf->trapno);
 	printk("  error code %#x", tf->err);
 	if (tf->trapno == T_PAGE_FAULT)
 		printk("  faulting address (cr2) %#010x (%s, %s)", read_cr2(),

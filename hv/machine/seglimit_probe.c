@@ -24,7 +24,7 @@ static uint8_t probe_area[2 * PAGE_SIZE] __attribute__((aligned(4096)));
 __attribute__((noinline)) bool cpu_enforces_segment_limits(void)
 {
 	uint32_t base = (uint32_t)(uintptr_t)probe_area, v;
-	struct desc *d = &switcher_desc.gdt[GDT_HV_SPARE];
+	struct desc *d = &switcher_cpus[0].desc.gdt[GDT_HV_SPARE];
 
 	/* Byte granular, limit 0: only offset 0 is inside.  Writable data
 	 * (type 3, accessed), DPL 0, 32-bit. */

@@ -1,19 +1,23 @@
 /*
  * smp.c - [Processors 1] the other processors: found in the MADT, woken with
  * INIT and STARTUP IPIs (SDM vol. 3, 8.4.4: "MP initialization
- * example"), and for now parked.
+ * example"), and then at work like the first: each runs the scheduler's
+ * loop for the guests placed on it (hv/core/sched.c).
  *
  * Each application processor starts in real mode at the trampoline
  * (boot/ap_trampoline.S), copied to AP_TRAMPOLINE below 1 MiB, which
  * brings it to protected mode and paging and into ap_main() here, on a
- * page of stack of its own.  ap_main() loads what the first CPU uses (our
- * page directory, GDT, IDT, control registers) and says it is alive.
- * Then it waits with interrupts off: the guests still run on the first
- * CPU (running them on every CPU is the rest of the SMP work, issue 16).
+ * stack of its own.  ap_main() loads our page directory, its own GDT,
+ * TSS and IDT (its Switcher pages), its local APIC, and says it is alive.
+ * It waits for the guests to be created, then takes the hypervisor lock
+ * and runs the loop the scheduler gave smp_run_others().
  *
- * The waits are drv_delay_us()'s (the drivers' clock, set up before us).
- * One processor is started at a time, so the trampoline, its stack
- * pointer and the "alive" word are never shared.
+ * Also here: the hypervisor lock (docs/smp.md), the wake-up interrupt
+ * one processor sends another, and the panic stop.
+ *
+ * The start-up waits are drv_delay_us()'s (the drivers' clock, set up
+ * before us).  One processor is started at a time, so the trampoline,
+ * its stack pointer and the "alive" word are never shared.
  */
 #include "hv/machine/smp.h"
 #include "drivers/driver_env.h"
@@ -28,16 +32,71 @@
 #include "switcher/switcher.h"
 
 #define AP_TRAMPOLINE 0x8000u /* boot/ap_trampoline.S says so too */
+#define AP_STACK_PAGES 8      /* 32 KiB, as the first CPU's boot stack */
 #define NO_CPU 0xFFFFFFFFu
 
 extern const char ap_trampoline_start[], ap_trampoline_end[];
+extern char boot_stack_bottom[], boot_stack_top[];
 void ap_main(void);
 
-/* For the processor being started: its stack, and its answer. */
+/* For the processor being started: its stack, its index, its answer. */
 uint32_t ap_boot_stack;
+static unsigned ap_boot_cpu;
 static volatile uint32_t ap_alive = NO_CPU;
+
 static uint32_t host_cr3; /* our page directory, the first CPU's */
 static unsigned online = 1;
+static uint32_t apic_ids[MAX_CPUS];
+static uint32_t stack_lo[MAX_CPUS], stack_hi[MAX_CPUS];
+static void (*volatile others_loop)(void); /* set by smp_run_others() */
+static volatile bool stopping;		    /* a panic: every CPU stops */
+
+struct smp_cpu_stats smp_stats[MAX_CPUS];
+
+/* ---- The hypervisor lock ---- */
+
+static struct spinlock hv_lock = SPINLOCK_INIT;
+
+/* Never returns: a panic elsewhere stopped the machine. */
+static __noreturn void stop_here(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void hvlock_take(void)
+{
+	uint32_t ticket = 1, spins = 0;
+
+	__asm__ volatile("lock xaddl %0, %1"
+			 : "+r"(ticket), "+m"(hv_lock.next)
+			 :
+			 : "memory");
+	while (hv_lock.serving != ticket) {
+		if (stopping)
+			stop_here(); /* the holder is the panic's processor */
+		cpu_relax();
+		spins++;
+	}
+	hv_lock.owner = cpu_index();
+	if (spins) {
+		smp_stats[hv_lock.owner].lock_waits++;
+		smp_stats[hv_lock.owner].lock_spins += spins;
+	}
+}
+
+void hvlock_drop(void)
+{
+	BUG_ON(!spin_held_here(&hv_lock));
+	spin_unlock(&hv_lock);
+}
+
+bool hvlock_held(void)
+{
+	return spin_held_here(&hv_lock);
+}
+
+/* ---- Starting the processors ---- */
 
 /* Whether [base, base+len) lies in one usable region of the memory map. */
 static bool usable(uint64_t base, uint64_t len)
@@ -53,16 +112,19 @@ static bool usable(uint64_t base, uint64_t len)
 }
 
 /* [Processors 2] INIT, then STARTUP (twice if need be), then wait for it. */
-static bool start_one(uint32_t apic_id, void *stack)
+static bool start_one(uint32_t apic_id, unsigned cpu, char *stack)
 {
 	uint8_t page = AP_TRAMPOLINE >> PAGE_SHIFT;
-
 
 	if (!stack) {
 		printk("hv: cpu %u: no memory for its stack\n", apic_id);
 		return false;
 	}
-	ap_boot_stack = (uint32_t)(uintptr_t)stack + PAGE_SIZE;
+	stack_lo[cpu] = (uint32_t)(uintptr_t)stack;
+	stack_hi[cpu] = stack_lo[cpu] + AP_STACK_PAGES * PAGE_SIZE;
+	ap_boot_stack = stack_hi[cpu];
+	ap_boot_cpu = cpu;
+	switcher_init_cpu(cpu);
 	ap_alive = NO_CPU;
 	if (!lapic_send_ipi(apic_id, 0, LAPIC_DM_INIT))
 		return false;
@@ -77,16 +139,18 @@ static bool start_one(uint32_t apic_id, void *stack)
 	return ap_alive == apic_id;
 }
 
-void smp_start(uint32_t cr3, void *(*alloc_page)(void))
+void smp_start(uint32_t cr3, void *(*alloc_pages)(uint32_t count))
 {
 	const struct madt_info *m = irq_madt();
 	uint32_t self, size = ap_trampoline_end - ap_trampoline_start;
 	char ids[MAX_CPUS * 4 + 1] = "";
-	unsigned parked = 0;
 
+	stack_lo[0] = (uint32_t)(uintptr_t)boot_stack_bottom;
+	stack_hi[0] = (uint32_t)(uintptr_t)boot_stack_top;
 	if (!m || m->nr_cpus < 2)
 		return; /* one CPU, or no APICs to start others with */
 	self = lapic_id(); /* (only with the local APIC's registers mapped) */
+	apic_ids[0] = self;
 	if (!usable(AP_TRAMPOLINE, PAGE_SIZE) || size > PAGE_SIZE) {
 		printk("hv: cpus: page %#x is not usable RAM for the start-up "
 		       "code; running on one CPU\n",
@@ -108,17 +172,16 @@ void smp_start(uint32_t cr3, void *(*alloc_page)(void))
 			       id, MAX_CPUS);
 			continue;
 		}
-		if (!start_one(id, alloc_page())) {
+		if (!start_one(id, online, alloc_pages(AP_STACK_PAGES))) {
 			printk("hv: cpu %u: did not come up; left alone\n", id);
 			continue;
 		}
-		online++;
-		parked++;
+		apic_ids[online++] = id;
 		hv_snprintf(ids + len, sizeof(ids) - len, " %u", id);
 	}
-	printk("hv: cpus: %u online (APIC IDs %s); %u waiting: guests run on "
-	       "the first\n",
-	       online, ids, parked);
+	printk("hv: cpus: %u online (APIC IDs %s); guests run on all of "
+	       "them\n",
+	       online, ids);
 }
 
 unsigned smp_cpus_online(void)
@@ -126,15 +189,79 @@ unsigned smp_cpus_online(void)
 	return online;
 }
 
-/* [Processors 4] The application processor, now on our page directory's high
- * addresses but the boot one's tables: take ours, then say so. */
+bool smp_stack_bounds(unsigned cpu, uint32_t *lo, uint32_t *hi)
+{
+	if (cpu >= online || !stack_hi[cpu])
+		return false;
+	*lo = stack_lo[cpu];
+	*hi = stack_hi[cpu];
+	return true;
+}
+
+/* [Processors 4] The application processor, now on our page directory's
+ * high addresses but the boot one's tables: take ours and its own
+ * descriptor tables, say so, and wait for guests. */
 void ap_main(void)
 {
+	unsigned cpu = ap_boot_cpu;
+
 	write_cr4(read_cr4() | CR4_PSE | (cpu_has(CPU_PGE) ? CR4_PGE : 0));
 	write_cr3(host_cr3);
 	cpu_init_control_regs();
-	switcher_load_tables();
+	switcher_load_tables(cpu);
+	lapic_start_this_cpu(irq_madt(), LAPIC_SPURIOUS_VECTOR,
+			     LAPIC_ERROR_VECTOR);
 	ap_alive = lapic_id();
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	while (!others_loop)
+		cpu_relax();
+	hvlock_take();
+	others_loop();
+	stop_here(); /* (the loop parks instead of returning) */
+}
+
+void smp_run_others(void (*loop)(void))
+{
+	others_loop = loop;
+}
+
+/* ---- Between processors ---- */
+
+void smp_wake(unsigned cpu)
+{
+	if (cpu == cpu_index() || cpu >= online)
+		return;
+	/* One is enough until it is taken: the receiver looks at all its
+	 * guests when it comes. */
+	if (__atomic_exchange_n(&smp_stats[cpu].wake_pending, true,
+				__ATOMIC_SEQ_CST))
+		return;
+	if (!lapic_send_ipi(apic_ids[cpu], LAPIC_WAKE_VECTOR, LAPIC_DM_FIXED))
+		pr_warn("hv: cpu %u: its local APIC did not take a wake-up\n",
+			cpu);
+}
+
+void smp_wake_received(void)
+{
+	struct smp_cpu_stats *s = &smp_stats[cpu_index()];
+
+	s->wake_pending = false;
+	s->ipis_in++;
+}
+
+/* A panic: everyone else stops where they are, with an NMI (it reaches a
+ * processor with interrupts off too: one spinning for the lock, say). */
+void smp_stop_others(void)
+{
+	unsigned me = cpu_index();
+
+	stopping = true;
+	for (unsigned c = 0; c < online; c++)
+		if (c != me)
+			(void)lapic_send_ipi(apic_ids[c], 0, LAPIC_DM_NMI);
+}
+
+void smp_nmi(void)
+{
+	if (stopping)
+		stop_here();
 }

@@ -15,6 +15,7 @@
 #include "drivers/pit.h"
 #include "drivers/rtc.h"
 #include "hv/include/layout.h"
+#include "hv/include/percpu.h"
 #include "hv/include/x86.h"
 #include "hv/lib/printk.h"
 #include "hv/machine/cpu.h"
@@ -30,7 +31,9 @@ static uint64_t ns_per_cycle; /* 32.32 fixed point: 10^6 / khz */
 static uint64_t tsc_at_boot;
 static uint32_t boot_epoch; /* RTC seconds at tsc_at_boot */
 static bool rtc_ok;
-static struct hv_timer *timers; /* sorted by deadline */
+/* Each processor's timers, sorted by deadline, on its own local APIC
+ * timer (only the first processor has any without an APIC). */
+static struct hv_timer *timer_lists[MAX_CPUS];
 static uint64_t irq_count;
 static bool use_lapic;
 static uint64_t lapic_hz; /* timer ticks a second: bus clock / divide */
@@ -92,6 +95,7 @@ static void program_lapic(uint64_t ns)
 
 static void program_timer(void)
 {
+	struct hv_timer *timers = timer_lists[cpu_index()];
 	uint64_t now, ns;
 
 	if (!timers) {
@@ -112,13 +116,16 @@ static void program_timer(void)
 	}
 }
 
+/* Off the list of the processor it was armed on.  From another
+ * processor (a guest stopped from the console monitor), that one's timer
+ * is left as it is: it fires, finds nothing due, and goes on. */
 void timer_cancel(struct hv_timer *t)
 {
 	struct hv_timer **pp;
 
 	if (!t->armed)
 		return;
-	for (pp = &timers; *pp; pp = &(*pp)->next)
+	for (pp = &timer_lists[t->cpu]; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;
 			break;
@@ -126,31 +133,41 @@ void timer_cancel(struct hv_timer *t)
 	t->armed = false;
 }
 
+/* On this processor's list: t fires here. */
 void timer_arm(struct hv_timer *t, uint64_t deadline_ns)
 {
+	unsigned cpu = cpu_index();
 	struct hv_timer **pp;
 	bool first;
 
 	timer_cancel(t);
 	t->deadline_ns = deadline_ns;
-	for (pp = &timers; *pp && (*pp)->deadline_ns <= deadline_ns;
+	t->cpu = cpu;
+	for (pp = &timer_lists[cpu]; *pp && (*pp)->deadline_ns <= deadline_ns;
 	     pp = &(*pp)->next)
 		;
 	t->next = *pp;
 	*pp = t;
 	t->armed = true;
-	first = (timers == t);
+	first = (timer_lists[cpu] == t);
 	if (first)
 		program_timer();
 }
 
+void timer_adopt(struct hv_timer *t)
+{
+	if (t->armed && t->cpu != cpu_index())
+		timer_arm(t, t->deadline_ns);
+}
+
 void timer_run_expired(void)
 {
+	struct hv_timer **timers = &timer_lists[cpu_index()];
 	uint64_t now = time_now_ns();
 
-	while (timers && timers->deadline_ns <= now) {
-		struct hv_timer *t = timers;
-		timers = t->next;
+	while (*timers && (*timers)->deadline_ns <= now) {
+		struct hv_timer *t = *timers;
+		*timers = t->next;
 		t->armed = false;
 		t->fn(t); /* may re-arm itself */
 		now = time_now_ns();

@@ -30,11 +30,15 @@ struct hv_timer {
 	void (*fn)(struct hv_timer *t);
 	struct hv_timer *next;
 	bool armed;
+	unsigned cpu; /* whose list it is on, while armed */
 };
 
 /* Arm (or re-arm) t to call t->fn once at deadline_ns. */
 void timer_arm(struct hv_timer *t, uint64_t deadline_ns);
 void timer_cancel(struct hv_timer *t);
+/* An armed timer of a guest that moved: onto this processor's list, with
+ * its deadline. */
+void timer_adopt(struct hv_timer *t);
 /* Run every expired timer; called from the timer interrupt and on
  * exits. */
 void timer_run_expired(void);

@@ -102,9 +102,13 @@ static unsigned region_pdx(void)
  * allocator (and to whoever it gives them next) only after the flush.
  */
 #define DEFERRED_MAX 64
-static uint32_t *deferred[DEFERRED_MAX]; /* tables freed after the flush */
-static unsigned nr_deferred;
-static bool flush_pending;
+/* Per processor: each has its own TLB, and its own loaded directory. */
+struct tlb_debt {
+	uint32_t *deferred[DEFERRED_MAX]; /* tables freed after the flush */
+	unsigned nr_deferred;
+	bool flush_pending;
+};
+static struct tlb_debt debts[MAX_CPUS];
 
 static bool loaded(const uint32_t *pgdir)
 {
@@ -115,27 +119,51 @@ static bool loaded(const uint32_t *pgdir)
  * waited for that. */
 static void flush_and_free(uint32_t cr3)
 {
+	struct tlb_debt *d = &debts[cpu_index()];
+
 	write_cr3(cr3);
-	flush_pending = false;
-	while (nr_deferred)
-		free_table(deferred[--nr_deferred]);
+	d->flush_pending = false;
+	while (d->nr_deferred)
+		free_table(d->deferred[--d->nr_deferred]);
 }
 
 void shadow_sync_tlb(const struct guest *g)
 {
+	uint32_t *pgdir = g->shadow->dir[g->shadow->cur].pgdir;
+
+	/* With exits=switch the directory maps the Switcher pages of the
+	 * processor it is about to be loaded on, and no other's (a guest
+	 * may have run elsewhere last time; the CR3 load flushes). */
+	if (!hv_resident) {
+		pgdir[SWITCHER_PDX] = switcher_guest_pde(cpu_index());
+		return;
+	}
 	/* Loading g's CR3 now flushes, whichever directory was loaded; then
 	 * switcher_enter() finds it loaded already. */
-	if (flush_pending)
+	if (debts[cpu_index()].flush_pending)
 		flush_and_free(shadow_cr3(g));
+}
+
+/* [Processors 8] The end of a slice: this processor lets go of the
+ * guest's directory (exits=resident keeps it loaded between exits).  A
+ * directory is loaded only by the processor that runs its guest's
+ * slice, so any other may free it once the slice is over (a guest
+ * restarted from the console monitor, one that moved). */
+void shadow_leave(void)
+{
+	if (hv_resident && read_cr3() != paging_host_cr3())
+		flush_and_free(paging_host_cr3());
 }
 
 /* A table of the loaded directory, dropped: freed after the flush. */
 static void free_table_after_flush(uint32_t *pt)
 {
-	if (nr_deferred == DEFERRED_MAX)
+	struct tlb_debt *d = &debts[cpu_index()];
+
+	if (d->nr_deferred == DEFERRED_MAX)
 		flush_and_free(read_cr3()); /* a full list: flush now */
-	deferred[nr_deferred++] = pt;
-	flush_pending = true;
+	d->deferred[d->nr_deferred++] = pt;
+	d->flush_pending = true;
 }
 
 static void flush_page(const uint32_t *pgdir, uint32_t va)
@@ -174,7 +202,7 @@ static uint32_t *new_dir(void)
 	if (hv_resident)
 		paging_copy_region(pgdir);
 	else
-		pgdir[SWITCHER_PDX] = switcher_guest_pde();
+		pgdir[SWITCHER_PDX] = switcher_guest_pde(cpu_index());
 	return pgdir;
 }
 

@@ -32,8 +32,11 @@ enum pf_result shadow_page_fault(struct guest *g, uint32_t va, uint32_t err,
 __must_check bool gva_to_gpa(struct guest *g, uint32_t gva, bool write,
 			     uint32_t *gpa);
 /* Just before entering g: flush what the shadow code dropped from the
- * directory that is loaded (exits=resident; see shadow.c). */
+ * directory that is loaded (exits=resident), or map this processor's
+ * Switcher pages (exits=switch; see shadow.c). */
 void shadow_sync_tlb(const struct guest *g);
+/* At the end of a guest's slice: off its directory (shadow.c). */
+void shadow_leave(void);
 /* Forget every mapping (LGUEST_INIT, and flushes in linear mode). */
 void shadow_discard_all(struct guest *g);
 /* Make sure the pages of the ring-1 stack are mapped writable

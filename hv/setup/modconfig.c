@@ -277,6 +277,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			hv_snprintf(g->name, sizeof(g->name), "guest%u", n);
 			g->mem_bytes = GUEST_MEM_DEFAULT;
 			g->weight = GUEST_WEIGHT_DEFAULT;
+			g->cpu = -1; /* TEMP-LEAD */
 			g->kernel_mod = (int)m;
 			g->initrd_mod = g->disk_mod = -1;
 			g->ok = true;

@@ -91,6 +91,7 @@ struct guest_config {
 	bool disk_readonly;
 	enum restart_policy restart;
 	uint32_t weight; /* 1 to GUEST_WEIGHT_MAX */
+	int cpu; /* TEMP-LEAD: the helper adds the real one */
 	bool notes;	 /* notes=on: the notes device (ABI 11.14) */
 	char cmdline[GUEST_CMDLINE_MAX];
 	bool ok; /* false: refused, with the reasons already reported */

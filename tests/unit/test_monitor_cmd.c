@@ -130,6 +130,7 @@ static void test_commands(void **state)
 	parse_ok("restart\tpv-0_x", MON_RESTART, "pv-0_x");
 	parse_ok("stats", MON_STATS, "");
 	parse_ok("stats b", MON_STATS, "b");
+	parse_ok("cpus", MON_CPUS, "");
 	parse_ok("console b ", MON_CONSOLE, "b");
 	parse_ok("poweroff", MON_POWEROFF, "");
 	/* Fifteen characters are a name; sixteen are not. */
@@ -159,7 +160,7 @@ static void test_help_lines(void **state)
 
 	while (monitor_help(n))
 		n++;
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	assert_non_null(strstr(monitor_help(3), "restart NAME"));
 }
 
