@@ -149,8 +149,12 @@ void vq_push(struct virtio_dev *d, unsigned q, uint16_t head, uint32_t written)
 	struct vring_used_elem elem = { .id = head, .len = written };
 
 	/* The element first, then the index that publishes it.  The guest
-	 * is not running while we do this (one CPU), so program order is
-	 * all the ordering needed; the barrier keeps the compiler honest.
+	 * may be running on another processor meanwhile (a frame from the
+	 * switch, typed input), but x86 keeps stores in program order, so
+	 * it sees the element before the index; the barrier keeps the
+	 * compiler from reordering them.  (vq_pop() reads each descriptor
+	 * once, into our memory, for the same reason: a guest on another
+	 * processor may rewrite it between two reads.)
 	 * Neither copy can fail: the used ring was checked to lie inside
 	 * guest RAM when the driver enabled the queue (virtio_pci.c), and
 	 * neither RAM nor an enabled queue's addresses ever change. */
