@@ -97,7 +97,9 @@ if [ ${#tests[@]} -gt 0 ]; then
 	alone=$(grep -lx 'ALONE=1' "${tests[@]}")
 	results=$(printf '%s\n' "${tests[@]}" | grep -vxF "$alone" |
 		xargs -P 2 -I{} tests/qemu/run-test.sh {})
-	for t in $alone; do results+=$'\n'$(tests/qemu/run-test.sh "$t"); done
+	for t in $alone; do
+		results+=${results:+$'\n'}$(tests/qemu/run-test.sh "$t")
+	done
 	echo "$results"
 	pass=$((pass + $(grep -c '^PASS' <<<"$results")))
 	fail=$((fail + $(grep -c '^FAIL' <<<"$results")))
