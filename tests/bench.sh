@@ -18,8 +18,12 @@
 # when the guest knows its TSC rate (tsc_khz, the hypervisor's own rate,
 # hv/dev/guest_tsc.c).  Cycles are the guest's own rdtsc; under TCG
 # they follow the host's clock, so compare numbers from one run with each
-# other rather than across machines.  BENCH_QEMU_ARGS adds QEMU options
-# (e.g. "-icount shift=0" for instruction counts instead of time).
+# other rather than across machines.  Last, guests in parallel: N compute
+# guests (tests/guest/compute.c) on -smp 1 and on -smp N, N = 2 and 4,
+# printed as "bench: smp: N guests on N cpus: X.XXx of 1 cpu" with the
+# host's core count (it bounds what TCG can give).  BENCH_QEMU_ARGS adds
+# QEMU options (e.g. "-icount shift=0" for instruction counts instead of
+# time).
 set -u
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -187,4 +191,39 @@ echo "$sink" | awk -v khz="${khz:-0}" -v e1="$e1" -v e2="$e2" -v n1=$N1 -v n2=$N
 }'
 awk -v rtt="$rtt" -v h="${hcall:-0}" 'BEGIN {
 	printf "  ping round trip (median of 20): %d cycles = %.1f hypercall round trips (%d cycles each, this run)\n", rtt, h ? rtt / h : 0, h }'
+
+# ---- Guests in parallel (tests/guest/compute.c): N compute guests, the
+# same work each, booted on -smp 1 and on -smp N, for N = 2 and 4.  The
+# throughput of a boot is its units of work over the hypervisor's "hv:
+# run:" time (the first guest's start to the last one's stop), so the
+# ratio is the 1-CPU run's time over the N-CPU run's.  QEMU's TCG runs a
+# thread per CPU, so the ratio is bounded by the host's cores as well
+# (and by one, if BENCH_QEMU_ARGS asks for -icount: all CPUs on one thread).
+SMP_WORK=400 # units of about 10 ms each, per guest
+smp_boot() { # smp_boot GUESTS CPUS: one run; prints its "hv: run:" ms
+	local n=$1 cpus=$2 i mods=() l=$out/smp-$1on$2.log
+	for ((i = 0; i < n; i++)); do
+		mods+=(build/tests/guest/testguest.elf "kernel name=c$i mem=32M -- compute work=$SMP_WORK id=$i")
+	done
+	iso/mkiso.sh "$out/smp-${n}on$cpus.iso" build/hv.elf "loglevel=info exit=qemu" \
+		"${mods[@]}" >>"$out/build.log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	timeout 900 qemu-system-i386 -boot d -m 256M -display none -monitor none -nic none \
+		-no-reboot -cdrom "$out/smp-${n}on$cpus.iso" -smp "$cpus" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+		${BENCH_QEMU_ARGS:-} </dev/null >"$l" 2>&1
+	[ "$(grep -c 'power off: compute done' "$l")" -eq "$n" ] || return 1
+	sed -n "s/.*hv: run: \([0-9]*\) ms from the first guest's start.*/\1/p" "$l" | head -1
+}
+echo
+echo "guests in parallel: N compute guests of $SMP_WORK units each, -smp 1 against -smp N (host: $(nproc) cores)"
+for n in 2 4; do
+	one=$(smp_boot "$n" 1) && many=$(smp_boot "$n" "$n") && [ -n "$one" ] && [ -n "$many" ] ||
+		{ echo "bench: an smp run failed (see $out/smp-*.log)" >&2; exit 1; }
+	awk -v n="$n" -v w=$SMP_WORK -v one="$one" -v many="$many" 'BEGIN {
+		printf "  %d guests: %d ms on 1 cpu (%.1f units/s), %d ms on %d (%.1f units/s)\n",
+			n, one, n * w * 1000 / one, many, n, n * w * 1000 / many
+		printf "bench: smp: %d guests on %d cpus: %.2fx of 1 cpu\n", n, n, one / many }'
+done
+echo "bench: smp: host cores (nproc): $(nproc)"
 exit 0

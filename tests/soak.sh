@@ -1,7 +1,7 @@
 #!/bin/bash
 # soak.sh - several busy guests at once for a while, then all off (make soak).
 #
-#   SOAK_MINUTES=10 [EXITS=resident|switch] tests/soak.sh
+#   SOAK_MINUTES=10 [EXITS=resident|switch] [SMP=N] tests/soak.sh
 #
 # Four guests of the test guest in "soak" mode (tests/guest/soak.c) under
 # QEMU (TCG, headless, exit=qemu): "forker" runs fork loops, "disk" disk
@@ -13,11 +13,18 @@
 # and powers off.  Then the checks: each guest completed, the hypervisor
 # printed its "all guests stopped; N pages free (M before ...)" with N = M,
 # no PANIC, exit status 0.  Prints the numbers.
+#
+# SMP=N (default 1) gives the machine N CPUs (QEMU's -smp N); with more
+# than one the four guests are pinned over them in turn (cpu=0, 1, ...,
+# N-1, 0, ...) so every CPU works, and each CPU's line of the
+# hypervisor's summary ("hv: cpu K: exits ...") must be there too.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 minutes=${SOAK_MINUTES:-10}
 secs=${SOAK_SECS:-$((minutes * 60))} # SOAK_SECS: a shorter smoke run
 crash=${CRASH_SECS:-$(((secs / 12) > 10 ? secs / 12 : 10))}
+smp=${SMP:-1}
+case "$smp" in '' | *[!0-9]* | 0) echo "soak: SMP=$smp: expected a number of CPUs" >&2; exit 1 ;; esac
 out=build/soak
 mkdir -p "$out"
 log=$out/soak.log
@@ -32,22 +39,24 @@ rm -f "$disk" && truncate -s 8M "$disk"
 # The deadline, in seconds since 1970: allow ~20 s for GRUB and the boot.
 until=$(($(date +%s) + 20 + secs))
 common="secs=$((secs + 120)) until=$until"
+# pin I: the cpu= of the Ith guest (from 0), none on one CPU.
+pin() { [ "$smp" -gt 1 ] && echo "cpu=$(($1 % smp)) "; }
 if ! iso/mkiso.sh "$out/soak.iso" build/hv.elf "loglevel=info exit=qemu exits=${EXITS:-auto}" \
-	build/tests/guest/testguest.elf "kernel name=forker mem=32M -- soak $common work=fork" \
-	build/tests/guest/testguest.elf "kernel name=disk mem=32M -- soak $common work=blk,fork" \
+	build/tests/guest/testguest.elf "kernel name=forker mem=32M $(pin 0)-- soak $common work=fork" \
+	build/tests/guest/testguest.elf "kernel name=disk mem=32M $(pin 1)-- soak $common work=blk,fork" \
 	"$disk" "disk" \
-	build/tests/guest/testguest.elf "kernel name=flood mem=16M -- soak $common work=flood" \
-	build/tests/guest/testguest.elf "kernel name=crash mem=32M restart=on-crash -- soak $common work=fork crash=$crash" \
+	build/tests/guest/testguest.elf "kernel name=flood mem=16M $(pin 2)-- soak $common work=flood" \
+	build/tests/guest/testguest.elf "kernel name=crash mem=32M restart=on-crash $(pin 3)-- soak $common work=fork crash=$crash" \
 	>>"$out/build.log" 2>&1; then
 	echo "soak: ISO build failed (see $out/build.log)" >&2
 	exit 1
 fi
 
-echo "soak: ${secs}s, 4 guests, crash every ${crash}s; log $log"
+echo "soak: ${secs}s, 4 guests, crash every ${crash}s, SMP $smp; log $log"
 start=$(date +%s)
 timeout $((secs + 600)) qemu-system-i386 -boot d -m 512M -display none \
 	-monitor none -nic none -no-reboot -cdrom "$out/soak.iso" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -smp "$smp" \
 	</dev/null >"$log" 2>&1
 rc=$?
 wall=$(($(date +%s) - start))
@@ -71,8 +80,13 @@ done
 read -r free before <<<"$(sed -n 's/.*all guests stopped; \([0-9]*\) pages free (\([0-9]*\) before.*/\1 \2/p' "$log")"
 [ -n "${free:-}" ] || problem "no 'all guests stopped' summary"
 [ "${free:-x}" = "${before:-y}" ] || problem "free pages $free, $before before the guests started"
+for ((c = 0; c < smp; c++)); do
+	grep -qE "hv: cpu $c: exits [0-9]+, guest [0-9]+ ms, idle [0-9]+ ms" "$log" ||
+		problem "no statistics line for cpu $c"
+done
 restarts=$(grep -c 'hv: guest crash: restarting' "$log")
 kills=$(grep -c 'hv: guest crash: killed' "$log")
 grep 'guest: soak: done:' "$log" | sed 's/^/soak:   /'
+grep -E 'hv: (cpu [0-9]+: exits|run: )' "$log" | sed 's/^/soak:   /'
 echo "soak: pages free ${free:-?} after, ${before:-?} before; crash guest killed $kills times, restarted $restarts times; ${wall}s wall; QEMU status $rc"
 [ $bad -eq 0 ] && echo "soak: PASS" || exit 1

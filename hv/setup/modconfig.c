@@ -160,6 +160,25 @@ static void net_option(struct guest_config *g, unsigned mod, const char *val,
 	g->net_switch[nlen] = 0;
 }
 
+/* cpu=N: pin the guest to CPU N.  Only the form is checked here; a CPU
+ * that is not online is the scheduler's to report (it then places the
+ * guest as if unpinned). */
+static void cpu_option(struct guest_config *g, unsigned mod, const char *val,
+		       size_t vlen, report_fn report)
+{
+	uint32_t n;
+
+	if (!parse_u32(val, vlen, &n) || n >= GUEST_CPU_MAX) {
+		reportf(report,
+			"module %u: cpu=%.*s: expected a whole number from 0 "
+			"to %u",
+			mod, (int)vlen, val, GUEST_CPU_MAX - 1);
+		g->ok = false;
+		return;
+	}
+	g->cpu = (int)n;
+}
+
 static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			  size_t len, report_fn report)
 {
@@ -238,6 +257,8 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			g->weight = GUEST_WEIGHT_DEFAULT;
 			g->ok = false;
 		}
+	} else if (parse_word_is(w, klen, "cpu")) {
+		cpu_option(g, mod, val, vlen, report);
 	} else {
 		reportf(report, "module %u: unknown kernel option '%.*s'", mod,
 			(int)klen, w);
@@ -277,7 +298,7 @@ unsigned guests_parse(const struct boot_info *bi, struct guest_config *cfg,
 			hv_snprintf(g->name, sizeof(g->name), "guest%u", n);
 			g->mem_bytes = GUEST_MEM_DEFAULT;
 			g->weight = GUEST_WEIGHT_DEFAULT;
-			g->cpu = -1; /* TEMP-LEAD */
+			g->cpu = -1;
 			g->kernel_mod = (int)m;
 			g->initrd_mod = g->disk_mod = -1;
 			g->ok = true;

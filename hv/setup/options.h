@@ -69,6 +69,10 @@ unsigned options_parse(const char *cmdline, struct hv_options *o,
 /* weight=: a guest's share of the CPU against the others' (sched.c). */
 #define GUEST_WEIGHT_DEFAULT 1
 #define GUEST_WEIGHT_MAX 16
+/* cpu=: the CPU a guest is pinned to, 0 to GUEST_CPU_MAX - 1.  The same
+ * number as MAX_CPUS in hv/machine/smp.h, which this room may not include;
+ * whether that CPU is online is known only once the CPUs are started. */
+#define GUEST_CPU_MAX 16
 #define GUEST_MEM_MIN MiB(2)
 #define GUEST_MEM_MAX MiB(2048)
 
@@ -91,7 +95,7 @@ struct guest_config {
 	bool disk_readonly;
 	enum restart_policy restart;
 	uint32_t weight; /* 1 to GUEST_WEIGHT_MAX */
-	int cpu; /* TEMP-LEAD: the helper adds the real one */
+	int cpu;	 /* cpu=: pinned to this CPU, or -1: unpinned */
 	bool notes;	 /* notes=on: the notes device (ABI 11.14) */
 	char cmdline[GUEST_CMDLINE_MAX];
 	bool ok; /* false: refused, with the reasons already reported */

@@ -30,6 +30,9 @@
  *   spin secs=N measure=M  compute for N seconds, never halting, and
  *                report our share of the CPU over the first M
  *                (hvstats.c: the scheduler's weights);
+ *   compute work=N id=I  N units of integer work, never halting, then a
+ *                checksum and the CPU we ended on (compute.c: guests
+ *                in parallel on several CPUs);
  *   test=NAME    one case: something the hypervisor must refuse
  *                (adversary.c, adversary_mm.c, adversary_blk.c,
  *                adversary_mmio.c, adversary_gate.c; the two that come
@@ -134,5 +137,7 @@ void guest_main(void)
 		sleeptest_run(cmdline_value("sleeptest="));
 	if (cmdline_has("spin"))
 		spin_run();
+	if (cmdline_has("compute"))
+		compute_run();
 	demo_run();
 }

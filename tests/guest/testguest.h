@@ -21,7 +21,8 @@ __attribute__((noreturn)) void nettest_run(const char *arg);
 __attribute__((noreturn)) void fuzz_run(void); /* fuzz.c */
 __attribute__((noreturn)) void soak_run(void); /* soak.c */
 __attribute__((noreturn)) void sleeptest_run(const char *arg);
-__attribute__((noreturn)) void spin_run(void); /* hvstats.c */
+__attribute__((noreturn)) void spin_run(void);	  /* hvstats.c */
+__attribute__((noreturn)) void compute_run(void); /* compute.c */
 
 /* "test=NAME": each returns only if it has no case of that name. */
 void adversary_run(const char *name);

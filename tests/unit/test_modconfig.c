@@ -103,6 +103,7 @@ static void test_one_kernel_defaults(void **state)
 	assert_int_equal(g->disk_mod, -1);
 	assert_false(g->disk_readonly);
 	assert_int_equal(g->restart, RESTART_NEVER);
+	assert_int_equal(g->cpu, -1);
 	assert_string_equal(g->cmdline, "");
 }
 
@@ -339,6 +340,47 @@ static void test_weight_bad(void **state)
 		      "to 16");
 	assert_msg(2, "module 2: weight=: expected a whole number from 1 to "
 		      "16");
+}
+
+static void test_cpu(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel cpu=0");
+	add_mod(f, "kernel");
+	add_mod(f, "kernel cpu=15");
+	add_mod(f, "kernel cpu=3 weight=2");
+	assert_int_equal(run(f), 4);
+	assert_int_equal(nr_msgs, 0);
+	assert_int_equal(f->cfg[0].cpu, 0);
+	/* Without cpu=: unpinned, for the scheduler to place. */
+	assert_int_equal(f->cfg[1].cpu, -1);
+	assert_int_equal(f->cfg[2].cpu, 15);
+	assert_int_equal(f->cfg[3].cpu, 3);
+	assert_int_equal(f->cfg[3].weight, 2);
+	for (int i = 0; i < 4; i++)
+		assert_true(f->cfg[i].ok);
+}
+
+static void test_cpu_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	add_mod(f, "kernel cpu=16");
+	add_mod(f, "kernel cpu=one");
+	add_mod(f, "kernel cpu=-1");
+	add_mod(f, "kernel cpu=");
+	assert_int_equal(run(f), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_false(f->cfg[i].ok);
+		assert_int_equal(f->cfg[i].cpu, -1);
+	}
+	assert_int_equal(nr_msgs, 4);
+	assert_msg(0, "module 0: cpu=16: expected a whole number from 0 to 15");
+	assert_msg(1,
+		   "module 1: cpu=one: expected a whole number from 0 to 15");
+	assert_msg(2, "module 2: cpu=-1: expected a whole number from 0 to 15");
+	assert_msg(3, "module 3: cpu=: expected a whole number from 0 to 15");
 }
 
 static void test_unknown_kernel_options(void **state)
@@ -649,6 +691,8 @@ int main(void)
 		T(test_restart),
 		T(test_weight),
 		T(test_weight_bad),
+		T(test_cpu),
+		T(test_cpu_bad),
 		T(test_notes),
 		T(test_unknown_kernel_options),
 		T(test_guest_cmdline_edges),
