@@ -472,6 +472,15 @@ static int selftest_nic_peer(void)
  * full view loaded (docs/segment-views.md). */
 bool selftest_guest_mode(const char *name)
 {
+	if (!hv_strcmp(name, "fault-cpu1")) {
+		/* The second processor faults in its scheduler loop, after
+		 * a slice: the panic must name it, stop the first, and give
+		 * a backtrace on the second's own stack. */
+		printk("hv: selftest: fault-cpu1: cpu 1 faults after a "
+		       "slice\n");
+		selftest_fault_cpu = 1;
+		return true;
+	}
 	if (hv_strcmp(name, "full-view"))
 		return false;
 	printk("hv: selftest: full-view: ring 3 runs with the full "

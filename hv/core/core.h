@@ -41,6 +41,8 @@ bool guest_view_widen(struct guest *g);
 /* selftest=full-view: ring 3 always runs with the full view, as it does
  * on a real CPU after its first negative TLS offset. */
 extern bool views_eager_full;
+/* selftest=fault-cpu1: the processor that faults after a slice. */
+extern int selftest_fault_cpu;
 #endif
 
 /* interrupts.c */

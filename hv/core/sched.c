@@ -50,6 +50,15 @@ static struct guest *held; /* the console monitor's, for now: not run */
 static volatile bool run_over;
 static uint64_t first_start_ns;
 
+#ifdef HV_SELFTEST
+int selftest_fault_cpu = -1; /* selftest=fault-cpu1 (hv/selftest.c) */
+static volatile uintptr_t null_page; /* (the compiler cannot know it) */
+#define SELFTEST_FAULT() (*(volatile uint32_t *)(null_page + 0x10) = 1)
+#else
+#define selftest_fault_cpu -1
+#define SELFTEST_FAULT() ((void)0)
+#endif
+
 static struct cpu_sched *here(void)
 {
 	return &cpus[cpu_index()];
@@ -480,6 +489,8 @@ static void cpu_loop(void)
 			continue;
 		}
 		run_slice(c, g);
+		if ((int)me == selftest_fault_cpu)
+			SELFTEST_FAULT(); /* a NULL-page write */
 		if (!guest_alive(g)) {
 			if (g != held)
 				guest_maybe_restart(g);

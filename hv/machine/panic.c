@@ -44,6 +44,21 @@ const char *trap_name(uint32_t vec)
 }
 
 static int panicking;
+static unsigned others_stopped;
+
+/* The other processors stop where they are (their NMI handlers halt),
+ * so that what is printed is the state this one found. */
+static void stop_others(void)
+{
+	others_stopped = smp_stop_others();
+}
+
+static void say_stopped(void)
+{
+	if (smp_cpus_online() > 1)
+		printk("  the other processors: %u of %u stopped\n",
+		       others_stopped, smp_cpus_online() - 1);
+}
 
 static void print_address(uint32_t addr)
 {
@@ -98,14 +113,14 @@ void panic(const char *fmt, ...)
 	cli();
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
 		stop(); /* a panic while panicking: just stop */
-	/* The other processors stop where they are (their NMI handlers
-	 * halt), so that what is printed is the state this one found. */
-	smp_stop_others();
+	stop_others();
 	printk("\nhv: PANIC on cpu %u: ", cpu_index());
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
-	printk("\nBacktrace:\n");
+	printk("\n");
+	say_stopped();
+	printk("Backtrace:\n");
 	__asm__ volatile("movl %%ebp, %0" : "=r"(ebp));
 	backtrace(ebp);
 	stop();
@@ -116,10 +131,11 @@ void panic_trap(const struct trapframe *tf)
 	cli();
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
 		stop();
-	smp_stop_others();
+	stop_others();
 	printk("\nhv: PANIC on cpu %u: unexpected %s (vector %u) in the "
 	       "hypervisor\n",
 	       cpu_index(), trap_name(tf->trapno), tf->trapno);
+	say_stopped();
 	printk("  error code %#x", tf->err);
 	if (tf->trapno == T_PAGE_FAULT)
 		printk("  faulting address (cr2) %#010x (%s, %s)", read_cr2(),

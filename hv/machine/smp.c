@@ -50,6 +50,7 @@ static uint32_t apic_ids[MAX_CPUS];
 static uint32_t stack_lo[MAX_CPUS], stack_hi[MAX_CPUS];
 static void (*volatile others_loop)(void); /* set by smp_run_others() */
 static volatile bool stopping;		    /* a panic: every CPU stops */
+static volatile uint32_t nr_stopped;	    /* ... and says it has */
 
 struct smp_cpu_stats smp_stats[MAX_CPUS];
 
@@ -60,6 +61,7 @@ static struct spinlock hv_lock = SPINLOCK_INIT;
 /* Never returns: a panic elsewhere stopped the machine. */
 static __noreturn void stop_here(void)
 {
+	__atomic_add_fetch(&nr_stopped, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
@@ -249,15 +251,21 @@ void smp_wake_received(void)
 }
 
 /* A panic: everyone else stops where they are, with an NMI (it reaches a
- * processor with interrupts off too: one spinning for the lock, say). */
-void smp_stop_others(void)
+ * processor with interrupts off too: one spinning for the lock, say).
+ * Returns how many said they stopped, within 100 ms. */
+unsigned smp_stop_others(void)
 {
 	unsigned me = cpu_index();
 
 	stopping = true;
+	if (online == 1)
+		return 0;
 	for (unsigned c = 0; c < online; c++)
 		if (c != me)
 			(void)lapic_send_ipi(apic_ids[c], 0, LAPIC_DM_NMI);
+	for (int ms = 0; ms < 100 && nr_stopped < online - 1; ms++)
+		drv_delay_us(1000);
+	return nr_stopped;
 }
 
 void smp_nmi(void)

@@ -37,9 +37,10 @@ bool hvlock_held(void);
  * was made ready, or is to stop.  At most one is in flight per CPU. */
 void smp_wake(unsigned cpu);
 void smp_wake_received(void); /* irq.c, on LAPIC_WAKE_VECTOR */
-/* A panic: stop every other processor (panic.c), and an NMI's check
- * that it is not that stop (trap.c, exits.c). */
-void smp_stop_others(void);
+/* A panic: stop every other processor (panic.c; returns how many said
+ * they did), and an NMI's check that it is not that stop (trap.c,
+ * exits.c). */
+unsigned smp_stop_others(void);
 void smp_nmi(void);
 
 struct smp_cpu_stats {
