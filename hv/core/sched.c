@@ -51,7 +51,7 @@ static volatile bool run_over;
 static uint64_t first_start_ns;
 
 #ifdef HV_SELFTEST
-int selftest_fault_cpu = -1; /* selftest=fault-cpu1 (hv/selftest.c) */
+int selftest_fault_cpu = -1;	     /* selftest=fault-cpu1 (hv/selftest.c) */
 static volatile uintptr_t null_page; /* (the compiler cannot know it) */
 #define SELFTEST_FAULT() (*(volatile uint32_t *)(null_page + 0x10) = 1)
 #else

@@ -49,8 +49,8 @@ static unsigned online = 1;
 static uint32_t apic_ids[MAX_CPUS];
 static uint32_t stack_lo[MAX_CPUS], stack_hi[MAX_CPUS];
 static void (*volatile others_loop)(void); /* set by smp_run_others() */
-static volatile bool stopping;		    /* a panic: every CPU stops */
-static volatile uint32_t nr_stopped;	    /* ... and says it has */
+static volatile bool stopping;		   /* a panic: every CPU stops */
+static volatile uint32_t nr_stopped;	   /* ... and says it has */
 
 struct smp_cpu_stats smp_stats[MAX_CPUS];
 
@@ -150,7 +150,7 @@ void smp_start(uint32_t cr3, void *(*alloc_pages)(uint32_t count))
 	stack_lo[0] = (uint32_t)(uintptr_t)boot_stack_bottom;
 	stack_hi[0] = (uint32_t)(uintptr_t)boot_stack_top;
 	if (!m || m->nr_cpus < 2)
-		return; /* one CPU, or no APICs to start others with */
+		return;	   /* one CPU, or no APICs to start others with */
 	self = lapic_id(); /* (only with the local APIC's registers mapped) */
 	apic_ids[0] = self;
 	if (!usable(AP_TRAMPOLINE, PAGE_SIZE) || size > PAGE_SIZE) {
