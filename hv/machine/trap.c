@@ -26,7 +26,7 @@ void hv_trap(struct trapframe *tf)
 		 * error) is reported, and the machine goes on.  No lock:
 		 * the NMI may have come in the middle of its holder. */
 		smp_nmi();
-		pr_warn("hv: NMI on cpu %u at eip %#x\n", cpu_index(), tf->eip);
+		pr_warn("hv: NMI at eip %#x (cpu %u)\n", tf->eip, cpu_index());
 		return;
 	}
 	/* An interrupt in idle, where the lock was let go: take it for the
