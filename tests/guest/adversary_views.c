@@ -22,6 +22,14 @@
  *                     selector loaded afresh.
  *   test=views-gp     user/tlsview.c 2: a #GP(0) in ring 3 is retried
  *                     once with the full view, then reflected as usual.
+ *   test=switcherscan what the page tables alone let ring 1 reach of the
+ *                     Switcher's 4 MiB (the kernel's DS, limits not
+ *                     consulted: only meaningful where the CPU does not
+ *                     enforce them, as under TCG).  Prints how many pages
+ *                     are mapped and writable; with exits=switch that is
+ *                     the Switcher's code and the pages of the processor
+ *                     we run on, the same with any number of processors
+ *                     (tests/qemu/smp-switcher-pages.test).
  *
  * QEMU's TCG does not enforce segment limits: an access past a limit
  * simply happens.  So "readable" is decided as the CPU would on real
@@ -379,8 +387,32 @@ static void views_gp(void)
 	views_process(2, "views retried");
 }
 
+static void switcherscan(void)
+{
+	uint32_t mapped = 0, wr = 0, v;
+
+	guest_connect();
+	idt_init();
+	trap_set_handler(VECTOR_PF, NULL); /* faults go to the fixups */
+	load_fs(GUEST_KERNEL_DS);
+	for (uint32_t va = 0xFFC00000u; va != 0; va += PAGE_SIZE) {
+		if (!read_via_fs(va, &v))
+			continue;
+		mapped++;
+		wr += write_via_fs(va);
+	}
+	load_fs(0);
+	printf("guest: switcherscan: this CPU %s segment limits; %u pages "
+	       "of the Switcher's 4 MiB mapped, %u writable\n",
+	       limits_enforced() ? "enforces" : "does not enforce", mapped,
+	       wr);
+	guest_poweroff("switcherscan done");
+}
+
 void adversary_views_run(const char *name)
 {
+	if (word_equals(name, "switcherscan"))
+		switcherscan();
 	if (word_equals(name, "hvscan"))
 		hvscan();
 	if (word_equals(name, "views-tls"))
