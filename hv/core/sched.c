@@ -76,15 +76,6 @@ static void kick(struct hv_timer *t)
 	(void)t;
 }
 
-static int nr_alive(void)
-{
-	int n = 0;
-
-	for (int i = 0; i < nr_guests; i++)
-		n += guest_alive(&guests[i]);
-	return n;
-}
-
 static bool runnable(struct guest *g)
 {
 	unsigned irq;
@@ -127,10 +118,22 @@ void sched_wake(struct guest *g)
 	smp_wake(g->cpu); /* (nothing, if that is this processor) */
 }
 
-/* g is to stop (guest_kill(), guest_stop()): out of its guest now. */
+/* Whether the run is over: no guest alive, and no processor in a slice
+ * (whose end may restart its guest: guest_maybe_restart()). */
+static bool run_finished(void)
+{
+	for (int i = 0; i < nr_guests; i++)
+		if (guest_alive(&guests[i]) || guests[i].on_cpu)
+			return false;
+	return true;
+}
+
+/* g is to stop (guest_kill(), guest_stop()): out of its guest now; and
+ * if it was the last, the first processor decides whether the run ends. */
 void sched_poke(struct guest *g)
 {
 	smp_wake(g->cpu);
+	smp_wake(0);
 }
 
 /*
@@ -152,8 +155,14 @@ void sched_hold(struct guest *g)
 
 void sched_release(struct guest *g)
 {
+	struct cpu_sched *c = &cpus[g->cpu];
+
 	if (held == g)
 		held = NULL;
+	/* Its processor may be running a lone guest with no slice timer
+	 * (there was no one to share with): that slice ends now. */
+	if (c->running && c->running != g)
+		c->need_resched = true;
 	smp_wake(g->cpu);
 }
 
@@ -474,12 +483,15 @@ static void cpu_loop(void)
 	struct cpu_sched *c = &cpus[me];
 
 	c->last = -1;
-	while (!run_over && nr_alive() > 0) {
+	/* The first processor decides when the run ends; the others go on
+	 * until it says so, even while no guest of theirs is alive (the
+	 * console monitor may start one again). */
+	while (me == 0 ? !run_finished() : !run_over) {
 		enum sleepers work;
 		struct guest *g;
 
 		/* Between slices: a command may stop or free a guest. */
-		if (me == 0 && monitor_poll() && !nr_alive())
+		if (me == 0 && monitor_poll() && run_finished())
 			break;
 		work = poll_sleepers(me);
 		net_poll();
@@ -505,7 +517,6 @@ static void cpu_loop(void)
 static __noreturn void others_loop(void)
 {
 	cpu_loop();
-	smp_wake(0); /* the last guest may have been ours: tell the first */
 	here()->parked = true;
 	hvlock_drop();
 	for (;;)

@@ -8,7 +8,7 @@
  * but an NMI or a panic may come in the middle of a message: the lock is
  * reentrant for its holder (the line comes out inside the other), and a
  * holder that never lets go (stopped by a panic on another processor) is
- * waited for only so long, and then printed over.
+ * waited for only so long, and then the lock is taken over.
  */
 #include "hv/lib/printk.h"
 #include "hv/lib/console.h"
@@ -39,8 +39,11 @@ static void write_whole(const char *line, size_t n)
 		if (was == 0)
 			break;
 		if (spins++ == CONSOLE_WAIT_SPINS) {
-			console_write(line, n); /* the holder is stuck */
-			return;
+			/* The holder is stuck (stopped by a panic elsewhere):
+			 * take the lock over, so the next line does not wait
+			 * as long again. */
+			console_holder = me;
+			break;
 		}
 		cpu_relax();
 	}

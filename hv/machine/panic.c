@@ -43,8 +43,9 @@ const char *trap_name(uint32_t vec)
 	return vec < NR_EXCEPTIONS ? "reserved" : "interrupt";
 }
 
-static int panicking;
+static int panic_cpu = -1; /* the processor that reports */
 static unsigned others_stopped;
+
 
 /* The other processors stop where they are (their NMI handlers halt),
  * so that what is printed is the state this one found. */
@@ -105,14 +106,28 @@ static __noreturn void stop(void)
 	hv_exit_machine(HV_EXIT_PANIC);
 }
 
+/* The first panic reports; one on the same processor while it does just
+ * ends the run; one on another processor stops that processor, so the
+ * report is not cut short. */
+static void one_report(void)
+{
+	int me = (int)cpu_index(), none = -1;
+
+	if (__atomic_compare_exchange_n(&panic_cpu, &none, me, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	if (none == me)
+		stop();
+	smp_stop_here();
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 	uint32_t ebp;
 
 	cli();
-	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
-		stop(); /* a panic while panicking: just stop */
+	one_report();
 	stop_others();
 	printk("\nhv: PANIC on cpu %u: ", cpu_index());
 	va_start(ap, fmt);
@@ -129,8 +144,7 @@ void panic(const char *fmt, ...)
 void panic_trap(const struct trapframe *tf)
 {
 	cli();
-	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST))
-		stop();
+	one_report();
 	stop_others();
 	printk("\nhv: PANIC on cpu %u: unexpected %s (vector %u) in the "
 	       "hypervisor\n",

@@ -58,10 +58,14 @@ struct smp_cpu_stats smp_stats[MAX_CPUS];
 
 static struct spinlock hv_lock = SPINLOCK_INIT;
 
-/* Never returns: a panic elsewhere stopped the machine. */
-static __noreturn void stop_here(void)
+static bool stopped[MAX_CPUS];
+
+/* Never returns: a panic elsewhere stopped the machine.  Counted once per
+ * processor (an NMI may wake one that stopped already). */
+__noreturn void smp_stop_here(void)
 {
-	__atomic_add_fetch(&nr_stopped, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_exchange_n(&stopped[cpu_index()], true, __ATOMIC_SEQ_CST))
+		__atomic_add_fetch(&nr_stopped, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
@@ -76,7 +80,7 @@ void hvlock_take(void)
 			 : "memory");
 	while (hv_lock.serving != ticket) {
 		if (stopping)
-			stop_here(); /* the holder is the panic's processor */
+			smp_stop_here(); /* the holder is the panic's processor */
 		cpu_relax();
 		spins++;
 	}
@@ -175,6 +179,11 @@ void smp_start(uint32_t cr3, void *(*alloc_pages)(uint32_t count))
 			continue;
 		}
 		if (!start_one(id, online, alloc_pages(AP_STACK_PAGES))) {
+			/* Back to waiting for a STARTUP, in case it is only
+			 * late: it must not run on the next one's stack and
+			 * pages (its own stack is not given to anyone). */
+			(void)lapic_send_ipi(id, 0, LAPIC_DM_INIT);
+			drv_delay_us(10000);
 			printk("hv: cpu %u: did not come up; left alone\n", id);
 			continue;
 		}
@@ -218,7 +227,7 @@ void ap_main(void)
 		cpu_relax();
 	hvlock_take();
 	others_loop();
-	stop_here(); /* (the loop parks instead of returning) */
+	smp_stop_here(); /* (the loop parks instead of returning) */
 }
 
 void smp_run_others(void (*loop)(void))
@@ -271,5 +280,5 @@ unsigned smp_stop_others(void)
 void smp_nmi(void)
 {
 	if (stopping)
-		stop_here();
+		smp_stop_here();
 }

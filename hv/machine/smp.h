@@ -42,6 +42,8 @@ void smp_wake_received(void); /* irq.c, on LAPIC_WAKE_VECTOR */
  * exits.c). */
 unsigned smp_stop_others(void);
 void smp_nmi(void);
+/* Halt this processor for good, counted as stopped (a second panic). */
+__noreturn void smp_stop_here(void);
 
 struct smp_cpu_stats {
 	uint64_t lock_waits; /* times the lock was busy when wanted */

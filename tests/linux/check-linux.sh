@@ -10,10 +10,12 @@
 # read back in the next.
 #
 #   make check-linux LINUX_BZIMAGE=path LINUX_INITRD=path [LINUX_MEM=128M]
-#                    [LINUX_EXITS=auto|resident|switch]
+#                    [LINUX_EXITS=auto|resident|switch] [LINUX_SMP=N]
 #
 # LINUX_EXITS is the hypervisor's exits= option (docs/isolation.md): run
-# the check once with each design.
+# the check once with each design.  LINUX_SMP=N boots every machine with
+# N processors (docs/smp.md): the checks with two guests (the panic, the
+# network) then run them on two processors at once.
 # The initrd must start a shell on the console (busybox is fine).  Without
 # the two variables the check says it is skipped, and why, and passes.
 set -u
@@ -33,6 +35,7 @@ for f in "$LINUX_BZIMAGE" "$LINUX_INITRD"; do
 	[ -r "$f" ] || { echo "check-linux: cannot read $f"; exit 1; }
 done
 mem=${LINUX_MEM:-128M}
+smp=${LINUX_SMP:-1}
 case "$mem" in
 *M) mib=${mem%M} ;;
 *G) mib=$((${mem%G} * 1024)) ;;
@@ -147,7 +150,7 @@ clock_steps() {
 
 qemu_start "$out/check-linux.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -nic none -no-reboot -cdrom "$iso" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -smp "$smp"
 PROMPT='[#$] '
 if step boot-to-shell "$PROMPT" 300; then
 	echo "     user space after $(elapsed) s (firmware and GRUB included)"
@@ -197,7 +200,7 @@ iso2="$out/check-linux-panic.iso"
 	"$LINUX_INITRD" "initrd" || exit 1
 qemu_start "$out/check-linux-panic.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -nic none -no-reboot -cdrom "$iso2" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -smp "$smp"
 step panic-reported 'hv: guest broken: power off: .+' 300
 if step other-guest-runs-on "$PROMPT" 300; then
 	send 'echo STILL-UP-$((6*7))'
@@ -215,7 +218,7 @@ if [ -r /usr/share/ovmf/OVMF.fd ]; then
 	qemu_start "$out/check-linux-uefi.log" qemu-system-x86_64 \
 		-bios /usr/share/ovmf/OVMF.fd -m "$machine_mem" -display none \
 		-monitor none -nic none -no-reboot -cdrom "$iso" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -smp "$smp"
 	step uefi-booted 'hv: booted by .* via UEFI' 120
 	if step uefi-boot-to-shell "$PROMPT" 300; then
 		# (a fresh machine: the disk is the image file again, zeros)
@@ -248,7 +251,7 @@ for ctl in ahci nvme; do
 		qemu_start "$out/check-linux-$ctl-$round.log" qemu-system-i386 -boot d \
 			-m "$machine_mem" -display none -monitor none -nic none -no-reboot \
 			-cdrom "$iso3" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			"${QEMU_EXTRA[@]}"
+			-smp "$smp" "${QEMU_EXTRA[@]}"
 		step "$ctl-disk-named-$round" "hv: guest linux: disk $dev, 16 MiB" 120
 		if step "$ctl-$round-boot-to-shell" "$PROMPT" 300; then
 			send 'mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo MOUNTED-$?'
@@ -287,7 +290,7 @@ iso4="$out/check-linux-net.iso"
 	"$LINUX_INITRD" "initrd" || exit 1
 qemu_start "$out/check-linux-net.log" qemu-system-i386 -boot d -m "$machine_mem" \
 	-display none -monitor none -no-reboot -cdrom "$iso4" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -smp "$smp"
 step net-second-guest-configured 'INIT: eth0 is 192.0.2.12/24|INIT: user space up' 300
 if step net-first-guest-shell "$PROMPT" 300; then
 	# ($((0)) keeps the answers out of the echo of the command itself.)
