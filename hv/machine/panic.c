@@ -46,7 +46,6 @@ const char *trap_name(uint32_t vec)
 static int panic_cpu = -1; /* the processor that reports */
 static unsigned others_stopped;
 
-
 /* The other processors stop where they are (their NMI handlers halt),
  * so that what is printed is the state this one found. */
 static void stop_others(void)
