@@ -143,8 +143,8 @@ static inline uintptr_t virt_to_phys(const volatile void *p)
  * I/O APIC (the 8259s are remapped there too, and fully masked), and the
  * local APIC's own sources sit at the top, above every guest-visible
  * vector: the timer, the interprocessor interrupts (0xF1-0xFD: one used,
- * the wake-up of hv/machine/smp.c), the error interrupt and the spurious vector,
- * whose low four bits must be ones on older processors.  All have DPL 0
+ * the wake-up of hv/machine/smp.c), the error interrupt and the spurious
+ * vector, whose low four bits must be ones on older processors.  All have DPL 0
  * gates like the lines, so no guest can raise them with "int".
  */
 #define LAPIC_VECTORS_FIRST 0xF0
