@@ -141,6 +141,7 @@ static bool reset_state(struct guest *g)
 	g->ss1 = g->esp1 = g->stack_pages = 0;
 	g->irqs_pending = g->irq_pending_shown = 0;
 	g->halted = false;
+	g->woken_ns = 0;
 	g->ts = false;
 	devices_reset(g);
 	hv_memset(g->idt, 0, sizeof(g->idt));

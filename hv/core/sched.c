@@ -41,6 +41,10 @@ struct cpu_sched {
 	int last; /* round robin: the guest that ran last here */
 	bool parked;
 	uint64_t idle_sleeps, idle_ns, guest_cycles, exits;
+	/* Wake-ups of its halted guests: how many, and the longest from the
+	 * interrupt that woke one to its entry here, wherever the interrupt
+	 * came from (another processor's device, typed input, its clock). */
+	uint64_t wakeups, wake_max_ns;
 };
 
 static struct guest guests[MAX_GUESTS];
@@ -112,7 +116,10 @@ static int nr_on(unsigned cpu, bool ready_only)
 void sched_wake(struct guest *g)
 {
 	struct cpu_sched *c = &cpus[g->cpu];
+	unsigned irq;
 
+	if (g->halted && !g->woken_ns && guest_deliverable_irq(g, &irq))
+		g->woken_ns = time_now_ns();
 	if (c->running && c->running != g && g->halted)
 		c->need_resched = true;
 	smp_wake(g->cpu); /* (nothing, if that is this processor) */
@@ -188,6 +195,16 @@ static uint64_t turn_ns(const struct guest *g)
  */
 /* LAB weights: END */
 
+static void count_wakeup(struct cpu_sched *c, struct guest *g)
+{
+	uint64_t ns = time_now_ns() - g->woken_ns;
+
+	c->wakeups++;
+	if (ns > c->wake_max_ns)
+		c->wake_max_ns = ns;
+	g->woken_ns = 0;
+}
+
 static void run_slice(struct cpu_sched *c, struct guest *g)
 {
 	uint64_t t0;
@@ -235,6 +252,8 @@ static void run_slice(struct cpu_sched *c, struct guest *g)
 		deliver_pending_irq(g);
 		if (!guest_alive(g) || g->halted)
 			break;
+		if (g->woken_ns)
+			count_wakeup(c, g);
 		guest_enter_once(g);
 		now = rdtsc();
 		g->stats.cpu_cycles += now - t0;
@@ -392,13 +411,16 @@ void sched_print_cpus(void)
 		const struct cpu_sched *c = &cpus[i];
 
 		printk("hv: cpu %u: exits %llu, guest %llu ms, idle %llu ms, "
-		       "lock waits %llu, IPIs in %llu\n",
+		       "lock waits %llu, IPIs in %llu, wake-ups %llu (the "
+		       "longest %llu us)\n",
 		       i, (unsigned long long)c->exits,
 		       (unsigned long long)(time_cycles_to_ns(c->guest_cycles) /
 					    1000000),
 		       (unsigned long long)(c->idle_ns / 1000000),
 		       (unsigned long long)smp_stats[i].lock_waits,
-		       (unsigned long long)smp_stats[i].ipis_in);
+		       (unsigned long long)smp_stats[i].ipis_in,
+		       (unsigned long long)c->wakeups,
+		       (unsigned long long)(c->wake_max_ns / 1000));
 		sleeps += c->idle_sleeps;
 		idle_ns += c->idle_ns;
 	}

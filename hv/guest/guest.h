@@ -93,6 +93,7 @@ struct guest {
 	volatile bool on_cpu;
 	unsigned moves;
 	uint64_t moved_ns; /* when it last moved (time_now_ns) */
+	uint64_t woken_ns; /* made ready while halted, not yet entered; or 0 */
 
 	/* Set by LGUEST_INIT (section 3). */
 	uint32_t lguest_data; /* GPA, 0 until registered */
