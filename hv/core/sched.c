@@ -154,9 +154,7 @@ void sched_hold(struct guest *g)
 	held = g;
 	while (g->on_cpu) {
 		smp_wake(g->cpu);
-		hvlock_drop();
-		cpu_relax();
-		hvlock_take();
+		hvlock_let_others();
 	}
 }
 
@@ -551,11 +549,8 @@ static void wait_for_others(void)
 	run_over = true;
 	for (unsigned i = 1; i < smp_cpus_online(); i++) {
 		smp_wake(i);
-		while (!cpus[i].parked) {
-			hvlock_drop();
-			cpu_relax();
-			hvlock_take();
-		}
+		while (!cpus[i].parked)
+			hvlock_let_others();
 	}
 }
 

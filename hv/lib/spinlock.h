@@ -39,8 +39,11 @@ static inline void cpu_relax(void)
 }
 
 /* Take the lock; returns how many times it looked before it was its turn
- * (0: the lock was free), for the statistics. */
-static inline uint32_t spin_lock(struct spinlock *l)
+ * (0: the lock was free), for the statistics.  `waiting`, if not NULL, is
+ * called at every look while it waits (the hypervisor lock's waiters
+ * check there whether a panic has stopped the machine). */
+static inline uint32_t spin_lock_waiting(struct spinlock *l,
+					 void (*waiting)(void))
 {
 	uint32_t ticket = 1, spins = 0;
 
@@ -49,11 +52,18 @@ static inline uint32_t spin_lock(struct spinlock *l)
 			 :
 			 : "memory");
 	while (l->serving != ticket) {
+		if (waiting)
+			waiting();
 		cpu_relax();
 		spins++;
 	}
 	l->owner = cpu_index();
 	return spins;
+}
+
+static inline uint32_t spin_lock(struct spinlock *l)
+{
+	return spin_lock_waiting(l, NULL);
 }
 
 static inline void spin_unlock(struct spinlock *l)

@@ -70,21 +70,18 @@ __noreturn void smp_stop_here(void)
 		__asm__ volatile("cli; hlt");
 }
 
+/* A waiter for the lock whose holder was stopped by a panic would wait
+ * for ever: it stops too. */
+static void stop_if_stopping(void)
+{
+	if (stopping)
+		smp_stop_here();
+}
+
 void hvlock_take(void)
 {
-	uint32_t ticket = 1, spins = 0;
+	uint32_t spins = spin_lock_waiting(&hv_lock, stop_if_stopping);
 
-	__asm__ volatile("lock xaddl %0, %1"
-			 : "+r"(ticket), "+m"(hv_lock.next)
-			 :
-			 : "memory");
-	while (hv_lock.serving != ticket) {
-		if (stopping)
-			smp_stop_here(); /* the holder is the panic's processor */
-		cpu_relax();
-		spins++;
-	}
-	hv_lock.owner = cpu_index();
 	if (spins) {
 		smp_stats[hv_lock.owner].lock_waits++;
 		smp_stats[hv_lock.owner].lock_spins += spins;
@@ -95,6 +92,13 @@ void hvlock_drop(void)
 {
 	BUG_ON(!spin_held_here(&hv_lock));
 	spin_unlock(&hv_lock);
+}
+
+void hvlock_let_others(void)
+{
+	hvlock_drop();
+	cpu_relax();
+	hvlock_take();
 }
 
 bool hvlock_held(void)

@@ -32,6 +32,9 @@ bool smp_stack_bounds(unsigned cpu, uint32_t *lo, uint32_t *hi);
 void hvlock_take(void);
 void hvlock_drop(void);
 bool hvlock_held(void);
+/* Let go of the lock for a moment and take it again: for a processor
+ * that waits on what another must do under it. */
+void hvlock_let_others(void);
 
 /* An interrupt to `cpu` (not this one) to look at its guests again: one
  * was made ready, or is to stop.  At most one is in flight per CPU. */
