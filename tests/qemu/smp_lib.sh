@@ -35,8 +35,7 @@ smp2_variant() {
 smp_wake_ok() {
 	local line n us
 	line=$(grep -a "hv: cpu $1: exits" "$LOG" | tail -1)
-	n=$(sed -n 's/.*wake-ups \([0-9]*\) (the longest \([0-9]*\) us).*/\1/p' <<<"$line")
-	us=$(sed -n 's/.*wake-ups \([0-9]*\) (the longest \([0-9]*\) us).*/\2/p' <<<"$line")
+	read -r n us < <(sed -n 's/.*wake-ups \([0-9]*\) (the longest \([0-9]*\) us).*/\1 \2/p' <<<"$line")
 	[ -n "$n" ] && [ -n "$us" ] || { echo "no wake-up figures for cpu $1"; return 1; }
 	echo "cpu $1: $n wake-ups, the longest $us us"
 	[ "$n" -ge 1 ] || { echo "FAIL: cpu $1's guests were never woken"; return 1; }
