@@ -98,7 +98,8 @@ static bool parse_mac(const char *s, size_t len, uint8_t mac[6])
 	if (len != 17)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		int hi = parse_hex_digit(s[3 * i]), lo = parse_hex_digit(s[3 * i + 1]);
+		int hi = parse_hex_digit(s[3 * i]),
+		    lo = parse_hex_digit(s[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
 			return false;
@@ -163,20 +164,24 @@ static void net_option(struct guest_config *g, unsigned mod, const char *val,
 /* cpu=N: pin the guest to CPU N.  Only the form is checked here; a CPU
  * that is not online is the scheduler's to report (it then places the
  * guest as if unpinned). */
-static void cpu_option(struct guest_config *g, unsigned mod, const char *val,
-		       size_t vlen, report_fn report)
+/* key=val as a whole number from lo to hi into *out; otherwise the reason
+ * is reported, the guest refused, and false returned (weight=, cpu=). */
+static bool number_option(struct guest_config *g, unsigned mod, const char *key,
+			  const char *val, size_t vlen, uint32_t lo,
+			  uint32_t hi, uint32_t *out, report_fn report)
 {
 	uint32_t n;
 
-	if (!parse_u32(val, vlen, &n) || n >= GUEST_CPU_MAX) {
-		reportf(report,
-			"module %u: cpu=%.*s: expected a whole number from 0 "
-			"to %u",
-			mod, (int)vlen, val, GUEST_CPU_MAX - 1);
-		g->ok = false;
-		return;
+	if (parse_u32(val, vlen, &n) && n >= lo && n <= hi) {
+		*out = n;
+		return true;
 	}
-	g->cpu = (int)n;
+	reportf(report,
+		"module %u: %s=%.*s: expected a whole number from %u "
+		"to %u",
+		mod, key, (int)vlen, val, lo, hi);
+	g->ok = false;
+	return false;
 }
 
 static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
@@ -248,17 +253,14 @@ static void kernel_option(struct guest_config *g, unsigned mod, const char *w,
 			g->ok = false;
 		}
 	} else if (parse_word_is(w, klen, "weight")) {
-		if (!parse_u32(val, vlen, &g->weight) || g->weight < 1 ||
-		    g->weight > GUEST_WEIGHT_MAX) {
-			reportf(report,
-				"module %u: weight=%.*s: expected a whole "
-				"number from 1 to %u",
-				mod, (int)vlen, val, GUEST_WEIGHT_MAX);
-			g->weight = GUEST_WEIGHT_DEFAULT;
-			g->ok = false;
-		}
+		number_option(g, mod, "weight", val, vlen, 1, GUEST_WEIGHT_MAX,
+			      &g->weight, report);
 	} else if (parse_word_is(w, klen, "cpu")) {
-		cpu_option(g, mod, val, vlen, report);
+		uint32_t cpu;
+
+		if (number_option(g, mod, "cpu", val, vlen, 0,
+				  GUEST_CPU_MAX - 1, &cpu, report))
+			g->cpu = (int)cpu;
 	} else {
 		reportf(report, "module %u: unknown kernel option '%.*s'", mod,
 			(int)klen, w);
