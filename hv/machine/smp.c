@@ -80,12 +80,8 @@ static void stop_if_stopping(void)
 
 void hvlock_take(void)
 {
-	uint32_t spins = spin_lock_waiting(&hv_lock, stop_if_stopping);
-
-	if (spins) {
+	if (spin_lock_waiting(&hv_lock, stop_if_stopping))
 		smp_stats[hv_lock.owner].lock_waits++;
-		smp_stats[hv_lock.owner].lock_spins += spins;
-	}
 }
 
 void hvlock_drop(void)

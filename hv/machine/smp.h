@@ -50,7 +50,6 @@ __noreturn void smp_stop_here(void);
 
 struct smp_cpu_stats {
 	uint64_t lock_waits; /* times the lock was busy when wanted */
-	uint64_t lock_spins; /* how long, in looks at it */
 	uint64_t ipis_in;    /* wake-ups received */
 	bool wake_pending;
 };
